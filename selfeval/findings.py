@@ -1,0 +1,152 @@
+"""Findings: what the rules say about a form, as data.
+
+A finding has a stable ``code`` (the public contract in DOMAIN.md), a severity,
+where it is (sheet and cell when a reader knows them, and always a field path),
+the expected and found values, and a Chinese message rendered from one table
+(:data:`MESSAGES`), so the wording lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """Chinese label shown to staff."""
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CODES: dict[str, Severity] = {
+    "FUNDS_RATE": E,
+    "FUNDS_SCORE": E,
+    "FUNDS_SUM": E,
+    "FUNDS_OVER": W,
+    "FUNDS_MISSING": E,
+    "POINTS_TOTAL": E,
+    "POINTS_CATEGORY": W,  # error when the header prints its own weight
+    "POINTS_MISSING": E,
+    "SCORE_MISSING": E,
+    "SCORE_RANGE": E,
+    "UNMET_FULL": E,
+    "MET_PARTIAL": W,
+    "SCORE_POLICY": W,
+    "REASON_MISSING": E,
+    "REASON_UNEXPECTED": INFO,
+    "OVER_ACHIEVED": INFO,
+    "TARGET_UNPARSED": W,
+    "ACTUAL_UNPARSED": W,
+    "TARGET_NO_OPERATOR": INFO,
+    "UNIT_MISMATCH": W,
+    "CATEGORY_MISPLACED": W,
+    "TOTAL_MISMATCH": E,
+    "FORMULA_OVERWRITTEN": E,
+    "INPUT_MISSING": E,
+    "LAYOUT_UNRECOGNISED": E,
+    "READ_ERROR": E,
+}
+"""Every finding code and its default severity (DOMAIN.md; READ_ERROR for unreadable files)."""
+
+MESSAGES: dict[str, str] = {
+    "FUNDS_RATE": "执行率填报为 {found}，按全年执行数 ÷ 全年预算数应为 {expected}",
+    "FUNDS_SCORE": "预算执行得分填报为 {found}，按 min(执行率,1) × 分值应为 {expected}",
+    "FUNDS_SUM": "{column}：年度资金总额 {found} 与三项明细之和 {expected} 不一致",
+    "FUNDS_OVER": "全年执行数 {found} 超过全年预算数 {expected}",
+    "FUNDS_MISSING": "{label}未填写或无法识别（{found}）",
+    "POINTS_TOTAL": "各项分值合计为 {found}，应为 {expected}",
+    "POINTS_CATEGORY": "{category}分值小计为 {found}，{basis}为 {expected}",
+    "POINTS_MISSING": "指标“{name}”未填写分值",
+    "SCORE_MISSING": "指标“{name}”有分值但未填写得分",
+    "SCORE_RANGE": "指标“{name}”得分 {found} 不在 0 至分值 {expected} 之间",
+    "UNMET_FULL": "指标“{name}”未达到年度指标值（{target}，实际 {actual}），却得满分 {found}",
+    "MET_PARTIAL": "指标“{name}”已达到年度指标值（{target}，实际 {actual}），得分 {found} 低于分值 {expected}",
+    "SCORE_POLICY": "指标“{name}”得分 {found} 不符合评分规则（{rule}），建议得分 {expected}",
+    "REASON_MISSING": "指标“{name}”未得满分或未达标，但未填写偏差原因分析及改进措施",
+    "REASON_UNEXPECTED": "指标“{name}”得满分，却填写了偏差原因，请确认",
+    "OVER_ACHIEVED": "指标“{name}”实际完成值 {found} 达到年度指标值的 {ratio}，超额较多且未说明原因（指标值可能设定偏低）",
+    "TARGET_UNPARSED": "指标“{name}”的年度指标值“{found}”无法识别：{why}",
+    "ACTUAL_UNPARSED": "指标“{name}”的实际完成值“{found}”无法与年度指标值比较：{why}",
+    "TARGET_NO_OPERATOR": "指标“{name}”的年度指标值“{found}”没有比较符号，按“{expected}”理解",
+    "UNIT_MISMATCH": "指标“{name}”的实际完成值单位“{found}”与年度指标值单位“{expected}”不一致",
+    "CATEGORY_MISPLACED": "指标“{name}”位置不当：{why}",
+    "TOTAL_MISMATCH": "总分填报为 {found}，按规则计算应为 {expected}",
+    "FORMULA_OVERWRITTEN": "{label}应为公式，现被改为固定值 {found}",
+    "INPUT_MISSING": "{label}未填写",
+    "LAYOUT_UNRECOGNISED": "未能在工作表中找到自评表：{why}",
+    "READ_ERROR": "文件无法读取：{why}",
+}
+"""Chinese message templates, one per code; placeholders come from ``Finding.params``."""
+
+
+@dataclass
+class Finding:
+    """One thing the rules found wrong (or worth a note) in a form."""
+
+    code: str
+    field: str  # field path, e.g. "indicators[3].score" or "funds.stated_score"
+    expected: Any = None
+    found: Any = None
+    severity: Severity | None = None  # None: the code's default
+    sheet: str | None = None
+    cell: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise KeyError(f"unknown finding code {self.code!r}")
+        if self.severity is None:
+            self.severity = CODES[self.code]
+
+    @property
+    def message(self) -> str:
+        """The Chinese message for staff."""
+        values = {"expected": _show(self.expected), "found": _show(self.found)}
+        values.update({k: _show(v) for k, v in self.params.items()})
+        return MESSAGES[self.code].format_map(_Blank(values))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: code, severity, sheet, cell, field, message, expected, found."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value if self.severity else None,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "message": self.message,
+            "expected": self.expected,
+            "found": self.found,
+        }
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _show(value: Any) -> str:
+    """Render a value the way staff write it: 9.91, 99.07%, blank as （空）."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def as_dicts(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [f.to_dict() for f in findings]
+
+
+__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "as_dicts", "has_errors"]
