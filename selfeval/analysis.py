@@ -1,0 +1,178 @@
+"""What the rules compute for a form: execution rate, funds score, each indicator's
+evaluation and suggested score, totals and grade.
+
+Computed once per form (:func:`analyse`) and shared by the rules, rescoring and
+every output, so a figure is computed in one place only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from selfeval.grammar import Actual, Evaluation, Target, evaluate, parse_actual, parse_target
+from selfeval.model import Form, Indicator, Number
+from selfeval.profiles import Profile
+from selfeval.xlmath import excel_round, excel_roundup
+
+RateConvention = Literal["round", "roundup", "both"]
+
+NO_REASON = frozenset({"", "无", "0", "/", "—", "-", "无偏差", "不适用"})
+"""Reason texts that mean no reason was given."""
+
+
+def number(value: Number) -> float | None:
+    """A figure as a float, or None when blank or unreadable text."""
+    return value if isinstance(value, float | int) and not isinstance(value, bool) else None
+
+
+def within(stated: Number, computed: float, tolerance: float) -> bool:
+    """A stated figure agrees with a computed one (blank or text never does)."""
+    value = number(stated)
+    return value is not None and abs(value - computed) <= tolerance + 1e-9
+
+
+def has_reason(text: str) -> bool:
+    return text.strip() not in NO_REASON
+
+
+@dataclass
+class IndicatorAnalysis:
+    """One indicator row as the rules see it."""
+
+    target: Target
+    actual: Actual
+    evaluation: Evaluation
+    points: float | None
+    score: float | None
+    suggested: float | None  # score the profile's rule gives; None when it cannot say
+    rule: str  # Chinese description of the rule applied, for messages
+
+
+@dataclass
+class Analysis:
+    """Computed figures for one form (计算结果)."""
+
+    execution_rate: float | None  # raw 执行数 ÷ 预算数
+    rate: float | None  # rounded as the profile says (template convention)
+    rate_convention: RateConvention | None  # which convention the stated rate follows
+    funds_score: float | None
+    indicators: list[IndicatorAnalysis] = field(default_factory=list)
+    points_total: float = 0.0
+    category_points: dict[str, float] = field(default_factory=dict)
+    total: float | None = None  # computed funds score + indicator scores as entered
+    grade: str | None = None
+
+
+def analyse(form: Form, profile: Profile) -> Analysis:
+    """Compute every figure the rules need for ``form`` under ``profile``."""
+    total_row = form.funds.total
+    budget, executed = number(total_row.annual_budget), number(total_row.executed)
+    raw = executed / budget if budget and executed is not None and budget > 0 else None
+    points = number(form.funds.points)
+    funds_score = (
+        excel_round(min(raw, 1.0) * points, profile.funds_score_decimals)
+        if raw is not None and points is not None
+        else None
+    )
+    rows = [_indicator(row, profile) for row in form.indicators]
+    points_total = (points or 0.0) + sum(r.points or 0.0 for r in rows)
+    categories: dict[str, float] = {}
+    for row, info in zip(form.indicators, rows, strict=True):
+        categories[row.level1] = categories.get(row.level1, 0.0) + (info.points or 0.0)
+    total = None
+    if funds_score is not None:
+        total = excel_round(funds_score + sum(r.score or 0.0 for r in rows), 2)
+    return Analysis(
+        execution_rate=raw,
+        rate=round_rate(raw, profile) if raw is not None else None,
+        rate_convention=rate_convention(number(total_row.stated_rate), raw, profile),
+        funds_score=funds_score,
+        indicators=rows,
+        points_total=excel_round(points_total, 2),
+        category_points=categories,
+        total=total,
+        grade=profile.grade(total) if total is not None else None,
+    )
+
+
+def round_rate(rate: float, profile: Profile) -> float:
+    """执行率 rounded to the profile's decimals by the profile's convention."""
+    fn = excel_roundup if profile.rate_rounding == "roundup" else excel_round
+    return fn(rate, profile.rate_decimals)
+
+
+def rate_convention(
+    stated: float | None, raw: float | None, profile: Profile
+) -> RateConvention | None:
+    """Which rounding convention a stated rate follows, or None if neither."""
+    if stated is None or raw is None:
+        return None
+    plain = _same(stated, excel_round(raw, profile.rate_decimals))
+    up = _same(stated, excel_roundup(raw, profile.rate_decimals))
+    if plain and up:
+        return "both"
+    return "round" if plain else "roundup" if up else None
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
+    target = parse_target(row.target)
+    actual = parse_actual(row.actual, target)
+    evaluation = evaluate(target, actual)
+    points, score = number(row.points), number(row.score)
+    suggested, rule = suggest_score(target, actual, evaluation, points, score, profile)
+    return IndicatorAnalysis(target, actual, evaluation, points, score, suggested, rule)
+
+
+def suggest_score(
+    target: Target,
+    actual: Actual,
+    evaluation: Evaluation,
+    points: float | None,
+    score: float | None,
+    profile: Profile,
+) -> tuple[float | None, str]:
+    """The score the profile's rule gives, with a Chinese description of the rule."""
+    if points is None:
+        return None, "无分值"
+    if evaluation.status == "unknown":
+        return score, "无法判断是否达标，保留原得分"
+    if target.kind == "qualitative":
+        return _band_score(actual.level or "not_achieved", points, score, profile)
+    if evaluation.status == "met":
+        return points, "达到指标值得满分"
+    return _proportional(target, actual, points, profile)
+
+
+_BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
+
+
+def _band_score(
+    level: str, points: float, score: float | None, profile: Profile
+) -> tuple[float, str]:
+    low, high = profile.bands[level]
+    lo, hi = excel_round(points * low, 2), excel_round(points * high, 2)
+    rule = f"定性指标{_BAND_NAMES[level]}，得分应在分值的 {low:.0%}–{high:.0%}（{lo:g}–{hi:g}）"
+    if score is None:
+        return hi, rule
+    return min(max(score, lo), hi), rule
+
+
+def _proportional(
+    target: Target, actual: Actual, points: float, profile: Profile
+) -> tuple[float, str]:
+    t, a = target.value or 0.0, actual.value or 0.0
+    if t == 0:
+        return 0.0, "指标值为 0，实际不为 0 不得分"
+    if not target.negative:
+        share, rule = a / t, "正向指标按 实际值 ÷ 指标值 计分"
+    elif profile.negative_formula == "linear":
+        share, rule = 1 - (a - t) / t, "反向指标按 1 − (实际值 − 指标值) ÷ 指标值 计分"
+    else:
+        share, rule = (t / a if a else 1.0), "反向指标按 指标值 ÷ 实际值 计分"
+    share = min(max(share, 0.0), 1.0)
+    return excel_round(points * share, profile.score_decimals), rule
