@@ -1,0 +1,67 @@
+"""The ``selfeval`` command: one entry point, one module per subcommand.
+
+Each module in :data:`COMMANDS` exposes ``register(subparsers)``, which adds its
+parser and sets ``func`` to a ``run(args) -> int``. Heavy imports stay inside
+``run`` so that ``selfeval --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = (
+    "selfeval.commands.validate",
+    "selfeval.commands.rescore",
+)
+
+DESCRIPTION = """\
+selfeval —— 财政项目支出绩效自评表工具
+
+  校验自评表中的每个数字和评分规则，按规则重新计算得分，生成带公式的年度模板。
+
+常用命令：
+  selfeval validate 表格.xlsx 文件夹/    校验一份或一批自评表
+  selfeval rescore 表格.xlsx -o 新表.xlsx  按规则重新评分，写入新文件（原文件不变）
+  selfeval build --year 2026             生成本年度空白模板
+  selfeval report 文件夹/ -o 汇总.html   汇总一个部门的全部自评表
+
+退出状态：0 无错误；1 发现错误；2 有文件无法读取或参数有误。
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="selfeval",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from selfeval import __version__
+
+    parser.add_argument("--version", action="version", version=f"selfeval {__version__}")
+    sub = parser.add_subparsers(title="命令", metavar="命令")
+    for module in COMMANDS:
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except (ValueError, OSError) as exc:
+        # Expected user errors (bad profile, unwritable output...) carry Chinese messages.
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""selfeval rescore: the rules' scores written into a new file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from selfeval.commands.common import add_profile_option, profile_from, refuse_overwrite
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "rescore",
+        help="按评分规则重新计算得分，写入新文件",
+        description="按评分规则重新计算预算执行得分、各指标得分和总分，写入新文件；原文件不会被修改。",
+    )
+    p.add_argument("path", type=Path, metavar="文件", help="自评表文件")
+    p.add_argument("-o", "--output", type=Path, required=True, help="新文件的路径")
+    add_profile_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from selfeval.readers import Unreadable, read_file
+    from selfeval.readers.formfile import dump_form_file
+    from selfeval.rescore import rescore
+
+    if why := refuse_overwrite(args.output, [args.path]):
+        raise ValueError(why)
+    profile = profile_from(args)
+    items = read_file(args.path)
+    bad = [i for i in items if isinstance(i, Unreadable)]
+    if bad:
+        raise ValueError(f"{args.path}：{bad[0].why}")
+    rescored = [rescore(form, profile) for form in items]
+    dump_form_file([r.form for r in rescored], args.output)
+    for r in rescored:
+        print(
+            f"{r.form.header.project}：改动 {len(r.changes)} 处，总分 {r.analysis.total}（{r.grade}）"
+        )
+        for c in r.changes:
+            print(f"  {c.cell or c.field}: {c.old} → {c.new}")
+    return 0

@@ -1,0 +1,57 @@
+"""Readers: files in, :class:`~selfeval.model.Form` objects out.
+
+One module per format family, behind :func:`read_file`. A file that cannot be
+read yields an :class:`Unreadable` (with a finding code and a Chinese reason)
+instead of raising, so a folder run reports every input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from selfeval.model import Form
+
+FORM_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Unreadable:
+    """An input that yielded no form: READ_ERROR or LAYOUT_UNRECOGNISED."""
+
+    file: str
+    code: str
+    why: str
+    sheet: str | None = None
+
+
+ReadResult = Form | Unreadable
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return FORM_FILE_SUFFIXES
+
+
+def read_file(path: Path) -> list[ReadResult]:
+    """Every form found in one file (or one Unreadable saying why none was)."""
+    suffix = path.suffix.lower()
+    if suffix in FORM_FILE_SUFFIXES:
+        from selfeval.readers.formfile import read_form_file
+
+        return read_form_file(path)
+    return [Unreadable(str(path), "READ_ERROR", f"不支持的文件类型“{path.suffix or '无扩展名'}”")]
+
+
+def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and supported files found recursively in folders (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.is_file())
+            yield from sorted(
+                p
+                for p in found
+                if p.suffix.lower() in supported_suffixes() and not p.name.startswith(("~$", "."))
+            )
+        else:
+            yield path

@@ -1,0 +1,49 @@
+"""Forms kept as plain YAML or JSON files (the model's own serialisation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from selfeval.model import Form, FormDataError
+from selfeval.readers import ReadResult, Unreadable
+
+MAX_FORM_FILE = 5 * 1024 * 1024  # a form file is a few KiB; refuse anything absurd
+
+
+def read_form_file(path: Path) -> list[ReadResult]:
+    """One form per file, or a list of forms; errors become :class:`Unreadable`."""
+    try:
+        if path.stat().st_size > MAX_FORM_FILE:
+            return [Unreadable(str(path), "READ_ERROR", "文件过大，不像是自评表数据文件")]
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        items = data if isinstance(data, list) else [data]
+        forms = [Form.from_dict(item) for item in items]
+    except OSError as exc:
+        return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return [Unreadable(str(path), "READ_ERROR", "文件不是 UTF-8 编码的文本")]
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        return [Unreadable(str(path), "READ_ERROR", f"格式错误：{_first_line(exc)}")]
+    except FormDataError as exc:
+        return [Unreadable(str(path), "LAYOUT_UNRECOGNISED", f"内容不是自评表：{exc}")]
+    for form in forms:
+        form.source.file = form.source.file or str(path)
+    return list(forms)
+
+
+def dump_form_file(forms: list[Form], path: Path) -> None:
+    """Write forms as YAML (one form: a mapping; several: a list)."""
+    data: Any = [f.to_dict() for f in forms]
+    if len(data) == 1:
+        data = data[0]
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(text, encoding="utf-8")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

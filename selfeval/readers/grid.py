@@ -1,0 +1,46 @@
+"""A sheet as a plain grid of values: the one input every form locator reads.
+
+openpyxl, python-calamine, xlrd, odf and xlwings (one bulk ``Range.value`` read)
+all produce a :class:`Grid`, so locating forms in a sheet is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+CellValue = str | float | int | bool | None
+
+
+@dataclass
+class Grid:
+    """Values of one sheet's used range; ``origin`` is the 1-based (row, column) of values[0][0].
+
+    ``formulas`` (same shape, or None) holds formula text (``=ROUND(...)``) where a
+    reader knows it, else None. ``merged`` lists merged ranges as 1-based
+    (min_row, min_col, max_row, max_col) when known.
+    """
+
+    sheet: str
+    values: list[list[CellValue]]
+    origin: tuple[int, int] = (1, 1)
+    formulas: list[list[str | None]] | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """Defined names that point into this sheet: name -> cell address (e.g. "H7")."""
+
+    def address(self, r: int, c: int) -> str:
+        """A1 address of the value at grid index (r, c)."""
+        return f"{get_column_letter(self.origin[1] + c)}{self.origin[0] + r}"
+
+    def at(self, address: str) -> Any:
+        """The value at an A1 address, None outside the grid."""
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        letters, row = coordinate_from_string(address)
+        r, c = row - self.origin[0], column_index_from_string(letters) - self.origin[1]
+        if 0 <= r < len(self.values) and 0 <= c < len(self.values[r]):
+            return self.values[r][c]
+        return None
