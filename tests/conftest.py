@@ -1,0 +1,30 @@
+"""Shared pytest fixtures. Each area keeps its fixtures in its own marked section."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import libreoffice as lo
+
+# -- LibreOffice harness (tests/libreoffice.py) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """Path of soffice, once soffice and poppler are known to be there.
+
+    Where they are missing the test is skipped, except under CI (CI set in the
+    environment): CI must really run these tests, so there it fails.
+    """
+    missing = lo.missing_tools()
+    if missing:
+        reason = f"missing {', '.join(missing)}: run scripts/install-test-deps.sh"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return lo.soffice_path()
+
+
+# -- end of LibreOffice harness ---------------------------------------------------------
