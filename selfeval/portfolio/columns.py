@@ -1,0 +1,89 @@
+"""The summary table's columns, described once for the HTML, CSV and xlsx outputs,
+and the short Chinese names of the finding codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from selfeval.portfolio.summary import Row
+
+Kind = Literal["int", "text", "money", "rate", "score"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: Chinese heading, value getter, and the kind that decides its format."""
+
+    key: str
+    heading: str
+    value: Callable[[Row], Any]
+    kind: Kind = "text"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("index", "序号", lambda r: r.index, "int"),
+    Column("department", "主管部门", lambda r: r.department),
+    Column("implementer", "实施单位", lambda r: r.implementer),
+    Column("project", "项目名称", lambda r: r.project),
+    Column("year", "年度", lambda r: r.year, "int"),
+    Column("budget", "全年预算数（元）", lambda r: r.budget, "money"),
+    Column("rate", "执行率", lambda r: r.rate, "rate"),
+    Column("stated_total", "填报总分", lambda r: r.stated_total, "score"),
+    Column("total", "计算总分", lambda r: r.total, "score"),
+    Column("difference", "差额", lambda r: r.difference, "score"),
+    Column("grade", "等级", lambda r: r.grade),
+    Column("errors", "错误", lambda r: r.errors, "int"),
+    Column("warnings", "警告", lambda r: r.warnings, "int"),
+    Column("infos", "提示", lambda r: r.infos, "int"),
+    Column("flags", "重点关注", lambda r: "；".join(r.flags)),
+    Column("codes", "问题代码", lambda r: r.codes_text),
+    Column("file", "文件", lambda r: r.file),
+    Column("sheet", "工作表", lambda r: r.sheet),
+)
+"""Summary columns in report order (差额 = 填报总分 − 计算总分; 等级 from 计算总分)."""
+
+
+def show(value: Any, kind: Kind) -> str:
+    """A value as the HTML table shows it; blank as —."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) or kind in ("int", "text"):
+        return str(value)
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "rate":
+        return f"{value:.2%}"
+    return f"{value:.2f}"
+
+
+CODE_LABELS: dict[str, str] = {
+    "FUNDS_RATE": "执行率计算有误",
+    "FUNDS_SCORE": "预算执行得分有误",
+    "FUNDS_SUM": "资金总额与明细不符",
+    "FUNDS_OVER": "执行数超预算",
+    "FUNDS_MISSING": "资金数缺失",
+    "POINTS_TOTAL": "分值合计不为100",
+    "POINTS_CATEGORY": "一级指标分值不符",
+    "POINTS_MISSING": "缺分值",
+    "SCORE_MISSING": "缺得分",
+    "SCORE_RANGE": "得分超出范围",
+    "UNMET_FULL": "未达标却得满分",
+    "MET_PARTIAL": "已达标却扣分",
+    "SCORE_POLICY": "得分不符评分规则",
+    "REASON_MISSING": "扣分未说明原因",
+    "REASON_UNEXPECTED": "满分却填了原因",
+    "OVER_ACHIEVED": "大幅超额未说明",
+    "TARGET_UNPARSED": "指标值无法识别",
+    "ACTUAL_UNPARSED": "完成值无法比较",
+    "TARGET_NO_OPERATOR": "指标值无比较符号",
+    "UNIT_MISMATCH": "单位不一致",
+    "CATEGORY_MISPLACED": "指标层级不当",
+    "TOTAL_MISMATCH": "总分与计算不符",
+    "FORMULA_OVERWRITTEN": "公式被改为固定值",
+    "INPUT_MISSING": "表头信息缺失",
+    "LAYOUT_UNRECOGNISED": "未识别出自评表",
+    "READ_ERROR": "文件无法读取",
+}
+"""Short Chinese name of each finding code, for charts and tables."""

@@ -1,0 +1,226 @@
+"""One summary row per form, computed once from the checked results (汇总).
+
+Every output (HTML, CSV, xlsx) renders the same :class:`Portfolio`, so a figure
+shown in the report is computed in one place only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from selfeval.analysis import number
+from selfeval.findings import CODES, Finding, Severity
+from selfeval.model import Number
+from selfeval.profiles import Profile
+from selfeval.results import FormResult
+
+TO_YUAN = {"元": 1.0, "万元": 10000.0}
+"""Amounts are summed in 元 whatever unit each form was filled in."""
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass
+class Row:
+    """One form (or one unreadable input) as a line of the summary table."""
+
+    index: int  # 序号, 1-based, order of the report
+    file: str
+    sheet: str | None = None
+    first_row: int | None = None  # first row of the form in its sheet
+    department: str = ""  # 主管部门
+    implementer: str = ""  # 实施单位
+    project: str = ""  # 项目名称
+    year: int | None = None
+    budget: float | None = None  # 全年预算数, in 元
+    executed: float | None = None  # 全年执行数, in 元
+    rate: float | None = None  # 执行率 computed as 执行数 ÷ 预算数
+    stated_total: Number = None  # 总分 as printed (text when unreadable)
+    total: float | None = None  # 总分 as computed
+    grade: str | None = None  # grade of the computed total
+    stated_grade: str | None = None  # grade the printed total claims
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: str | None = None  # why no form could be read, or None
+
+    @cached_property
+    def errors(self) -> int:
+        return self._count(Severity.ERROR)
+
+    @cached_property
+    def warnings(self) -> int:
+        return self._count(Severity.WARNING)
+
+    @cached_property
+    def infos(self) -> int:
+        return self._count(Severity.INFO)
+
+    def _count(self, severity: Severity) -> int:
+        return sum(f.severity is severity for f in self.findings)
+
+    @cached_property
+    def codes(self) -> Counter[str]:
+        return Counter(f.code for f in self.findings)
+
+    @property
+    def difference(self) -> float | None:
+        """Stated minus computed total (填报总分 − 计算总分)."""
+        stated = number(self.stated_total)
+        if stated is None or self.total is None:
+            return None
+        return round(stated - self.total, 2)
+
+    @property
+    def total_mismatch(self) -> bool:
+        """The rules found the stated 总分 wrong (TOTAL_MISMATCH)."""
+        return any(f.code == "TOTAL_MISMATCH" for f in self.findings)
+
+    @property
+    def excellent_with_errors(self) -> bool:
+        """Graded 优 (as stated or as computed) although the form has errors."""
+        return self.errors > 0 and "优" in (self.grade, self.stated_grade)
+
+    @property
+    def flags(self) -> list[str]:
+        """Why this row needs attention, in Chinese (重点关注)."""
+        out = []
+        if self.unreadable is not None:
+            out.append(self.unreadable)
+        if self.total_mismatch:
+            out.append("总分与计算不符")
+        if self.excellent_with_errors:
+            out.append("评为优但有错误")
+        return out
+
+    @property
+    def codes_text(self) -> str:
+        """Codes found, most severe first: ``TOTAL_MISMATCH REASON_MISSING×2``."""
+        return " ".join(
+            code if n == 1 else f"{code}×{n}" for code, n in sorted_codes(self.codes).items()
+        )
+
+
+@dataclass
+class Portfolio:
+    """Every row of one report plus the totals the report shows at the top."""
+
+    rows: list[Row]
+    profile: Profile
+
+    @property
+    def forms(self) -> list[Row]:
+        """Rows that are forms (readable inputs)."""
+        return [r for r in self.rows if r.unreadable is None]
+
+    @property
+    def unreadable(self) -> list[Row]:
+        return [r for r in self.rows if r.unreadable is not None]
+
+    @property
+    def mismatched(self) -> list[Row]:
+        return [r for r in self.rows if r.total_mismatch]
+
+    @property
+    def excellent_with_errors(self) -> list[Row]:
+        return [r for r in self.rows if r.excellent_with_errors]
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.rows)
+
+    @property
+    def warnings(self) -> int:
+        return sum(r.warnings for r in self.rows)
+
+    @property
+    def infos(self) -> int:
+        return sum(r.infos for r in self.rows)
+
+    @property
+    def budget_total(self) -> float:
+        return sum(r.budget or 0.0 for r in self.forms)
+
+    @property
+    def overall_rate(self) -> float | None:
+        """执行数 ÷ 预算数 over every form with both amounts."""
+        pairs = [(r.budget, r.executed) for r in self.forms if r.rate is not None]
+        budget = sum(b for b, _ in pairs if b)
+        return sum(e for _, e in pairs if e) / budget if budget else None
+
+    @cached_property
+    def code_counts(self) -> dict[str, int]:
+        """Number of findings per code, most severe and most frequent first."""
+        counts: Counter[str] = Counter()
+        for r in self.rows:
+            counts.update(r.codes)
+        return sorted_codes(counts)
+
+    @cached_property
+    def code_forms(self) -> dict[str, int]:
+        """Number of rows with at least one finding of each code."""
+        counts: Counter[str] = Counter()
+        for r in self.rows:
+            counts.update(set(r.codes))
+        return dict(counts)
+
+    @cached_property
+    def code_severity(self) -> dict[str, str]:
+        """Chinese severity label(s) each code was found with (POINTS_CATEGORY may be two)."""
+        found: dict[str, set[Severity]] = {}
+        for r in self.rows:
+            for f in r.findings:
+                found.setdefault(f.code, set()).add(f.severity)
+        return {
+            code: "、".join(s.label for s in sorted(sev, key=SEVERITY_ORDER.get))
+            for code, sev in found.items()
+        }
+
+    @property
+    def grade_counts(self) -> dict[str, int]:
+        """Forms per computed grade, best grade first (forms without a total left out)."""
+        counts = Counter(r.grade for r in self.forms if r.grade)
+        return {name: counts.get(name, 0) for name, _ in self.profile.grades}
+
+
+def sorted_codes(counts: Counter[str]) -> dict[str, int]:
+    """Codes ordered by severity, then count (descending), then name."""
+    order = sorted(counts, key=lambda c: (SEVERITY_ORDER[CODES[c]], -counts[c], c))
+    return {c: counts[c] for c in order}
+
+
+def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
+    """The portfolio of ``results`` (from :func:`selfeval.results.check_paths`)."""
+    rows = [_row(i, r, profile) for i, r in enumerate(results, 1)]
+    return Portfolio(rows, profile)
+
+
+def _row(index: int, result: FormResult, profile: Profile) -> Row:
+    form, a = result.form, result.analysis
+    if form is None or a is None:
+        first = result.findings[0] if result.findings else None
+        why = first.message if first else "未找到自评表"
+        sheet = first.sheet if first else None
+        return Row(index, result.file, sheet, findings=result.findings, unreadable=why)
+    to_yuan = TO_YUAN.get(form.funds.unit, 1.0)
+    budget, executed = number(form.funds.total.annual_budget), number(form.funds.total.executed)
+    stated = number(form.stated_total)
+    return Row(
+        index,
+        result.file,
+        form.source.sheet,
+        form.source.row,
+        department=form.header.department,
+        implementer=form.header.implementer,
+        project=form.header.project,
+        year=form.header.year,
+        budget=budget * to_yuan if budget is not None else None,
+        executed=executed * to_yuan if executed is not None else None,
+        rate=a.execution_rate,
+        stated_total=form.stated_total,
+        total=a.total,
+        grade=a.grade,
+        stated_grade=profile.grade(stated) if stated is not None else None,
+        findings=result.findings,
+    )
