@@ -8,6 +8,7 @@ every output, so a figure is computed in one place only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from selfeval.grammar import Actual, Evaluation, Target, evaluate, parse_actual, parse_target
@@ -23,7 +24,10 @@ NO_REASON = frozenset({"", "无", "0", "/", "—", "-", "无偏差", "不适用"
 
 def number(value: Number) -> float | None:
     """A figure as a float, or None when blank or unreadable text."""
-    return value if isinstance(value, float | int) and not isinstance(value, bool) else None
+    return value if type(value) in _NUMERIC else None  # bool is not a figure
+
+
+_NUMERIC = (float, int)
 
 
 def within(stated: Number, computed: float, tolerance: float) -> bool:
@@ -119,10 +123,16 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
+@lru_cache(maxsize=8192)
+def _judge(target_text: str, actual_text: str) -> tuple[Target, Actual, Evaluation]:
+    """Parse and evaluate a target/actual pair; forms repeat the same pairs a lot."""
+    target = parse_target(target_text)
+    actual = parse_actual(actual_text, target)
+    return target, actual, evaluate(target, actual)
+
+
 def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
-    target = parse_target(row.target)
-    actual = parse_actual(row.actual, target)
-    evaluation = evaluate(target, actual)
+    target, actual, evaluation = _judge(row.target, row.actual)
     points, score = number(row.points), number(row.score)
     suggested, rule = suggest_score(target, actual, evaluation, points, score, profile)
     return IndicatorAnalysis(target, actual, evaluation, points, score, suggested, rule)
@@ -155,11 +165,17 @@ def _band_score(
     level: str, points: float, score: float | None, profile: Profile
 ) -> tuple[float, str]:
     low, high = profile.bands[level]
-    lo, hi = excel_round(points * low, 2), excel_round(points * high, 2)
-    rule = f"定性指标{_BAND_NAMES[level]}，得分应在分值的 {low:.0%}–{high:.0%}（{lo:g}–{hi:g}）"
+    lo, hi, rule = _band(level, low, high, points)
     if score is None:
         return hi, rule
     return min(max(score, lo), hi), rule
+
+
+@lru_cache(maxsize=1024)
+def _band(level: str, low: float, high: float, points: float) -> tuple[float, float, str]:
+    lo, hi = excel_round(points * low, 2), excel_round(points * high, 2)
+    rule = f"定性指标{_BAND_NAMES[level]}，得分应在分值的 {low:.0%}–{high:.0%}（{lo:g}–{hi:g}）"
+    return lo, hi, rule
 
 
 def _proportional(

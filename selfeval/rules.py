@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from selfeval.analysis import Analysis, IndicatorAnalysis, analyse, has_reason, number, within
@@ -17,7 +18,7 @@ from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Ind
 from selfeval.profiles import Profile, load_profile
 
 FormRule = Callable[["Check"], Iterator[Finding]]
-RowRule = Callable[["Check", int, Indicator, IndicatorAnalysis], Iterator[Finding]]
+RowRule = Callable[["Check", int, Indicator, IndicatorAnalysis], Finding | None]
 
 FORM_RULES: list[FormRule] = []
 ROW_RULES: list[RowRule] = []
@@ -66,9 +67,13 @@ def validate(form: Form, profile: Profile | str | None = None) -> list[Finding]:
     """Every finding the rules make about ``form`` (DOMAIN.md codes), in form order."""
     check = Check(form, analyse(form, _profile(profile)), _profile(profile))
     found = [f for rule in FORM_RULES for f in rule(check)]
-    for i, (row, info) in enumerate(zip(form.indicators, check.analysis.indicators, strict=True)):
+    rows = zip(form.indicators, check.analysis.indicators, strict=True)
+    for i, (row, info) in enumerate(rows):
+        # Row rules return one finding or None: far cheaper than generators per row.
         for rule in ROW_RULES:
-            found.extend(rule(check, i, row, info))
+            finding = rule(check, i, row, info)
+            if finding is not None:
+                found.append(finding)
     return found
 
 
@@ -225,26 +230,26 @@ def points_category(c: Check) -> Iterator[Finding]:
 
 
 @row_rule
-def points_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def points_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.points is None:
-        yield c.row_finding("POINTS_MISSING", i, row, "points", found=row.points)
+        return c.row_finding("POINTS_MISSING", i, row, "points", found=row.points)
 
 
 # -- scores -------------------------------------------------------------------------
 
 
 @row_rule
-def score_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def score_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.points is not None and info.score is None:
-        yield c.row_finding("SCORE_MISSING", i, row, "score", found=row.score)
+        return c.row_finding("SCORE_MISSING", i, row, "score", found=row.score)
 
 
 @row_rule
-def score_range(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def score_range(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.points is None or info.score is None:
-        return
+        return None
     if info.score < -EPS or info.score > info.points + EPS:
-        yield c.row_finding("SCORE_RANGE", i, row, "score", expected=info.points, found=info.score)
+        return c.row_finding("SCORE_RANGE", i, row, "score", expected=info.points, found=info.score)
 
 
 def _full(info: IndicatorAnalysis) -> bool:
@@ -256,9 +261,9 @@ def _targets(row: Indicator) -> dict[str, str]:
 
 
 @row_rule
-def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.evaluation.status in ("unmet", "partial") and _full(info):
-        yield c.row_finding(
+        return c.row_finding(
             "UNMET_FULL",
             i,
             row,
@@ -270,12 +275,12 @@ def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Ite
 
 
 @row_rule
-def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     # Qualitative scores are judged by their bands (SCORE_POLICY), not here.
     if info.target.kind != "numeric" or info.evaluation.status != "met":
-        return
+        return None
     if info.score is not None and info.points is not None and not _full(info):
-        yield c.row_finding(
+        return c.row_finding(
             "MET_PARTIAL",
             i,
             row,
@@ -287,11 +292,11 @@ def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> It
 
 
 @row_rule
-def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.score is None or info.suggested is None or info.evaluation.status == "met":
-        return
+        return None
     if abs(info.score - info.suggested) > c.profile.policy_tolerance + EPS:
-        yield c.row_finding(
+        return c.row_finding(
             "SCORE_POLICY",
             i,
             row,
@@ -306,30 +311,28 @@ def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> I
 
 
 @row_rule
-def reason_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def reason_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     below = info.score is not None and info.points is not None and not _full(info)
     unmet = info.evaluation.status in ("unmet", "partial")
     if (below or unmet) and not has_reason(row.reason):
-        yield c.row_finding("REASON_MISSING", i, row, "reason", found=row.reason)
+        return c.row_finding("REASON_MISSING", i, row, "reason", found=row.reason)
 
 
 @row_rule
-def reason_unexpected(
-    c: Check, i: int, row: Indicator, info: IndicatorAnalysis
-) -> Iterator[Finding]:
+def reason_unexpected(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if _full(info) and info.evaluation.status == "met" and has_reason(row.reason):
-        yield c.row_finding("REASON_UNEXPECTED", i, row, "reason", found=row.reason)
+        return c.row_finding("REASON_UNEXPECTED", i, row, "reason", found=row.reason)
 
 
 @row_rule
-def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     ratio = info.evaluation.over_ratio
     if (
         ratio is not None
         and ratio >= c.profile.over_achievement - EPS
         and not has_reason(row.reason)
     ):
-        yield c.row_finding(
+        return c.row_finding(
             "OVER_ACHIEVED",
             i,
             row,
@@ -344,36 +347,34 @@ def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> 
 
 
 @row_rule
-def target_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def target_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind == "unparsed":
-        yield c.row_finding(
+        return c.row_finding(
             "TARGET_UNPARSED", i, row, "target", found=row.target, params={"why": info.target.why}
         )
 
 
 @row_rule
-def actual_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def actual_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind != "unparsed" and info.evaluation.status == "unknown":
         why = info.actual.why or info.evaluation.why
-        yield c.row_finding(
+        return c.row_finding(
             "ACTUAL_UNPARSED", i, row, "actual", found=row.actual, params={"why": why}
         )
 
 
 @row_rule
-def target_no_operator(
-    c: Check, i: int, row: Indicator, info: IndicatorAnalysis
-) -> Iterator[Finding]:
+def target_no_operator(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind == "numeric" and info.target.implied_op:
-        yield c.row_finding(
+        return c.row_finding(
             "TARGET_NO_OPERATOR", i, row, "target", expected=info.target.format(), found=row.target
         )
 
 
 @row_rule
-def unit_mismatch(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Iterator[Finding]:
+def unit_mismatch(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.evaluation.unit_mismatch:
-        yield c.row_finding(
+        return c.row_finding(
             "UNIT_MISMATCH", i, row, "actual", expected=info.target.unit, found=info.actual.unit
         )
 
@@ -392,27 +393,29 @@ def total_mismatch(c: Check) -> Iterator[Finding]:
 
 
 @row_rule
-def category_misplaced(
-    c: Check, i: int, row: Indicator, info: IndicatorAnalysis
-) -> Iterator[Finding]:
+def category_misplaced(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     why = misplacement(row)
     if why:
-        yield c.row_finding(
+        return c.row_finding(
             "CATEGORY_MISPLACED", i, row, "level2", found=row.level2, params={"why": why}
         )
 
 
 def misplacement(row: Indicator) -> str | None:
     """Why a row sits under the wrong level, or None."""
-    if row.level1 not in LEVEL1_NAMES:
-        return f"一级指标“{row.level1 or '（空）'}”不是产出、效益或满意度指标"
-    allowed = LEVEL2_BY_LEVEL1[row.level1]
-    if not any(level2_matches(row.level2, name) for name in allowed):
-        return f"二级指标“{row.level2 or '（空）'}”不属于{row.level1}（应为{'、'.join(allowed)}）"
-    satisfaction = "满意" in row.name
-    if satisfaction and row.level1 != "满意度指标":
-        return f"满意度类指标放在了{row.level1}下"
-    if not satisfaction and row.level1 == "满意度指标":
+    return _misplacement(row.level1, row.level2, "满意" in row.name)
+
+
+@lru_cache(maxsize=1024)
+def _misplacement(level1: str, level2: str, satisfaction: bool) -> str | None:
+    if level1 not in LEVEL1_NAMES:
+        return f"一级指标“{level1 or '（空）'}”不是产出、效益或满意度指标"
+    allowed = LEVEL2_BY_LEVEL1[level1]
+    if not any(level2_matches(level2, name) for name in allowed):
+        return f"二级指标“{level2 or '（空）'}”不属于{level1}（应为{'、'.join(allowed)}）"
+    if satisfaction and level1 != "满意度指标":
+        return f"满意度类指标放在了{level1}下"
+    if not satisfaction and level1 == "满意度指标":
         return "满意度指标下的指标不是满意度类指标"
     return None
 
