@@ -14,6 +14,7 @@ from pathlib import Path
 from selfeval.model import Form
 
 FORM_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass
@@ -30,7 +31,7 @@ ReadResult = Form | Unreadable
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    return FORM_FILE_SUFFIXES
+    return FORM_FILE_SUFFIXES + WORKBOOK_SUFFIXES
 
 
 def read_file(path: Path) -> list[ReadResult]:
@@ -40,6 +41,10 @@ def read_file(path: Path) -> list[ReadResult]:
         from selfeval.readers.formfile import read_form_file
 
         return read_form_file(path)
+    if suffix in WORKBOOK_SUFFIXES:
+        from selfeval.readers.workbook import read_workbook
+
+        return read_workbook(path)
     return [Unreadable(str(path), "READ_ERROR", f"不支持的文件类型“{path.suffix or '无扩展名'}”")]
 
 

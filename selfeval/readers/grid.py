@@ -30,6 +30,13 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     """Defined names that point into this sheet: name -> cell address (e.g. "H7")."""
+    shown: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Displayed text of numeric cells whose number format changes how they read
+    (1.0 shown as ``100%``, 0.983 as ``98.30%``), by grid index (row, column).
+    Readers that know number formats fill it; text fields (年度指标值, 实际完成值)
+    are read as shown. The add-in can fill it from ``Range.formula`` of constants."""
+    skipped: str | None = None
+    """Why the sheet's values were not read (e.g. too many rows); None when read."""
 
     def address(self, r: int, c: int) -> str:
         """A1 address of the value at grid index (r, c)."""

@@ -1,0 +1,89 @@
+"""Reading single cell values as the form means them: text, amounts, rates, labels.
+
+Cells arrive as whatever a reader produced (float, int, str, bool, date, None or
+"" for blank). Values keep what the form says (see :mod:`selfeval.model`): a
+number when it can be read, None when blank or a placeholder (``—``), else the
+original text, so the rules can report what was found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from selfeval.model import Number
+
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_PLACEHOLDERS = frozenset({"—", "——", "-", "–", "－", "/", "／", "─"})
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def text(value: Any) -> str:
+    """A cell as display text: HTML tags and entities removed, ends stripped."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return number_text(float(value))
+    s = str(value)
+    if "<" in s or "&" in s:
+        s = html.unescape(_TAG.sub("", s))
+    return s.strip()
+
+
+def number_text(value: float) -> str:
+    """A number as staff would type it: 365.0 -> "365", 0.5 -> "0.5"."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+def label(value: Any) -> str:
+    """A cell as a label key: no spaces (``年度 总体 目标``), no trailing colon."""
+    if not isinstance(value, str) or not value:
+        return ""
+    return _SPACE.sub("", text(value)).rstrip(":：")
+
+
+def amount(value: Any) -> Number:
+    """An amount, 分值 or 得分: ``812,000`` -> 812000.0, ``—`` -> None, else the text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return text(value)
+    if isinstance(value, float | int):
+        return float(value)
+    s = text(value)
+    if not s or s in _PLACEHOLDERS:
+        return None
+    plain = unicodedata.normalize("NFKC", s).replace(" ", "")
+    if _PLAIN.fullmatch(plain):
+        return float(plain)
+    if _GROUPED.fullmatch(plain):
+        return float(plain.replace(",", ""))
+    return s
+
+
+def rate(value: Any) -> Number:
+    """A rate as a fraction: ``99.07%`` -> 0.9907; a bare number is taken as it is."""
+    if isinstance(value, str):
+        s = unicodedata.normalize("NFKC", text(value)).replace(" ", "")
+        if s.endswith("%"):
+            figure = amount(s[:-1])
+            if isinstance(figure, float):
+                return round(figure / 100, 12)
+            return text(value)
+    return amount(value)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(amount(value), float)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not text(value))

@@ -1,0 +1,39 @@
+"""Forms in one sheet: the single entry point shared by file readers and the Excel add-in."""
+
+from __future__ import annotations
+
+from selfeval.model import Form
+from selfeval.readers import Unreadable
+from selfeval.readers.grid import Grid
+from selfeval.readers.legacy import legacy_forms
+
+NO_FORM = "未找到“项目名称”、资金表（全年预算数、全年执行数）或指标表头（三级指标、分值、得分）"
+
+
+def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable]:
+    """Every form in one sheet: a generated template (by its defined names) or hand-made
+    forms (by their labels), top to bottom; else one LAYOUT_UNRECOGNISED item."""
+    if grid.skipped:
+        return [Unreadable(file or "", "READ_ERROR", grid.skipped, sheet=grid.sheet)]
+    if any(name.startswith("SE_") for name in grid.names):
+        from selfeval.readers.template import template_form
+
+        form = template_form(grid, file)
+        if form is not None:
+            return [form]
+    forms: list[Form | Unreadable] = list(legacy_forms(grid, file))
+    return forms or [Unreadable(file or "", "LAYOUT_UNRECOGNISED", NO_FORM, sheet=grid.sheet)]
+
+
+def forms_in_grids(grids: list[Grid], file: str) -> list[Form | Unreadable]:
+    """Forms of every sheet; one LAYOUT_UNRECOGNISED for the file when no sheet holds one."""
+    found = [item for grid in grids for item in forms_in_grid(grid, file)]
+    forms = [i for i in found if isinstance(i, Form)]
+    problems = [i for i in found if isinstance(i, Unreadable) and i.code != "LAYOUT_UNRECOGNISED"]
+    if forms or problems:
+        return [*forms, *problems]
+    if not grids:
+        return [Unreadable(file, "LAYOUT_UNRECOGNISED", "工作簿中没有工作表")]
+    empty = all(not any(any(v not in (None, "") for v in row) for row in g.values) for g in grids)
+    why = "工作簿是空的" if empty else f"{len(grids)} 个工作表中都{NO_FORM}"
+    return [Unreadable(file, "LAYOUT_UNRECOGNISED", why)]

@@ -1,0 +1,84 @@
+"""Workbooks (.xlsx .xlsm .xls .ods): sniff the real format, load grids, find forms.
+
+The format is decided by the file's first bytes, not its name: old offices save
+web pages as ``.xls`` and password-protected ``.xlsx`` files are OLE containers.
+Any failure becomes an :class:`Unreadable` with a Chinese reason; nothing is
+written and the file is opened read-only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from pathlib import Path
+
+from selfeval.readers import Unreadable
+from selfeval.readers.grid import Grid
+from selfeval.readers.limits import MAX_FILE_BYTES, WorkbookError
+from selfeval.readers.locate import forms_in_grids
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+
+
+def read_workbook(path: Path) -> list:
+    """Every form in every sheet of the workbook at ``path``, or one Unreadable."""
+    file = str(path)
+    try:
+        grids = load_grids(path)
+    except WorkbookError as exc:
+        return [Unreadable(file, "READ_ERROR", str(exc))]
+    except OSError as exc:
+        return [Unreadable(file, "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+    except MemoryError:
+        return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
+    except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
+        return [Unreadable(file, "READ_ERROR", "文件已损坏或不是有效的电子表格，无法读取")]
+    return forms_in_grids(grids, file)
+
+
+def load_grids(path: Path) -> list[Grid]:
+    """The sheets of a workbook as grids, whatever its name says (WorkbookError if not one)."""
+    size = path.stat().st_size
+    if size == 0:
+        raise WorkbookError("文件是空的（0 字节）")
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            f"文件过大（{size // 2**20} MB），超过 {MAX_FILE_BYTES // 2**20} MB 的上限"
+        )
+    return _module(path).load(path)
+
+
+def _module(path: Path):  # type: ignore[no-untyped-def]
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(_ZIP):
+        if not zipfile.is_zipfile(path):
+            raise WorkbookError("文件不完整或已损坏（压缩包无法打开）")
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+        if "content.xml" in names and "mimetype" in names:
+            return importlib.import_module("selfeval.readers.ods")
+        return importlib.import_module("selfeval.readers.xlsx")
+    if head == _OLE:
+        _refuse_encrypted(path)
+        return importlib.import_module("selfeval.readers.xls")
+    if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
+        raise WorkbookError(
+            "文件是网页或 XML 格式（可能由其他软件另存为 .xls），请在 Excel 中另存为 .xlsx 后再提交"
+        )
+    raise WorkbookError("文件不是电子表格（不是 Excel 或 ODS 格式）")
+
+
+def _refuse_encrypted(path: Path) -> None:
+    """An OLE file holding an encrypted Office package is a password-protected .xlsx."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except OSError as exc:
+        raise WorkbookError("文件不完整或已损坏（OLE 结构无法解析）") from exc
+    if any(name in streams for name in _ENCRYPTED_STREAMS):
+        raise WorkbookError("工作簿设有打开密码，无法读取；请取消密码后再提交")
