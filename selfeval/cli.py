@@ -15,6 +15,7 @@ COMMANDS = (
     "selfeval.commands.validate",
     "selfeval.commands.rescore",
     "selfeval.commands.report",
+    "selfeval.commands.build",
 )
 
 DESCRIPTION = """\

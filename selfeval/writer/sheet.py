@@ -1,0 +1,219 @@
+"""Lay a form (or a blank) onto the 自评表 sheet: every address from the layout."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from selfeval.layout import INDICATOR_COLUMNS, Layout
+from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
+from selfeval.profiles import Profile
+from selfeval.writer import styles
+
+WIDTHS = {"A": 15, "B": 18, "C": 22, "D": 12, "E": 12, "F": 7, "G": 8, "H": 28}
+WIDTHS |= {"I": 2, "J": 12, "K": 10, "L": 10}
+LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
+MIN_HEIGHT = 20.0
+
+# Fields staff fill in while evaluating; everything else is the plan, locked once filled.
+ACTUAL_FIELDS = frozenset({"actual", "score", "reason"})
+ACTUAL_PATHS = frozenset(
+    {"goals.achieved", "signoff.reviewer", "signoff.preparer", "signoff.date"}
+    | {f"funds.{row}.executed" for row in ("total", "current", "carryover", "other")}
+)
+
+_FORMATS = {"initial_budget": styles.AMOUNT, "annual_budget": styles.AMOUNT}
+_FORMATS |= {"executed": styles.AMOUNT, "stated_rate": styles.RATE}
+
+
+@dataclass
+class Fill:
+    """What goes on the sheet: field path -> value, and the indicator rows per block."""
+
+    values: dict[str, Any]
+    rows: dict[str, list[Indicator]]
+    texts: dict[str, str]
+
+
+def block_for(row: Indicator) -> str:
+    """The 一级 block a row goes in: its own 一级 when known, else a sensible guess."""
+    for level in LEVEL1_NAMES:
+        if row.level1.strip().startswith(level):
+            return level
+    for level, level2s in LEVEL2_BY_LEVEL1.items():
+        if row.level2.strip() in level2s:
+            return level
+    if "满意" in row.level2 + row.name:
+        return "满意度指标"
+    return "产出指标"
+
+
+def group_rows(indicators: list[Indicator]) -> dict[str, list[Indicator]]:
+    rows: dict[str, list[Indicator]] = {level: [] for level in LEVEL1_NAMES}
+    for row in indicators:
+        rows[block_for(row)].append(row)
+    return rows
+
+
+def form_values(form: Form, profile: Profile) -> dict[str, Any]:
+    """Scalar input values of a form by field path (blank fields left out)."""
+    values: dict[str, Any] = {
+        "header.project": form.header.project,
+        "header.department": form.header.department,
+        "header.implementer": form.header.implementer,
+        "goals.planned": form.goals.planned,
+        "goals.achieved": form.goals.achieved,
+        "funds.points": form.funds.points,
+    }
+    for row in ("total", "current", "carryover", "other"):
+        funds_row = getattr(form.funds, row)
+        for attr in ("initial_budget", "annual_budget", "executed"):
+            values[f"funds.{row}.{attr}"] = getattr(funds_row, attr)
+    for level, weight in profile.category_weights.items():
+        values[f"category_weights.{level}"] = form.category_weights.get(level, weight)
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def render_sheet(ws: Worksheet, layout: Layout, fill: Fill, profile: Profile, locked: bool) -> None:
+    """Write pieces, indicator rows, formulas, styles and row heights.
+
+    ``locked``: plan fields that are filled (targets, budget, 分值 ...) are locked.
+    """
+    ws.sheet_view.showGridLines = False
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    heights: dict[int, float] = {1: TITLE_HEIGHT}
+    for ref, content in layout.pieces:
+        _piece(ws, layout, ref, content, fill, profile, locked, heights)
+    _indicator_rows(ws, layout, fill, locked, heights, profile)
+    for row, height in heights.items():
+        ws.row_dimensions[row].height = height
+
+
+TITLE_HEIGHT = 30.0
+GOALS_MIN_HEIGHT = 48.0
+_TEXT_OF = {"header.year": "year_line", "funds.unit": "funds_unit", "profile": "profile"}
+
+
+def _piece(
+    ws, layout: Layout, ref: str, content: str, fill: Fill, profile, locked, heights
+) -> None:
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    cell = ws.cell(min_row, min_col)
+    if ":" in ref:
+        ws.merge_cells(ref)
+    cell.font, cell.alignment = styles.HEADING, styles.CENTER
+    if content.startswith("#"):
+        cell.value = fill.texts[content[1:]]
+        cell.font = styles.TITLE if content == "#title" else styles.HEADING
+    elif content.startswith("@") and layout.kind(content[1:]) == "text":
+        cell.value = fill.texts[_TEXT_OF[content[1:]]]
+        if content == "@header.year":
+            cell.font = styles.TITLE if min_row == 1 else styles.SUBTITLE
+    elif content.startswith("@"):
+        _field(cell, layout, content[1:], fill, profile, locked)
+    else:
+        cell.value = content
+        if min_col >= CHECK_FIRST_COLUMN:
+            cell.fill = styles.CHECK_FILL
+    framed = not (content in ("#title", "@header.year") or min_row > layout.total_row)
+    for row in ws.iter_rows(min_row, max_row, min_col, max_col):
+        for c in row:
+            c.border = styles.GRID if framed else styles.NO_BORDER
+    if min_row == max_row and min_row > 1:
+        text = "" if cell.data_type == "f" or cell.value is None else str(cell.value)
+        width = sum(WIDTHS[get_column_letter(c)] for c in range(min_col, max_col + 1))
+        floor = GOALS_MIN_HEIGHT if content.startswith("@goals.") else MIN_HEIGHT
+        need = max(floor, text_height(text, width))
+        heights[min_row] = max(heights.get(min_row, 0.0), need)
+
+
+CHECK_FIRST_COLUMN = 10  # column J: the 校验区 right of the printed form
+
+
+def _field(cell, layout: Layout, path: str, fill: Fill, profile: Profile, locked: bool) -> None:
+    cell.font = styles.BODY
+    if layout.kind(path) == "computed":
+        cell.value = layout.formula(path, profile)
+        cell.protection, cell.fill = styles.LOCKED, styles.LOCKED_FILL
+        cell.number_format = _computed_format(path)
+        return
+    put(cell, fill.values.get(path))
+    cell.number_format = _FORMATS.get(path.rsplit(".", 1)[-1], styles.GENERAL)
+    if path.startswith(("header.", "goals.", "signoff.")):
+        cell.number_format = styles.TEXT
+        cell.alignment = styles.LEFT_TOP if path.startswith("goals.") else styles.LEFT
+    _lock(cell, locked and path not in ACTUAL_PATHS and cell.value is not None)
+
+
+def _computed_format(path: str) -> str:
+    if path == "grade":
+        return styles.GRADE
+    if path.endswith("stated_rate"):
+        return styles.RATE
+    if path in ("funds.stated_score", "stated_total"):
+        return styles.SCORE
+    return styles.GENERAL
+
+
+def _lock(cell, locked: bool) -> None:
+    cell.protection = styles.LOCKED if locked else styles.UNLOCKED
+    if locked:
+        cell.fill = styles.LOCKED_FILL
+
+
+def put(cell, value: Any) -> None:
+    """Numbers as numbers; text always as text, even when it starts with '='."""
+    if value is None or value == "":
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value, cell.data_type = str(value), "s"
+    elif isinstance(value, int | float):
+        cell.value = int(value) if float(value).is_integer() else float(value)
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"
+
+
+def _indicator_rows(ws, layout: Layout, fill: Fill, locked: bool, heights, profile) -> None:
+    for level, (first, last) in layout.blocks.items():
+        rows = fill.rows.get(level, [])
+        for offset, r in enumerate(range(first, last + 1)):
+            row = rows[offset] if offset < len(rows) else Indicator(level1=level)
+            values = _row_values(row, level, offset, layout, fill, profile)
+            for name, col in INDICATOR_COLUMNS.items():
+                cell = ws[f"{col}{r}"]
+                put(cell, values[name])
+                cell.font, cell.border = styles.BODY, styles.GRID
+                cell.alignment = styles.LEFT if name in ("name", "reason") else styles.CENTER
+                cell.number_format = styles.GENERAL if name in ("points", "score") else styles.TEXT
+                plan = name not in ACTUAL_FIELDS and offset < len(rows)
+                _lock(cell, locked and plan and cell.value is not None)
+            height = max(
+                text_height(str(values[n] or ""), WIDTHS[INDICATOR_COLUMNS[n]])
+                for n in ("name", "reason", "target", "actual", "level2")
+            )
+            heights[r] = max(MIN_HEIGHT, height)
+
+
+def _row_values(row: Indicator, level: str, offset: int, layout, fill: Fill, profile) -> dict:
+    values = {name: getattr(row, name) for name in INDICATOR_COLUMNS}
+    if layout.name == "appraisal" and offset == 0 and row.level1.strip() == level:
+        weight = fill.values.get(f"category_weights.{level}", profile.category_weights[level])
+        values["level1"] = f"{level} ({weight:g}分)"
+    return values
+
+
+def text_height(text: str, width: float) -> float:
+    """Points needed to show wrapped ``text`` in a column ``width`` characters wide."""
+    if not text:
+        return MIN_HEIGHT
+    lines = 0
+    for para in text.split("\n"):
+        units = sum(1.9 if ord(ch) > 0x2E80 else 1.0 for ch in para)
+        lines += max(1, math.ceil(units * 1.08 / max(width - 1, 1)))
+    return lines * LINE_HEIGHT + 6
