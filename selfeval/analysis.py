@@ -73,12 +73,12 @@ def analyse(form: Form, profile: Profile) -> Analysis:
     total_row = form.funds.total
     budget, executed = number(total_row.annual_budget), number(total_row.executed)
     raw = executed / budget if budget and executed is not None and budget > 0 else None
+    rate = round_rate(raw, profile) if raw is not None else None
     points = number(form.funds.points)
-    funds_score = (
-        excel_round(min(raw, 1.0) * points, profile.funds_score_decimals)
-        if raw is not None and points is not None
-        else None
-    )
+    funds_score = None
+    if rate is not None and raw is not None and points is not None:
+        basis = rate if profile.score_basis == "rounded" else raw
+        funds_score = excel_round(min(basis, 1.0) * points, profile.funds_score_decimals)
     rows = [_indicator(row, profile) for row in form.indicators]
     points_total = (points or 0.0) + sum(r.points or 0.0 for r in rows)
     categories: dict[str, float] = {}
@@ -89,7 +89,7 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         total = excel_round(funds_score + sum(r.score or 0.0 for r in rows), 2)
     return Analysis(
         execution_rate=raw,
-        rate=round_rate(raw, profile) if raw is not None else None,
+        rate=rate,
         rate_convention=rate_convention(number(total_row.stated_rate), raw, profile),
         funds_score=funds_score,
         indicators=rows,

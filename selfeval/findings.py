@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
     "POINTS_MISSING": "指标“{name}”未填写分值",
     "SCORE_MISSING": "指标“{name}”有分值但未填写得分",
     "SCORE_RANGE": "指标“{name}”得分 {found} 不在 0 至分值 {expected} 之间",
-    "UNMET_FULL": "指标“{name}”未达到年度指标值（{target}，实际 {actual}），却得满分 {found}",
+    "UNMET_FULL": "指标“{name}”未达到年度指标值（{target}，实际 {actual}），却得满分 {found}；按评分规则建议得分 {expected}",
     "MET_PARTIAL": "指标“{name}”已达到年度指标值（{target}，实际 {actual}），得分 {found} 低于分值 {expected}",
     "SCORE_POLICY": "指标“{name}”得分 {found} 不符合评分规则（{rule}），建议得分 {expected}",
     "REASON_MISSING": "指标“{name}”未得满分或未达标，但未填写偏差原因分析及改进措施",

@@ -31,6 +31,7 @@ class Profile:
     category_weights: dict[str, float]  # 一级指标 -> default 分值
     rate_rounding: Literal["round", "roundup"]
     rate_decimals: int
+    score_basis: Literal["raw", "rounded"]  # which rate the funds score multiplies
     funds_score_decimals: int
     funds_score_tolerance: float
     score_decimals: int
@@ -114,6 +115,7 @@ def _from_data(data: dict[str, Any]) -> Profile:
             category_weights={k: float(v) for k, v in weights.items()},
             rate_rounding=funds["rate_rounding"],
             rate_decimals=int(funds["rate_decimals"]),
+            score_basis=funds["score_basis"],
             funds_score_decimals=int(funds["score_decimals"]),
             funds_score_tolerance=float(funds["score_tolerance"]),
             score_decimals=int(scoring["score_decimals"]),
@@ -135,6 +137,8 @@ def _from_data(data: dict[str, Any]) -> Profile:
 def _check(profile: Profile) -> None:
     if profile.rate_rounding not in ("round", "roundup"):
         raise ProfileError("funds.rate_rounding 只能是 round 或 roundup")
+    if profile.score_basis not in ("raw", "rounded"):
+        raise ProfileError("funds.score_basis 只能是 raw 或 rounded")
     if profile.negative_formula not in ("ratio", "linear"):
         raise ProfileError("scoring.negative_formula 只能是 ratio 或 linear")
     missing = {"achieved", "partial", "not_achieved"} - set(profile.bands)

@@ -69,6 +69,7 @@ class FormResult:
                 "points_total": a.points_total,
                 "total": a.total,
                 "grade": a.grade,
+                "rate_convention": a.rate_convention,
             },
             "findings": [f.to_dict() for f in self.findings],
         }

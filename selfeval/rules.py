@@ -295,6 +295,8 @@ def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
 def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.score is None or info.suggested is None or info.evaluation.status == "met":
         return None
+    if _full(info) and info.evaluation.status != "unknown":
+        return None  # UNMET_FULL says it, with the suggested score
     if abs(info.score - info.suggested) > c.profile.policy_tolerance + EPS:
         return c.row_finding(
             "SCORE_POLICY",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from selfeval.analysis import analyse
 from selfeval.findings import CODES, MESSAGES, Severity
+from selfeval.profiles import load_profile
 from selfeval.rules import validate
 from tests.forms import GOOD_ROWS, assert_finding, assert_no_finding, codes, make_form
 
@@ -46,6 +48,13 @@ def test_shanghai_profile_expects_the_rounded_up_rate():
     form = make_form(budget=819700.0, executed=812000.0, rate=0.99, funds_score=9.91)
     shanghai = [f for f in validate(form, "shanghai") if f.code == "FUNDS_RATE"]
     assert shanghai[0].expected == 0.9907
+
+
+def test_shanghai_scores_the_printed_rate_national_the_exact_rate():
+    # 578078.79 ÷ 746393 = 0.774497…: printed 77.45 %, 7.745 → 7.75; exact 7.74497 → 7.74
+    form = make_form(budget=746393.0, executed=578078.79, rate=0.7745, funds_score=7.75)
+    assert analyse(form, load_profile("shanghai")).funds_score == 7.75
+    assert analyse(form, load_profile("national")).funds_score == 7.74
 
 
 def test_funds_score_within_a_hundredth_passes_and_beyond_fails():
@@ -113,9 +122,10 @@ def test_score_range():
 
 def test_unmet_full_and_its_reason():
     form = make_form(replace_row(5, actual="86%"))
-    assert_finding(form, "UNMET_FULL", "indicators[5].score", found=10.0)
+    hit = assert_finding(form, "UNMET_FULL", "indicators[5].score", found=10.0, expected=9.56)
+    assert hit.message.endswith("建议得分 9.56")  # 10 × 86 ÷ 90
     assert_finding(form, "REASON_MISSING", "indicators[5].reason")
-    assert_finding(form, "SCORE_POLICY", expected=9.56)  # 10 × 86 ÷ 90
+    assert_no_finding(form, "SCORE_POLICY")  # UNMET_FULL already gives the suggestion
 
 
 def test_met_partial_is_a_warning():
@@ -148,8 +158,7 @@ def test_qualitative_bands():
     too_low = replace_row(4, actual="基本完善", score=6)  # 40 % is below the partial band
     assert_finding(make_form(too_low, reasons={4: "制度尚在制定"}), "SCORE_POLICY", expected=9.0)
     full = make_form(replace_row(4, actual="基本完善"))
-    assert_finding(full, "UNMET_FULL")
-    assert_finding(full, "SCORE_POLICY", expected=12.0)
+    assert_finding(full, "UNMET_FULL", expected=12.0)
 
 
 def test_reasons():
