@@ -1,0 +1,58 @@
+"""Old binary ``.xls`` workbooks (BIFF) as grids, through xlrd.
+
+xlrd gives values and number formats in one pass (``100%`` is shown, not 1.0);
+an encrypted workbook is refused with a clear reason.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from selfeval.readers.grid import Grid
+from selfeval.readers.limits import MAX_COLUMNS, MAX_ROWS, WorkbookError, too_many_rows
+from selfeval.readers.xlsx import shown
+
+_NUMBER, _TEXT, _BOOLEAN, _DATE = 2, 1, 4, 3
+
+
+def load(path: Path) -> list[Grid]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(
+            str(path), formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise WorkbookError("工作簿设有打开密码，无法读取；请取消密码后再提交") from exc
+        raise WorkbookError("文件不是有效的 .xls 工作簿，或已损坏") from exc
+    try:
+        return [_grid(book, book.sheet_by_index(i)) for i in range(book.nsheets)]
+    finally:
+        book.release_resources()
+
+
+def _grid(book, sheet) -> Grid:  # type: ignore[no-untyped-def]
+    if sheet.nrows > MAX_ROWS:
+        return Grid(sheet.name, [], skipped=too_many_rows(sheet.name, sheet.nrows))
+    grid = Grid(sheet.name, [])
+    for r in range(sheet.nrows):
+        row: list = []
+        for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
+            kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
+            if kind == _NUMBER:
+                code = book.format_map[
+                    book.xf_list[sheet.cell_xf_index(r, c)].format_key
+                ].format_str
+                if "%" in code or "," in code:
+                    grid.shown[(r, c)] = shown(float(value), code)
+                row.append(float(value))
+            elif kind == _BOOLEAN:
+                row.append(bool(value))
+            elif kind in (_TEXT, _DATE):
+                row.append(value if kind == _TEXT else str(value))
+            else:
+                row.append(None)
+        grid.values.append(row)
+    return grid
