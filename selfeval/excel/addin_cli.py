@@ -35,9 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build", help=f"生成 {ADDIN_NAME}", description=f"生成 {ADDIN_NAME}。"
     )
     build.add_argument(
-        "-o", "--output-dir", type=Path, default=Path("."), metavar="文件夹",
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=Path("."),
+        metavar="文件夹",
         help="写入该文件夹（默认当前文件夹；不存在时新建）",
-    )  # fmt: skip
+    )
     build.set_defaults(func=run)
     install = actions.add_parser(
         "install",
@@ -46,9 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "只能在装有 Excel 的 Windows 或 macOS 上运行。",
     )
     install.add_argument(
-        "-f", "--file", type=Path, metavar="文件",
+        "-f",
+        "--file",
+        type=Path,
+        metavar="文件",
         help=f"安装这个已生成的 {ADDIN_NAME}（默认现场生成）",
-    )  # fmt: skip
+    )
     install.set_defaults(func=run)
 
 

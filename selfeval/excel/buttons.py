@@ -1,13 +1,353 @@
-"""Ribbon buttons of the selfeval Excel add-in (功能区“绩效自评”的按钮).
+"""The ribbon buttons of the Excel add-in (绩效自评 tab).
 
-Placeholder written by the add-in build so that the module the VBA callback imports
-exists; the real dispatcher replaces this file. The contract: the add-in's VBA calls
-``on_action(control_id)`` with one of the control ids of ``addin/customUI.xml``
-(``selfeval_validate``, ``selfeval_rescore``, ``selfeval_restore``, ``selfeval_clear``,
-``selfeval_report``, ``selfeval_new``).
+The add-in's VBA calls ``on_action('<control id>')`` through xlwings' RunPython;
+:func:`on_action` finds the calling workbook and runs one of the functions
+below, each of which takes an ``xw.Book`` (tests pass ``xw.Book(json=...)``):
+
+* :func:`validate_book` (校验): the 校验结果 sheet, offending cells coloured and
+  noted, a short summary;
+* :func:`rescore_book` (重新评分): the rules' scores written into 得分 cells that
+  hold no formula, changed cells coloured with a note "原得分 X";
+* :func:`restore_book` (撤销评分): the scores as they were before Rescore;
+* :func:`clear_marks` (清除标记): Validate's marks removed, fills restored;
+* :func:`export_report` (导出报告): the HTML report beside the workbook;
+* :func:`new_form` (新建自评表): this year's template, opened in Excel.
+
+Each reads every sheet with a constant number of bulk reads and writes in
+blocks with calculation on manual and screen updating off (restored even when
+something fails). Bad input ends in a Chinese message and nothing written.
 """
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from selfeval.excel import book_io
+from selfeval.excel.marks import Mark
+from selfeval.excel.workbook import (
+    RESULTS_SHEET,
+    BookView,
+    apply,
+    book_folder,
+    read_book,
+)
+from selfeval.findings import Finding, Severity
+from selfeval.rescore import Change, rescore
+from selfeval.results import FormResult, check_form, unreadable_result
+from selfeval.rules import FIELD_LABELS
+
+TITLE = "绩效自评"
+RESULT_HEADINGS = ["严重程度", "代码", "单元格", "说明", "应为", "实为"]
+
+
+class AddinError(Exception):
+    """Something the user must fix before a button can run; the message is Chinese."""
+
+
+# -- entry point ----------------------------------------------------------------------
 
 
 def on_action(control_id: str) -> None:
-    """Run the action of the ribbon button ``control_id``."""
-    raise NotImplementedError(f"按钮 {control_id} 的功能尚未实现")
+    """Run the button ``control_id`` on the workbook that called the add-in."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    action = ACTIONS.get(control_id)
+    if action is None:
+        book.app.alert(f"未知的按钮“{control_id}”，请更新加载项。", TITLE)
+        return
+    try:
+        action(book)
+    except Exception as exc:  # the user sees a message; the details go to the log
+        traceback.print_exc(file=sys.stderr)
+        book.app.alert(f"处理时出错：{exc}", TITLE)
+
+
+def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A button: run ``work`` on the book and show its message (or why it could not run)."""
+
+    @functools.wraps(work)
+    def run(book: Any) -> str:
+        try:
+            message = work(book)
+        except AddinError as exc:
+            message = str(exc)
+        book.app.alert(message, TITLE)
+        return message
+
+    return run
+
+
+# -- 校验 -------------------------------------------------------------------------------
+
+
+@button
+def validate_book(book: Any) -> str:
+    """Check every form; list findings on 校验结果, colour and note offending cells."""
+    view = _forms_or_fail(book)
+    results = [check_form(f, view.profile, book.name) for f in view.forms]
+    findings = [f for r in results for f in r.findings]
+    marks = _cell_marks(findings)
+    old = view.ledger.keys(lambda m: bool(m.severity))
+
+    def edit(mark: Mark) -> None:
+        mark.severity, mark.vnote = marks.get((mark.sheet, mark.cell), ("", ""))
+
+    with book_io.fast_writes(book.app):
+        diff = view.ledger.change([*old, *marks], edit, view.cells)
+        apply(view, diff)
+        book_io.replace_sheet(book, RESULTS_SHEET, _result_rows(findings))
+    return _summary(results)
+
+
+def _cell_marks(findings: list[Finding]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(sheet, cell) -> (worst severity, note text) for findings that name a cell."""
+    marks: dict[tuple[str, str], tuple[str, str]] = {}
+    for f in findings:
+        if not (f.sheet and f.cell) or f.severity is Severity.INFO:
+            continue
+        key = (f.sheet, f.cell)
+        severity, text = marks.get(key, ("", ""))
+        if severity != Severity.ERROR.value:
+            severity = f.severity.value
+        line = f"{f.severity.label}（{f.code}）：{f.message}"
+        marks[key] = (severity, f"{text}\n{line}" if text else line)
+    return marks
+
+
+def _result_rows(findings: list[Finding]) -> list[list[Any]]:
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    rows = [RESULT_HEADINGS]
+    for f in sorted(findings, key=lambda f: order[f.severity]):
+        rows.append(
+            [
+                f.severity.label,
+                f.code,
+                _cell_link(f),
+                book_io.excel_value(f.message),
+                _shown(f.expected),
+                _shown(f.found),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", "", "", "未发现问题", "", ""])
+    return rows
+
+
+def _cell_link(f: Finding) -> str:
+    """A HYPERLINK formula to the finding's cell (Excel jumps there on click)."""
+    if not (f.sheet and f.cell):
+        return book_io.excel_value(f.field)
+    sheet = f.sheet.replace("'", "''").replace('"', '""')
+    return f'=HYPERLINK("#\'{sheet}\'!{f.cell}","{sheet}!{f.cell}")'
+
+
+def _shown(value: Any) -> Any:
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    return book_io.excel_value(str(value))
+
+
+def _summary(results: list[FormResult]) -> str:
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    infos = sum(len(r.findings) for r in results) - errors - warnings
+    head = f"共检查 {len(results)} 张自评表："
+    if not errors and not warnings and not infos:
+        return head + "未发现问题。"
+    return (
+        head + f"错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个。"
+        f"错误标为红色、警告标为黄色，详见“{RESULTS_SHEET}”工作表。"
+    )
+
+
+# -- 清除标记 ---------------------------------------------------------------------------
+
+
+@button
+def clear_marks(book: Any) -> str:
+    """Remove Validate's colours, notes and 校验结果 sheet; other fills come back exactly."""
+    view = read_book(book)
+    keys = view.ledger.keys(lambda m: bool(m.severity))
+
+    def edit(mark: Mark) -> None:
+        mark.severity, mark.vnote = "", ""
+
+    with book_io.fast_writes(book.app):
+        apply(view, view.ledger.change(keys, edit, view.cells))
+        book_io.delete_sheet(book, RESULTS_SHEET)
+    return f"已清除 {len(keys)} 个单元格的校验标记。"
+
+
+# -- 重新评分 / 撤销评分 ----------------------------------------------------------------
+
+
+@button
+def rescore_book(book: Any) -> str:
+    """Write the rules' scores into cells without formulas; remember what was there."""
+    view = _forms_or_fail(book)
+    writes: dict[str, dict[str, Any]] = {}
+    notes: dict[tuple[str, str], tuple[Any, str]] = {}
+    skipped = 0
+    for form in view.forms:
+        sheet = form.source.sheet or ""
+        protected = _protected_cells(view, form)
+        for change in rescore(form, view.profile).changes:
+            if not change.cell or change.cell in protected:
+                skipped += 1
+                continue
+            old = view.grids[sheet].at(change.cell)
+            writes.setdefault(sheet, {})[change.cell] = _like(old, change.new)
+            notes[(sheet, change.cell)] = (old, _label(change))
+
+    def edit(mark: Mark) -> None:
+        old, label = notes[(mark.sheet, mark.cell)]
+        if not mark.rescored:  # a second Rescore keeps the value before the first
+            mark.rescored, mark.old = True, old
+        mark.rnote = f"重新评分：原{label} {_text(mark.old)}"
+
+    with book_io.fast_writes(book.app):
+        for sheet, values in writes.items():
+            book_io.write_values(view.sheet(sheet), values, view.grids[sheet])
+        apply(view, view.ledger.change(notes, edit, view.cells))
+    message = f"已重新评分：改写 {len(notes)} 个单元格（标为蓝色，批注中为原值）。"
+    if skipped:
+        message += f"另有 {skipped} 处因是公式单元格或位置未知而未改写。"
+    return message
+
+
+@button
+def restore_book(book: Any) -> str:
+    """Put back every value Rescore changed, and remove Rescore's marks."""
+    view = read_book(book)
+    keys = view.ledger.keys(lambda m: m.rescored)
+    if not keys:
+        raise AddinError("没有可撤销的评分：本工作簿尚未重新评分，或已撤销。")
+    writes: dict[str, dict[str, Any]] = {}
+    for sheet, cell in keys:
+        writes.setdefault(sheet, {})[cell] = view.ledger.marks[(sheet, cell)].old
+
+    def edit(mark: Mark) -> None:
+        mark.rescored, mark.old, mark.rnote = False, None, ""
+
+    with book_io.fast_writes(book.app):
+        for sheet, values in writes.items():
+            book_io.write_values(view.sheet(sheet), values, view.grids.get(sheet))
+        apply(view, view.ledger.change(keys, edit, view.cells))
+    return f"已撤销评分：{len(keys)} 个单元格恢复为重新评分前的值。"
+
+
+def _protected_cells(view: BookView, form: Any) -> set[str]:
+    """Cells Rescore must not write: formulas, or where unknown, the template's formulas."""
+    from selfeval.layout import layout_for
+
+    sheet = form.source.sheet or ""
+    cells = view.formula_cells(sheet) or set()
+    layout = layout_for(view.grids[sheet].names) if view.grids[sheet].names else None
+    if layout is not None:
+        cells |= {layout.fields[p] for p in layout.fields if layout.kind(p) == "computed"}
+    return cells
+
+
+_CHANGE_LABELS = {**FIELD_LABELS, "funds.total.stated_rate": "执行率"}
+
+
+def _label(change: Change) -> str:
+    return "得分" if change.field.endswith(".score") else _CHANGE_LABELS.get(change.field, "值")
+
+
+def _like(old: Any, new: Any) -> Any:
+    """The new figure in the form of the old: a rate typed as "99.07%" stays text-like."""
+    if isinstance(old, str) and old.strip().endswith("%") and isinstance(new, float):
+        return f"{new * 100:.2f}%"
+    return new
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+# -- 导出报告 / 新建自评表 ----------------------------------------------------------------
+
+
+@button
+def export_report(book: Any) -> str:
+    """Write ``<workbook>_校验报告.html`` beside the workbook."""
+    from selfeval.portfolio import render, summarise
+
+    folder = book_folder(book)
+    if folder is None:
+        raise AddinError("请先将工作簿保存到本机文件夹，报告将保存在工作簿旁边。")
+    view = _forms_or_fail(book)
+    results = [check_form(f, view.profile, book.fullname) for f in view.forms]
+    results += [unreadable_result(u) for u in view.unreadable]
+    path = folder / f"{Path(book.fullname).stem}_校验报告.html"
+    page = render(summarise(results, view.profile), "html", link_base=folder)
+    path.write_bytes(page)
+    return f"报告已保存：{path}"
+
+
+@button
+def new_form(book: Any) -> str:
+    """Write this year's blank template (never over an existing file) and open it."""
+    from selfeval.excel.workbook import profile_from_environment
+    from selfeval.writer import current_year, write_blank
+
+    year = current_year()
+    folder = book_folder(book) or Path.home()
+    path = _free_path(folder / f"绩效自评表_{year}.xlsx")
+    write_blank("standard", year, profile_from_environment(), path)
+    book.app.books.open(str(path))
+    return f"已新建 {year} 年度自评表：{path}"
+
+
+def _free_path(path: Path) -> Path:
+    n = 1
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+        n += 1
+    return candidate
+
+
+# -- shared -------------------------------------------------------------------------------
+
+
+def _forms_or_fail(book: Any) -> BookView:
+    view = read_book(book)
+    if not view.forms:
+        why = view.unreadable[0].why if view.unreadable else "工作簿为空"
+        raise AddinError(f"未在工作簿中找到绩效自评表：{why}")
+    return view
+
+
+ACTIONS: dict[str, Callable[[Any], str]] = {
+    "selfeval_validate": validate_book,
+    "selfeval_rescore": rescore_book,
+    "selfeval_restore": restore_book,
+    "selfeval_clear": clear_marks,
+    "selfeval_report": export_report,
+    "selfeval_new": new_form,
+}
+"""Ribbon control id -> button function (ids of addin/customUI.xml)."""
+
+__all__ = [
+    "ACTIONS",
+    "AddinError",
+    "clear_marks",
+    "export_report",
+    "new_form",
+    "on_action",
+    "restore_book",
+    "rescore_book",
+    "validate_book",
+]

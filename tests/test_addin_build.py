@@ -1,0 +1,229 @@
+"""Static checks of the built selfeval.xlam, read with oletools, olefile and LibreOffice.
+
+Module sources are compared byte for byte with no exception: the files in addin/vba/ are
+kept exactly as VBA stores a module, ``Attribute VB_Name`` first line and CRLF included
+(addin/.gitattributes keeps the CRLF on checkout).
+"""
+
+import argparse
+import importlib
+import inspect
+import re
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import olefile
+import pytest
+import xlwings
+from oletools.olevba import VBA_Parser, decompress_stream
+
+from selfeval.excel import addin_cli
+from selfeval.excel.xlam import (
+    ADDIN_DIR,
+    ADDIN_NAME,
+    PROJECT,
+    XLWINGS_BAS,
+    build_xlam,
+    xlam_bytes,
+)
+from tests import libreoffice as lo
+
+CUSTOM_UI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+LABELS = {
+    "selfeval_validate": "校验",
+    "selfeval_rescore": "重新评分",
+    "selfeval_restore": "撤销评分",
+    "selfeval_clear": "清除标记",
+    "selfeval_report": "导出报告",
+    "selfeval_new": "新建自评表",
+}
+SUB = re.compile(r"^\s*(?:Public\s+|Private\s+)?Sub\s+(\w+)\s*\(([^)]*)\)", re.M | re.I)
+
+
+@pytest.fixture(scope="module")
+def xlam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_xlam(tmp_path_factory.mktemp("addin") / ADDIN_NAME)
+
+
+@pytest.fixture(scope="module")
+def modules(xlam: Path) -> dict[str, str]:
+    """Module name -> source, as oletools extracts them."""
+    parser = VBA_Parser(str(xlam))
+    try:
+        return {Path(name).stem: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+@pytest.fixture(scope="module")
+def ribbon(xlam: Path) -> ElementTree.Element:
+    with zipfile.ZipFile(xlam) as z:
+        return ElementTree.fromstring(z.read("customUI/customUI.xml"))
+
+
+def buttons(ribbon: ElementTree.Element) -> list[ElementTree.Element]:
+    return list(ribbon.iter(f"{CUSTOM_UI_NS}button"))
+
+
+def test_two_builds_are_byte_identical(xlam: Path, tmp_path: Path) -> None:
+    again = build_xlam(tmp_path / ADDIN_NAME)
+    assert again.read_bytes() == xlam.read_bytes()
+
+
+def test_modules_equal_the_sources_in_addin(modules: dict[str, str]) -> None:
+    sources = sorted((ADDIN_DIR / "vba").glob("*.bas"))
+    assert sources
+    for bas in sources:
+        assert modules[bas.stem].encode("cp1252") == bas.read_bytes(), bas.name
+
+
+def test_vba_sources_name_their_module_and_are_ascii() -> None:
+    for bas in (ADDIN_DIR / "vba").glob("*.bas"):
+        data = bas.read_bytes()
+        assert data.isascii(), bas.name
+        assert data.startswith(f'Attribute VB_Name = "{bas.stem}"\r\n'.encode())
+        assert b"\n" not in data.replace(b"\r\n", b""), f"{bas.name}: bare LF line end"
+
+
+def test_xlwings_module_is_the_wheels_with_project_name(modules: dict[str, str]) -> None:
+    wheel = XLWINGS_BAS.read_bytes().decode("cp1252").splitlines(keepends=True)
+    built = modules["xlwings"].splitlines(keepends=True)
+    changed = [(a, b) for a, b in zip(wheel, built, strict=True) if a != b]
+    assert changed == [
+        (
+            'Public Const PROJECT_NAME As String = "myaddin"\r\n',
+            f'Public Const PROJECT_NAME As String = "{PROJECT}"\r\n',
+        )
+    ]
+
+
+def test_xlwings_version_matches_the_python_package(modules: dict[str, str]) -> None:
+    found = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', modules["xlwings"])
+    assert found and found.group(1) == xlwings.__version__
+    assert f"xlwings64-{xlwings.__version__}.dll" in modules["xlwings"]
+
+
+def test_project_and_config_sheet_renamed_together(xlam: Path) -> None:
+    with zipfile.ZipFile(xlam) as z:
+        ole = olefile.OleFileIO(z.read("xl/vbaProject.bin"))
+        workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    assert f'Name="{PROJECT}"' in ole.openstream("PROJECT").read().decode("cp1252")
+    directory = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
+    name = PROJECT.encode()
+    assert b"\x04\x00" + len(name).to_bytes(4, "little") + name in directory
+    sheets = [s.get("name") for s in workbook.iter() if s.tag.endswith("}sheet")]
+    assert sheets == [f"_{PROJECT}.conf"]
+
+
+def test_ribbon_is_the_source_file(xlam: Path) -> None:
+    with zipfile.ZipFile(xlam) as z:
+        assert z.read("customUI/customUI.xml") == (ADDIN_DIR / "customUI.xml").read_bytes()
+
+
+def test_ribbon_tab_and_labels(ribbon: ElementTree.Element) -> None:
+    tabs = list(ribbon.iter(f"{CUSTOM_UI_NS}tab"))
+    assert [t.get("label") for t in tabs] == ["绩效自评"]
+    assert {b.get("id"): b.get("label") for b in buttons(ribbon)} == LABELS
+    assert all(b.get("imageMso") for b in buttons(ribbon))
+
+
+def test_every_on_action_has_a_vba_sub(ribbon: ElementTree.Element, modules: dict) -> None:
+    actions = {b.get("onAction") for b in buttons(ribbon)}
+    assert actions
+    for action in actions:
+        module, _, sub = action.rpartition(".")
+        subs = dict(SUB.findall(modules[module]))
+        assert sub in subs, action
+        assert re.fullmatch(r"\w+ As IRibbonControl", subs[sub].strip()), subs[sub]
+
+
+def test_the_python_callback_exists(modules: dict[str, str]) -> None:
+    called = re.search(r"import ([\w.]+) as (\w+); \2\.(\w+)\(", modules["RibbonMyAddin"])
+    assert called, "RunPython command not found"
+    target = getattr(importlib.import_module(called.group(1)), called.group(3))
+    assert list(inspect.signature(target).parameters) == ["control_id"]
+
+
+def test_custom_ui_part_is_related_from_the_package(xlam: Path) -> None:
+    with zipfile.ZipFile(xlam) as z:
+        rels = ElementTree.fromstring(z.read("_rels/.rels"))
+        names = set(z.namelist())
+    targets = [r.get("Target") for r in rels if r.get("Type") == UI_REL_TYPE]
+    assert targets == ["customUI/customUI.xml"]
+    assert targets[0] in names
+
+
+def test_libreoffice_reads_the_same_subs(
+    libreoffice: str, xlam: Path, modules: dict[str, str], tmp_path: Path
+) -> None:
+    ods = lo.convert(xlam, "ods", tmp_path, infilter="Calc MS Excel 2007 XML")
+    with zipfile.ZipFile(ods) as z:
+        basic = {
+            Path(n).stem: ElementTree.fromstring(z.read(n)).text or ""
+            for n in z.namelist()
+            if n.startswith(f"Basic/{PROJECT}/") and not n.endswith("script-lb.xml")
+        }
+    assert set(basic) == set(modules)
+    for name, code in modules.items():
+        assert SUB.findall(basic[name]) == SUB.findall(code), name
+    assert SUB.findall(basic["RibbonMyAddin"])
+
+
+# -- command line --------------------------------------------------------------------
+
+
+def run_cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    addin_cli.register(parser.add_subparsers())
+    args = parser.parse_args(["addin", *argv])
+    return args.func(args)
+
+
+def test_cli_build_writes_the_addin(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "new" / "dir"
+    assert run_cli("build", "-o", str(out)) == 0
+    assert (out / ADDIN_NAME).read_bytes() == xlam_bytes()
+    assert "已生成" in capsys.readouterr().out
+
+
+def test_cli_build_refuses_a_file_as_folder(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "occupied"
+    target.write_text("keep")
+    assert run_cli("build", "-o", str(target)) == 2
+    assert "不是文件夹" in capsys.readouterr().err
+    assert target.read_text() == "keep"
+
+
+def test_cli_install_on_linux_explains_why_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("install") == 2
+    err = capsys.readouterr().err
+    assert "Excel 不能在 Linux 上运行" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_install_copies_into_excels_startup_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from xlwings import cli as xlwings_cli
+
+    startup = tmp_path / "XLSTART"
+    startup.mkdir()
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(xlwings_cli, "get_addin_dir", lambda: str(startup))
+    monkeypatch.setattr(xlwings, "apps", [], raising=False)
+    assert run_cli("install") == 0
+    assert (startup / ADDIN_NAME).read_bytes() == xlam_bytes()
+    assert "已安装" in capsys.readouterr().out
+
+
+def test_cli_install_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert run_cli("install", "-f", str(tmp_path / "nope.xlam")) == 2
+    assert "找不到" in capsys.readouterr().err
