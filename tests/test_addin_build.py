@@ -9,6 +9,7 @@ import argparse
 import importlib
 import inspect
 import re
+import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from selfeval.excel.xlam import (
     ADDIN_DIR,
     ADDIN_NAME,
     PROJECT,
+    TEMPLATE,
     XLWINGS_BAS,
     build_xlam,
     xlam_bytes,
@@ -116,6 +118,30 @@ def test_project_and_config_sheet_renamed_together(xlam: Path) -> None:
     assert b"\x04\x00" + len(name).to_bytes(4, "little") + name in directory
     sheets = [s.get("name") for s in workbook.iter() if s.tag.endswith("}sheet")]
     assert sheets == [f"_{PROJECT}.conf"]
+
+
+def dir_records(vba_project: bytes) -> list[tuple[int, bytes]]:
+    """The records of the dir stream (MS-OVBA §2.3.4.2), decompressed by oletools."""
+    data = decompress_stream(bytearray(olefile.OleFileIO(vba_project).openstream("VBA/dir").read()))
+    records, pos = [], 0
+    while pos < len(data):
+        rid, size = struct.unpack_from("<HI", data, pos)
+        size = 6 if rid == 0x0009 else size  # PROJECTVERSION understates its size
+        records.append((rid, data[pos + 6 : pos + 6 + size]))
+        pos += 6 + size
+    return records
+
+
+def test_dir_stream_changes_only_the_name_and_replaced_offsets(xlam: Path) -> None:
+    with zipfile.ZipFile(TEMPLATE) as z:
+        before = dir_records(z.read("xl/vbaProject.bin"))
+    with zipfile.ZipFile(xlam) as z:
+        after = dir_records(z.read("xl/vbaProject.bin"))
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert changed[0] == ((0x0004, b"MyAddin"), (0x0004, PROJECT.encode()))
+    # MODULEOFFSET of RibbonMyAddin, whose template stream carried a performance cache;
+    # the xlwings module's offset was 0 already.
+    assert changed[1:] == [((0x0031, struct.pack("<I", 978)), (0x0031, bytes(4)))]
 
 
 def test_ribbon_is_the_source_file(xlam: Path) -> None:
