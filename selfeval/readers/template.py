@@ -1,0 +1,173 @@
+"""Our generated templates, read through the layout description (selfeval.layout).
+
+Every field is read at the address its defined name holds, so rows a user
+inserted are followed. A computed cell must still hold its canonical formula;
+one that holds a typed number is listed in ``Form.formulas_overwritten``. A
+formula cell with no cached value (files written by openpyxl) is given the
+value the engine computes, which is what the formula computes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selfeval.analysis import analyse, number, round_rate
+from selfeval.layout import Layout, layout_for, same_formula
+from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, Form, FundsRow, Indicator, Source
+from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from selfeval.readers import cells as cv
+from selfeval.readers.grid import Grid
+from selfeval.xlmath import excel_round
+
+_YEAR = re.compile(r"((?:19|20)\d\d)")
+_TEXT_FIELDS = ("header.project", "header.department", "header.implementer")
+_GOALS = ("goals.planned", "goals.achieved")
+_STATED = ("funds.stated_score", "stated_points_total", "stated_total")
+_WEIGHT = re.compile(r"(.+?)\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+
+
+def template_form(grid: Grid, file: str | None = None) -> Form | None:
+    """The form held by a generated template, or None when the names are not ours."""
+    layout = layout_for(grid.names)
+    if layout is None:
+        return None
+    reader = _TemplateReader(grid, layout)
+    form = reader.read()
+    form.source = Source(file, grid.sheet, 1)
+    return form
+
+
+class _TemplateReader:
+    def __init__(self, grid: Grid, layout: Layout) -> None:
+        self.grid, self.layout = grid, layout
+        self.form = Form(layout="template")
+        self.profile = _profile_named(cv.text(self._at("profile")))
+        self.pending: list[str] = []  # computed fields with a formula but no cached value
+
+    def _at(self, path: str) -> object:
+        address = self.layout.fields.get(path)
+        return self.grid.at(address) if address else None
+
+    def _cell(self, path: str) -> object:
+        self.form.cells[path] = self.layout.fields[path]
+        return self._at(path)
+
+    def read(self) -> Form:
+        form = self.form
+        year = _YEAR.search(cv.text(self._at("header.year")))
+        form.header.year = int(year[1]) if year else None
+        for path in _TEXT_FIELDS + _GOALS:
+            obj, attr = (
+                (form.header, path[7:]) if path.startswith("header") else (form.goals, path[6:])
+            )
+            setattr(obj, attr, cv.text(self._cell(path)))
+        form.funds.unit = "万元" if "万元" in cv.text(self._at("funds.unit")) else "元"
+        for row in FUNDS_ROWS:
+            setattr(form.funds, row, self._funds_row(row))
+        form.funds.points = cv.amount(self._cell("funds.points"))
+        for path in _STATED:
+            value = self._computed(path)
+            setattr(form if "." not in path else form.funds, path.split(".")[-1], value)
+        for level in LEVEL1_NAMES:
+            weight = cv.amount(self._at(f"category_weights.{level}"))
+            if isinstance(weight, float):
+                form.category_weights[level] = weight
+        self._indicators()
+        self._fill_pending()
+        return form
+
+    def _funds_row(self, row: str) -> FundsRow:
+        values = FundsRow()
+        for attr in ("initial_budget", "annual_budget", "executed"):
+            setattr(values, attr, cv.amount(self._cell(f"funds.{row}.{attr}")))
+        path = f"funds.{row}.stated_rate"
+        if path in self.layout.fields:
+            values.stated_rate = self._computed(path)
+        return values
+
+    def _computed(self, path: str) -> object:
+        """A computed field: its cached value, and whether it still holds its formula."""
+        value = self._cell(path)
+        read = cv.rate if path.endswith("stated_rate") else cv.amount
+        if self.layout.kind(path) != "computed":
+            return read(value)
+        formula = self._formula(self.layout.fields[path])
+        if formula is None:
+            self.form.formulas_overwritten.append(path)
+            return read(value)
+        if not same_formula(formula, self.layout.formula(path, self.profile)):
+            self.form.formulas_overwritten.append(path)
+        if cv.is_blank(value):
+            self.pending.append(path)
+        return read(value)
+
+    def _formula(self, address: str) -> str | None:
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        if self.grid.formulas is None:
+            return None
+        letters, row = coordinate_from_string(address)
+        r, c = row - self.grid.origin[0], column_index_from_string(letters) - self.grid.origin[1]
+        rows = self.grid.formulas
+        return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None
+
+    def _indicators(self) -> None:
+        columns = self.layout.columns
+        for r in self.layout.indicator_rows():
+            cells = {name: f"{col}{r}" for name, col in columns.items()}
+            raw = {name: self.grid.at(a) for name, a in cells.items()}
+            if all(cv.is_blank(raw[n]) for n in columns if n not in ("level1", "level2")):
+                continue
+            level1 = cv.text(raw["level1"])
+            match = _WEIGHT.fullmatch(level1)
+            row = Indicator(
+                level1=(match[1] if match else level1) or (self.layout.block_of(r) or ""),
+                level2=cv.text(raw["level2"]),
+                name=cv.text(raw["name"]),
+                target=self._shown(cells["target"]),
+                actual=self._shown(cells["actual"]),
+                points=cv.amount(raw["points"]),
+                score=cv.amount(raw["score"]),
+                reason=cv.text(raw["reason"]),
+                cells=cells,
+            )
+            self.form.indicators.append(row)
+
+    def _shown(self, address: str) -> str:
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        letters, row = coordinate_from_string(address)
+        r, c = row - self.grid.origin[0], column_index_from_string(letters) - self.grid.origin[1]
+        return self.grid.shown.get((r, c)) or cv.text(self.grid.at(address))
+
+    def _fill_pending(self) -> None:
+        """Formula cells without a cached value take what the formula computes."""
+        if not self.pending:
+            return
+        form = self.form
+        a = analyse(form, self.profile)
+        for path in self.pending:
+            if path.endswith("stated_rate"):
+                row = getattr(form.funds, path.split(".")[1])
+                budget, executed = number(row.annual_budget), number(row.executed)
+                ok = budget and budget > 0 and executed is not None
+                row.stated_rate = round_rate(executed / budget, self.profile) if ok else None
+            elif path == "funds.stated_score":
+                form.funds.stated_score = a.funds_score
+            elif path == "stated_points_total":
+                form.stated_points_total = a.points_total
+        if "stated_total" in self.pending:  # =ROUND(funds score cell + SUM(scores), 2)
+            funds_score = number(form.funds.stated_score)
+            scores = sum(number(row.score) or 0.0 for row in form.indicators)
+            form.stated_total = (
+                None if funds_score is None else excel_round(funds_score + scores, 2)
+            )
+
+
+def _profile_named(title: str) -> Profile:
+    """The profile whose title the template shows (評分口径), else the default."""
+    for name in available_profiles():
+        profile = load_profile(name)
+        if title and (title == profile.title or title == profile.name):
+            return profile
+    return load_profile(DEFAULT_PROFILE)
