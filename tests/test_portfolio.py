@@ -44,11 +44,13 @@ class Expected:
     mismatched: int
     excellent_with_errors: int
     budget: float
+    grades: Counter[str]
 
 
 def expected(folder: Folder) -> Expected:
     codes: Counter[str] = Counter()
     errors = warnings = mismatched = excellent = 0
+    grades: Counter[str] = Counter()
     for form in folder.forms:
         found = validate(form, PROFILE)
         codes.update(f.code for f in found)
@@ -56,6 +58,7 @@ def expected(folder: Folder) -> Expected:
         errors += n_err
         warnings += sum(f.severity is Severity.WARNING for f in found)
         total, stated = analyse(form, PROFILE).total, number(form.stated_total)
+        grades[PROFILE.grade(total) if total is not None else None] += 1
         mismatched += total is not None and (stated is None or abs(stated - total) > 0.01 + 1e-9)
         excellent += n_err > 0 and "优" in {
             PROFILE.grade(x) for x in (total, stated) if x is not None
@@ -72,6 +75,7 @@ def expected(folder: Folder) -> Expected:
         mismatched,
         excellent,
         budget,
+        grades,
     )
 
 
@@ -103,6 +107,7 @@ def test_folder_holds_known_mistakes(folder: Folder, want: Expected) -> None:
             assert want.codes[code] >= folder.mutations[kind], kind
     assert want.mismatched >= folder.mutations["break_total"]
     assert want.excellent_with_errors > 0
+    assert all(want.grades[g] for g in ("优", "良", "中", "差"))
 
 
 # -- HTML ------------------------------------------------------------------------------
@@ -128,6 +133,8 @@ def test_html_figures(outputs: dict[str, Path], want: Expected) -> None:
     assert figure(html, "mismatched") == str(want.mismatched)
     assert figure(html, "excellent-with-errors") == str(want.excellent_with_errors)
     assert figure(html, "budget") == f"{want.budget:,.2f}"
+    for grade in ("优", "良", "中", "差"):  # the histogram's legend
+        assert f">{grade} {want.grades[grade]} 份</text>" in html
     counts = {c: int(n) for c, n in re.findall(r'data-code="(\w+)" data-count="(\d+)"', html)}
     assert counts == dict(want.codes)
     assert html.count('<tr id="row-') == want.forms + want.unreadable
