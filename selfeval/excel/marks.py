@@ -1,0 +1,162 @@
+"""The marks the buttons leave on cells, and what each cell looked like before.
+
+Validate colours a cell and adds a note; Rescore changes a value, colours the
+cell and adds a note. The :class:`Ledger` remembers, per cell, the fill and the
+value it had before the first mark, so 清除标记 and 撤销评分 put back exactly what
+was there. It lives in the hidden sheet :data:`STATE_SHEET` (one row per cell), so
+it survives saving and every engine reads it back with one bulk read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from selfeval.excel.book_io import Color
+
+STATE_SHEET = "_selfeval_state"
+COLUMNS = ("sheet", "cell", "fill", "had_note", "severity", "vnote", "rescored", "old", "rnote")
+
+SEVERITY_FILLS: dict[str, str] = {"error": "#ffc7ce", "warning": "#ffe699"}
+"""Validate's fills: light red for errors, amber for warnings (info is not marked)."""
+RESCORE_FILL = "#ddebf7"
+"""Rescore's fill: light blue, a figure the rules wrote."""
+
+Key = tuple[str, str]  # (sheet, cell)
+Look = tuple[Color, str | None]  # (fill, our note text)
+
+
+@dataclass
+class Mark:
+    """One marked cell: its original fill and note state, and the marks it carries."""
+
+    sheet: str
+    cell: str
+    fill: Color  # the fill before the first mark
+    had_note: bool  # a note of the user's own: left alone
+    severity: str = ""  # Validate: error / warning, "" when not marked
+    vnote: str = ""
+    rescored: bool = False
+    old: Any = None  # the value before Rescore
+    rnote: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.severity) or self.rescored
+
+    def look(self) -> Look:
+        fill = SEVERITY_FILLS.get(self.severity) or (RESCORE_FILL if self.rescored else self.fill)
+        texts = [t for t in (self.vnote, self.rnote) if t]
+        note = None if self.had_note or not texts else "\n".join(texts)
+        return fill, note
+
+    def row(self) -> list[Any]:
+        return [
+            self.sheet,
+            self.cell,
+            self.fill or "",
+            "1" if self.had_note else "",
+            self.severity,
+            self.vnote,
+            "1" if self.rescored else "",
+            encode(self.old) if self.rescored else "",
+            self.rnote,
+        ]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Mark:
+        values = dict(zip(COLUMNS, [("" if v is None else v) for v in row], strict=False))
+        return cls(
+            sheet=str(values["sheet"]),
+            cell=str(values["cell"]),
+            fill=str(values["fill"]) or None,
+            had_note=bool(values["had_note"]),
+            severity=str(values["severity"]),
+            vnote=str(values["vnote"]),
+            rescored=bool(values["rescored"]),
+            old=decode(str(values["old"])) if values["rescored"] else None,
+            rnote=str(values["rnote"]),
+        )
+
+
+def encode(value: Any) -> str:
+    """A cell value as tagged text, so Excel stores it without reinterpreting it."""
+    if value is None or value == "":
+        return "e:"
+    if isinstance(value, bool):
+        return f"b:{int(value)}"
+    if isinstance(value, int | float):
+        return f"n:{value!r}"
+    return f"s:{value}"
+
+
+def decode(text: str) -> Any:
+    tag, _, body = text.partition(":")
+    if tag == "n":
+        number = float(body)
+        return int(number) if number.is_integer() and "." not in body else number
+    return {"e": None, "b": body == "1", "s": body}.get(tag, body)
+
+
+@dataclass
+class Diff:
+    """What the workbook must change: per sheet, new fills and notes of cells."""
+
+    fills: dict[str, dict[str, Color]] = field(default_factory=dict)
+    notes: dict[str, dict[str, tuple[str | None, bool]]] = field(default_factory=dict)
+    """sheet -> cell -> (new note text or None, whether our note is there now)."""
+
+
+CellReader = Callable[[str, list[str]], dict[str, tuple[Color, bool]]]
+"""(sheet, cells) -> {cell: (fill, holds a note)}: how a cell looks before its first mark."""
+
+
+@dataclass
+class Ledger:
+    marks: dict[Key, Mark] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: list[list[Any]]) -> Ledger:
+        """The ledger from the state sheet's values (header row first)."""
+        marks = [Mark.from_row(r) for r in rows[1:] if r and r[0] and len(r) >= 2 and r[1]]
+        return cls({(m.sheet, m.cell): m for m in marks})
+
+    def rows(self) -> list[list[Any]]:
+        return [list(COLUMNS)] + [m.row() for m in self.marks.values()]
+
+    def keys(self, where: Callable[[Mark], bool]) -> list[Key]:
+        return [k for k, m in self.marks.items() if where(m)]
+
+    def change(
+        self,
+        keys: Iterable[Key],
+        edit: Callable[[Mark], None],
+        read: CellReader,
+    ) -> Diff:
+        """Apply ``edit`` to the mark of each cell (new cells remember their look first).
+
+        Returns what must change in the workbook; marks left inactive are dropped.
+        """
+        keys = list(dict.fromkeys(keys))
+        self._add_new([k for k in keys if k not in self.marks], read)
+        diff = Diff()
+        for key in keys:
+            mark = self.marks[key]
+            before = mark.look()
+            edit(mark)
+            after = mark.look() if mark.active else (mark.fill, None)
+            if not mark.active:
+                del self.marks[key]
+            sheet, cell = key
+            if after[0] != before[0]:
+                diff.fills.setdefault(sheet, {})[cell] = after[0]
+            if after[1] != before[1]:
+                diff.notes.setdefault(sheet, {})[cell] = (after[1], before[1] is not None)
+        return diff
+
+    def _add_new(self, keys: list[Key], read: CellReader) -> None:
+        for sheet in dict.fromkeys(s for s, _ in keys):
+            found = read(sheet, [c for s, c in keys if s == sheet])
+            for cell, (fill, has_note) in found.items():
+                self.marks[(sheet, cell)] = Mark(sheet, cell, fill, has_note)
