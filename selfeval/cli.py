@@ -16,6 +16,8 @@ COMMANDS = (
     "selfeval.commands.rescore",
     "selfeval.commands.report",
     "selfeval.commands.build",
+    "selfeval.commands.demo",
+    "selfeval.excel.addin_cli",
 )
 
 DESCRIPTION = """\
@@ -33,15 +35,47 @@ selfeval —— 财政项目支出绩效自评表工具
 """
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+_ERRORS = (
+    ("the following arguments are required", "缺少参数"),
+    ("unrecognized arguments", "不认识的参数"),
+    ("invalid choice", "无效的选项"),
+    ("argument ", "参数 "),
+    ("choose from", "可选"),
+    ("expected one argument", "需要一个值"),
+    ("invalid int value", "不是整数"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese headings, help and error messages (staff read Chinese)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本说明后退出")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for english, chinese in _ERRORS:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n（用 {self.prog} --help 查看说明）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="selfeval",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = ChineseArgumentParser(prog="selfeval", description=DESCRIPTION)
     from selfeval import __version__
 
-    parser.add_argument("--version", action="version", version=f"selfeval {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"selfeval {__version__}", help="显示版本号"
+    )
     sub = parser.add_subparsers(title="命令", metavar="命令")
     for module in COMMANDS:
         importlib.import_module(module).register(sub)
