@@ -121,7 +121,7 @@ _RATE = (
 _FUNDS_SCORE = (
     "IF(AND(ISNUMBER({funds.total.annual_budget}),ISNUMBER({funds.total.executed}),"
     "ISNUMBER({funds.points})),IF({funds.total.annual_budget}>0,"
-    "ROUND(MIN({funds.total.executed}/{funds.total.annual_budget},1)*{funds.points},"
+    "ROUND(MIN({score_rate},1)*{funds.points},"
     '{funds_decimals}),""),"")'
 )
 _POINTS_TOTAL = "ROUND(SUM({funds.points},{col.points}),2)"
@@ -403,7 +403,7 @@ class Layout:
             return values[key] if key in values else self.fields[key]
 
         text = _PLACEHOLDER.sub(resolve, spec.formula)
-        # grade_if contains placeholders of its own (the total's address).
+        # grade_if and score_rate contain placeholders of their own (addresses).
         return "=" + _PLACEHOLDER.sub(resolve, text)
 
     @property
@@ -521,4 +521,8 @@ def _profile_values(profile: Profile | None) -> dict[str, str]:
         "rate_decimals": str(profile.rate_decimals),
         "funds_decimals": str(profile.funds_score_decimals),
         "grade_if": expr,
+        # The profile says whether the score multiplies the raw or the printed rate.
+        "score_rate": "{funds.total.stated_rate}"
+        if profile.score_basis == "rounded"
+        else "{funds.total.executed}/{funds.total.annual_budget}",
     }
