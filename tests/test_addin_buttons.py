@@ -7,6 +7,7 @@ and the file is read again, so round trips are checked on the saved workbook.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -192,7 +193,7 @@ def test_rescore_writes_scores_and_restore_brings_them_back(seeds: Path, tmp_pat
         old = original[SHEET]["cells"][cell][0]
         value, fill, note = after[cell]
         assert value != old
-        assert fill == "FF" + RESCORE_FILL[1:].upper()
+        assert fill == RESCORE_FILL[1:].upper()
         assert note.startswith("重新评分：原") and str(old).rstrip("0").rstrip(".") in note
 
     press(buttons.rescore_book, path, desktop=True)  # a second Rescore changes nothing
@@ -355,3 +356,28 @@ def test_ledger_values_survive_a_round_trip(value: object) -> None:
 )
 def test_text_that_excel_would_reinterpret_is_escaped(value: object, stored: object) -> None:
     assert book_io.excel_value(value) == stored
+
+
+def test_on_a_generated_template_formulas_stay_and_everything_undoes(tmp_path: Path) -> None:
+    from selfeval.profiles import load_profile
+    from selfeval.readers.formfile import read_form_file
+    from selfeval.writer import write_form
+
+    form = read_form_file(Path(__file__).parent / "fixtures" / "seed" / "form10.yaml")[0]
+    path = write_form(form, tmp_path / "template.xlsx", load_profile())
+    original = snapshot(path)
+    formulas = {k for k, (v, _, _) in original[SHEET]["cells"].items() if str(v).startswith("=")}
+    press(buttons.validate_book, path, desktop=True)
+    applied, _ = press(buttons.rescore_book, path, desktop=True)
+    cells = snapshot(path)[SHEET]["cells"]
+    assert all(str(cells[k][0]).startswith("=") for k in formulas)
+    assert "公式单元格" in applied.alerts[0]
+    press(buttons.restore_book, path, desktop=True)
+    press(buttons.clear_marks, path, desktop=True)
+    assert snapshot(path) == original  # the template's grey computed cells included
+
+
+def test_every_ribbon_button_has_a_function() -> None:
+    ribbon = (Path(__file__).parents[1] / "addin" / "customUI.xml").read_text(encoding="utf-8")
+    ids = set(re.findall(r'<button id="(selfeval_\w+)"', ribbon))
+    assert ids == set(buttons.ACTIONS)

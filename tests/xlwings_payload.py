@@ -377,7 +377,7 @@ def snapshot(path: Path) -> dict[str, Any]:
             "cells": {
                 c.coordinate: (
                     c.value,
-                    c.fill.fgColor.rgb if c.fill.fill_type == "solid" else None,
+                    c.fill.fgColor.rgb[-6:] if c.fill.fill_type == "solid" else None,
                     c.comment.text if c.comment else None,
                 )
                 for row in ws.iter_rows()
