@@ -254,11 +254,8 @@ def _protected_cells(view: BookView, form: Any) -> set[str]:
     return cells
 
 
-_CHANGE_LABELS = {**FIELD_LABELS, "funds.total.stated_rate": "执行率"}
-
-
 def _label(change: Change) -> str:
-    return "得分" if change.field.endswith(".score") else _CHANGE_LABELS.get(change.field, "值")
+    return "得分" if change.field.endswith(".score") else FIELD_LABELS.get(change.field, "值")
 
 
 def _like(old: Any, new: Any) -> Any:
