@@ -13,7 +13,7 @@ from selfeval.commands.common import (
     write_output,
 )
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.html_report import render_html
     from selfeval.render import render_json, render_text
     from selfeval.results import check_paths
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
     results = list(check_paths(args.paths, profile_from(args), Progress()))
-    render = render_json if args.format == "json" else render_text
+    render = {"json": render_json, "html": render_html, "text": render_text}[args.format]
     write_output(render(results), args.output)
     if any(r.unreadable for r in results):
         return 2

@@ -1,0 +1,86 @@
+"""The validation report as one self-contained, printable HTML page (in Chinese).
+
+One section per form with its findings; each cell reference links to the
+workbook (``file:///…/表.xlsx#'自评表'!G21``, which Excel opens at the cell)
+and shows the ``sheet!cell`` text for readers that do not follow such links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from selfeval.findings import Finding
+from selfeval.results import FormResult
+
+
+def render_html(results: Iterable[FormResult]) -> str:
+    """The report page for ``results`` (no scripts, no network)."""
+    results = list(results)
+    return (
+        _env()
+        .get_template("findings.html.j2")
+        .render(
+            forms=[_form(r) for r in results],
+            errors=sum(r.errors for r in results),
+            warnings=sum(r.warnings for r in results),
+            unreadable=sum(r.unreadable for r in results),
+        )
+    )
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("selfeval", "report"), autoescape=select_autoescape(default=True)
+    )
+
+
+def _form(r: FormResult) -> dict[str, Any]:
+    where = r.file
+    if r.form is not None and r.form.source.sheet:
+        where += f" ［{r.form.source.sheet}"
+        where += f" 第 {r.form.source.row} 行］" if r.form.source.row else "］"
+    figures = []
+    if r.analysis is not None:
+        a = r.analysis
+        if a.execution_rate is not None:
+            figures.append(("计算执行率", f"{a.execution_rate:.2%}"))
+        if a.total is not None:
+            figures.append(("计算总分", f"{a.total:.2f}（{a.grade}）"))
+    title = "无法读取的文件" if r.form is None else r.form.header.project or "（未填项目名称）"
+    return {
+        "title": title,
+        "where": where,
+        "figures": figures,
+        "findings": [_finding(f, r.file) for f in r.findings],
+    }
+
+
+def _finding(f: Finding, file: str) -> dict[str, Any]:
+    place, href = f.field, None
+    if f.cell:
+        place = f"{f.sheet}!{f.cell}" if f.sheet else f.cell
+        href = cell_link(file, f.sheet, f.cell)
+    return {
+        "severity": f.severity.value if f.severity else "info",
+        "label": f.severity.label if f.severity else "",
+        "code": f.code,
+        "place": place,
+        "href": href,
+        "message": f.message,
+    }
+
+
+def cell_link(file: str, sheet: str | None, cell: str) -> str | None:
+    """A file:// link that Excel opens at ``sheet!cell``; None for non-workbook inputs."""
+    path = Path(file)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return None
+    target = f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet else cell
+    return path.resolve().as_uri() + "#" + quote(target, safe="'!")
