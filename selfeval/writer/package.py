@@ -1,44 +1,45 @@
 """Reproducible .xlsx files: the same inputs give the same bytes.
 
-openpyxl stamps the save time into docProps/core.xml and the zip entries; both
-are replaced by a fixed moment (1 January of the form's year).
+openpyxl stamps the save time into docProps/core.xml and into every zip entry.
+The workbook is written through a zip archive that fixes both: entries dated
+1980-01-01, document created/modified on 1 January of the form's year.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
-import re
 import zipfile
-from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry the same date and permissions."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        super().writestr(info, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as handle:  # openpyxl's temporary worksheet files
+            self.writestr(arcname or filename, handle.read())
 
 
 def workbook_bytes(wb: Workbook, year: int) -> bytes:
     """The workbook as .xlsx bytes with fixed timestamps."""
-    raw = io.BytesIO()
-    wb.save(raw)
-    stamp = f"{year:04d}-01-01T00:00:00Z".encode()
+    moment = datetime.datetime(year, 1, 1)
+    wb.properties.created = wb.properties.modified = moment
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = _STAMP.sub(lambda m: m[1] + stamp + m[3], data)
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, data)
+    # ExcelWriter directly: openpyxl's save_workbook() would stamp "now" as modified.
+    ExcelWriter(wb, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED)).save()
     return out.getvalue()
-
-
-def save(wb: Workbook, path: Path, year: int) -> Path:
-    data = workbook_bytes(wb, year)
-    path.write_bytes(data)
-    return path
 
 
 def same_content(a: bytes, b: bytes) -> bool:

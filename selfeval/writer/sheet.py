@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.layout import INDICATOR_COLUMNS, Layout
@@ -78,6 +82,39 @@ def form_values(form: Form, profile: Profile) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+class Look(NamedTuple):
+    """A cell's whole style; cells with the same look share one style record."""
+
+    font: Font = styles.BODY
+    alignment: Alignment = styles.CENTER
+    border: Border = styles.GRID
+    fill: PatternFill = styles.NO_FILL
+    protection: Protection = styles.LOCKED
+    number_format: str = styles.GENERAL
+
+
+class Styler:
+    """Applies looks; openpyxl hashes every style object it is given, so each look
+    is set once per workbook and its style record copied to the other cells."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, Any] = {}
+
+    def apply(self, cell: Cell, look: Look) -> None:
+        key = tuple(map(id, look[:5])) + (look.number_format,)
+        record = self._done.get(key)
+        if record is not None:
+            cell._style = copy.copy(record)
+            return
+        cell.font, cell.alignment, cell.border = look.font, look.alignment, look.border
+        cell.fill, cell.protection, cell.number_format = (
+            look.fill,
+            look.protection,
+            look.number_format,
+        )
+        self._done[key] = copy.copy(cell._style)
+
+
 def render_sheet(ws: Worksheet, layout: Layout, fill: Fill, profile: Profile, locked: bool) -> None:
     """Write pieces, indicator rows, formulas, styles and row heights.
 
@@ -87,43 +124,48 @@ def render_sheet(ws: Worksheet, layout: Layout, fill: Fill, profile: Profile, lo
     for col, width in WIDTHS.items():
         ws.column_dimensions[col].width = width
     heights: dict[int, float] = {1: TITLE_HEIGHT}
+    styler = Styler()
     for ref, content in layout.pieces:
-        _piece(ws, layout, ref, content, fill, profile, locked, heights)
-    _indicator_rows(ws, layout, fill, locked, heights, profile)
+        _piece(ws, styler, layout, ref, content, fill, profile, locked, heights)
+    _indicator_rows(ws, styler, layout, fill, locked, heights, profile)
     for row, height in heights.items():
         ws.row_dimensions[row].height = height
 
 
 TITLE_HEIGHT = 30.0
 GOALS_MIN_HEIGHT = 48.0
+CHECK_FIRST_COLUMN = 10  # column J: the 校验区 right of the printed form
 _TEXT_OF = {"header.year": "year_line", "funds.unit": "funds_unit", "profile": "profile"}
 
 
-def _piece(
-    ws, layout: Layout, ref: str, content: str, fill: Fill, profile, locked, heights
-) -> None:
+def _piece(ws, styler, layout: Layout, ref, content, fill: Fill, profile, locked, heights) -> None:
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     cell = ws.cell(min_row, min_col)
     if ":" in ref:
-        ws.merge_cells(ref)
-    cell.font, cell.alignment = styles.HEADING, styles.CENTER
+        # Registered directly: merge_cells() would also restyle the range, which we do.
+        ws.merged_cells.add(MergedCellRange(ws, ref))
+    look = Look(font=styles.HEADING)
     if content.startswith("#"):
         cell.value = fill.texts[content[1:]]
-        cell.font = styles.TITLE if content == "#title" else styles.HEADING
+        look = look._replace(font=styles.TITLE if content == "#title" else styles.HEADING)
     elif content.startswith("@") and layout.kind(content[1:]) == "text":
         cell.value = fill.texts[_TEXT_OF[content[1:]]]
         if content == "@header.year":
-            cell.font = styles.TITLE if min_row == 1 else styles.SUBTITLE
+            look = look._replace(font=styles.TITLE if min_row == 1 else styles.SUBTITLE)
     elif content.startswith("@"):
-        _field(cell, layout, content[1:], fill, profile, locked)
+        look = _field(cell, layout, content[1:], fill, profile, locked)
     else:
         cell.value = content
         if min_col >= CHECK_FIRST_COLUMN:
-            cell.fill = styles.CHECK_FILL
-    framed = not (content in ("#title", "@header.year") or min_row > layout.total_row)
-    for row in ws.iter_rows(min_row, max_row, min_col, max_col):
-        for c in row:
-            c.border = styles.GRID if framed else styles.NO_BORDER
+            look = look._replace(fill=styles.CHECK_FILL)
+    if content in ("#title", "@header.year") or min_row > layout.total_row:
+        look = look._replace(border=styles.NO_BORDER)
+    styler.apply(cell, look)
+    edge = Look(border=look.border)
+    for r in range(min_row, max_row + 1):
+        for c in range(min_col, max_col + 1):
+            if (r, c) != (min_row, min_col):
+                styler.apply(ws.cell(r, c), edge)
     if min_row == max_row and min_row > 1:
         text = "" if cell.data_type == "f" or cell.value is None else str(cell.value)
         width = sum(WIDTHS[get_column_letter(c)] for c in range(min_col, max_col + 1))
@@ -132,22 +174,16 @@ def _piece(
         heights[min_row] = max(heights.get(min_row, 0.0), need)
 
 
-CHECK_FIRST_COLUMN = 10  # column J: the 校验区 right of the printed form
-
-
-def _field(cell, layout: Layout, path: str, fill: Fill, profile: Profile, locked: bool) -> None:
-    cell.font = styles.BODY
+def _field(cell, layout: Layout, path: str, fill: Fill, profile: Profile, locked: bool) -> Look:
     if layout.kind(path) == "computed":
         cell.value = layout.formula(path, profile)
-        cell.protection, cell.fill = styles.LOCKED, styles.LOCKED_FILL
-        cell.number_format = _computed_format(path)
-        return
+        return Look(fill=styles.LOCKED_FILL, number_format=_computed_format(path))
     put(cell, fill.values.get(path))
-    cell.number_format = _FORMATS.get(path.rsplit(".", 1)[-1], styles.GENERAL)
+    look = Look(number_format=_FORMATS.get(path.rsplit(".", 1)[-1], styles.GENERAL))
     if path.startswith(("header.", "goals.", "signoff.")):
-        cell.number_format = styles.TEXT
-        cell.alignment = styles.LEFT_TOP if path.startswith("goals.") else styles.LEFT
-    _lock(cell, locked and path not in ACTUAL_PATHS and cell.value is not None)
+        align = styles.LEFT_TOP if path.startswith("goals.") else styles.LEFT
+        look = look._replace(number_format=styles.TEXT, alignment=align)
+    return _locked(look, locked and path not in ACTUAL_PATHS and cell.value is not None)
 
 
 def _computed_format(path: str) -> str:
@@ -160,10 +196,10 @@ def _computed_format(path: str) -> str:
     return styles.GENERAL
 
 
-def _lock(cell, locked: bool) -> None:
-    cell.protection = styles.LOCKED if locked else styles.UNLOCKED
+def _locked(look: Look, locked: bool) -> Look:
     if locked:
-        cell.fill = styles.LOCKED_FILL
+        return look._replace(protection=styles.LOCKED, fill=styles.LOCKED_FILL)
+    return look._replace(protection=styles.UNLOCKED)
 
 
 def put(cell, value: Any) -> None:
@@ -179,20 +215,28 @@ def put(cell, value: Any) -> None:
         cell.data_type = "s"
 
 
-def _indicator_rows(ws, layout: Layout, fill: Fill, locked: bool, heights, profile) -> None:
+_ROW_LOOKS = {
+    name: Look(
+        alignment=styles.LEFT if name in ("name", "reason") else styles.CENTER,
+        number_format=styles.GENERAL if name in ("points", "score") else styles.TEXT,
+    )
+    for name in INDICATOR_COLUMNS
+}
+
+
+def _indicator_rows(ws, styler, layout: Layout, fill: Fill, locked: bool, heights, profile) -> None:
     for level, (first, last) in layout.blocks.items():
         rows = fill.rows.get(level, [])
         for offset, r in enumerate(range(first, last + 1)):
             row = rows[offset] if offset < len(rows) else Indicator(level1=level)
             values = _row_values(row, level, offset, layout, fill, profile)
             for name, col in INDICATOR_COLUMNS.items():
-                cell = ws[f"{col}{r}"]
+                cell = ws.cell(r, column_index_from_string(col))
                 put(cell, values[name])
-                cell.font, cell.border = styles.BODY, styles.GRID
-                cell.alignment = styles.LEFT if name in ("name", "reason") else styles.CENTER
-                cell.number_format = styles.GENERAL if name in ("points", "score") else styles.TEXT
                 plan = name not in ACTUAL_FIELDS and offset < len(rows)
-                _lock(cell, locked and plan and cell.value is not None)
+                styler.apply(
+                    cell, _locked(_ROW_LOOKS[name], locked and plan and cell.value is not None)
+                )
             height = max(
                 text_height(str(values[n] or ""), WIDTHS[INDICATOR_COLUMNS[n]])
                 for n in ("name", "reason", "target", "actual", "level2")
