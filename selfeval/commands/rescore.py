@@ -7,12 +7,15 @@ from pathlib import Path
 
 from selfeval.commands.common import add_profile_option, profile_from, refuse_overwrite
 
+WORKBOOK_OUTPUTS = (".xlsx", ".xlsm")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "rescore",
         help="按评分规则重新计算得分，写入新文件",
-        description="按评分规则重新计算预算执行得分、各指标得分和总分，写入新文件；原文件不会被修改。",
+        description="按评分规则重新计算预算执行得分、各指标得分和总分，写入新文件；原文件不会被修改。"
+        "工作簿输入得到工作簿（.xlsx），YAML/JSON 输入得到 YAML。",
     )
     p.add_argument("path", type=Path, metavar="文件", help="自评表文件")
     p.add_argument("-o", "--output", type=Path, required=True, help="新文件的路径")
@@ -21,22 +24,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.readers import Unreadable, read_file
-    from selfeval.readers.formfile import dump_form_file
+    from selfeval.readers import FORM_FILE_SUFFIXES, Unreadable, read_file
     from selfeval.rescore import rescore
 
     if why := refuse_overwrite(args.output, [args.path]):
         raise ValueError(why)
+    if not args.path.is_file():
+        raise ValueError(f"找不到文件：{args.path}")
+    workbook = args.path.suffix.lower() not in FORM_FILE_SUFFIXES
+    if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
+        raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
     profile = profile_from(args)
     items = read_file(args.path)
     bad = [i for i in items if isinstance(i, Unreadable)]
     if bad:
         raise ValueError(f"{args.path}：{bad[0].why}")
     rescored = [rescore(form, profile) for form in items]
-    dump_form_file([r.form for r in rescored], args.output)
+    if workbook:
+        from selfeval.writeback import write_rescored
+
+        write_rescored(args.path, args.output, rescored, profile)
+    else:
+        from selfeval.readers.formfile import dump_form_file
+
+        dump_form_file([r.form for r in rescored], args.output)
     for r in rescored:
+        total = f"{r.analysis.total:.2f}" if r.analysis.total is not None else "—"
         print(
-            f"{r.form.header.project}：改动 {len(r.changes)} 处，总分 {r.analysis.total}（{r.grade}）"
+            f"{r.form.header.project}：改动 {len(r.changes)} 处，总分 {total}（{r.grade or '—'}）"
         )
         for c in r.changes:
             print(f"  {c.cell or c.field}: {c.old} → {c.new}")

@@ -1,0 +1,90 @@
+"""Rescored figures written into a copy of the workbook they came from.
+
+The input is never opened for writing: the copy is built in memory and saved
+under a temporary name next to the output, then renamed, so a failure leaves
+nothing behind. Cells of our templates that hold formulas stay formulas; a
+computed cell a user had typed over gets its canonical formula back. Text that
+starts with ``=``, ``+``, ``-`` or ``@`` is always stored as text.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from selfeval.model import Form
+from selfeval.profiles import Profile
+from selfeval.rescore import Rescored
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def put_value(cell: Any, value: Any) -> None:
+    """Store ``value`` in an openpyxl cell; text never becomes a live formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+
+
+def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profile) -> None:
+    """Save a copy of workbook ``src`` as ``out`` with each result's changes written in."""
+    book = _copy_of(src)
+    for result in results:
+        ws = book[result.form.source.sheet] if result.form.source.sheet else book.active
+        _restore_formulas(ws, result.form, profile)
+        for change in result.changes:
+            if change.cell is None:
+                continue
+            cell = ws[change.cell]
+            if cell.data_type == "f":  # a template's computed cell recalculates by itself
+                continue
+            put_value(cell, change.new)
+    save_atomically(book, out)
+
+
+def _copy_of(src: Path) -> Any:
+    """The workbook as an openpyxl Workbook: .xlsx/.xlsm as is, .xls/.ods from their values."""
+    import openpyxl
+
+    if src.suffix.lower() in (".xlsx", ".xlsm"):
+        return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    from selfeval.readers.workbook import load_grids
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for grid in load_grids(src):
+        ws = book.create_sheet(grid.sheet[:31] or "Sheet")
+        top, left = grid.origin
+        for r, row in enumerate(grid.values):
+            for c, value in enumerate(row):
+                if value not in (None, ""):
+                    put_value(ws.cell(top + r, left + c), grid.shown.get((r, c), value))
+    return book
+
+
+def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
+    if form.layout != "template" or not form.formulas_overwritten:
+        return
+    from selfeval.layout import layout_for
+
+    layout = layout_for(ws.parent)
+    if layout is None:
+        return
+    for path in form.formulas_overwritten:
+        formula = layout.formula(path, profile)
+        if formula:
+            ws[layout.fields[path]] = formula
+
+
+def save_atomically(book: Any, out: Path) -> None:
+    """Save to a temporary file beside ``out``, then rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=".selfeval-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
