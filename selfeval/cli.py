@@ -14,6 +14,7 @@ import sys
 COMMANDS = (
     "selfeval.commands.validate",
     "selfeval.commands.rescore",
+    "selfeval.commands.convert",
     "selfeval.commands.report",
     "selfeval.commands.build",
     "selfeval.commands.demo",
