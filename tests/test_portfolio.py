@@ -17,11 +17,13 @@ from openpyxl import load_workbook
 
 from selfeval.analysis import analyse, number
 from selfeval.cli import main
-from selfeval.findings import Severity
+from selfeval.findings import Finding, Severity
 from selfeval.model import Form
 from selfeval.portfolio import render, summarise
+from selfeval.portfolio.columns import where
 from selfeval.portfolio.tables import escape_formula
 from selfeval.profiles import load_profile
+from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
 from selfeval.results import check_paths
 from selfeval.rules import validate
@@ -151,6 +153,16 @@ def test_html_is_self_contained(outputs: dict[str, Path]) -> None:
     assert html.count("<svg") == 3 and "@media print" in html
     # links to the files are relative to the report, with the cell when one is known
     assert 'href="%E6%94%B6%E4%BB%B6/' in html  # 收件/
+    if ".xlsx" in supported_suffixes():  # a finding in a workbook links to its cell
+        assert re.search(r'\.xlsx#&#39;[^"]+&#39;!C\d+">自评表!C\d+</a>', html)
+
+
+def test_where_names_the_cell_or_the_field() -> None:
+    assert (
+        where(Finding("SCORE_MISSING", "indicators[3].score", sheet="表1", cell="G9")) == "表1!G9"
+    )
+    assert where(Finding("SCORE_MISSING", "indicators[3].score")) == "指标第4行·得分"
+    assert where(Finding("FUNDS_SUM", "funds.total.executed")) == "项目资金·年度资金总额·全年执行数"
 
 
 def test_html_stands_out_at_the_top(outputs: dict[str, Path]) -> None:

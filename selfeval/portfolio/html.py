@@ -8,7 +8,6 @@ external resource of any kind.
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,7 @@ import jinja2
 
 from selfeval.findings import Finding
 from selfeval.portfolio.charts import all_charts
-from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, show
+from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, show, where
 from selfeval.portfolio.summary import Portfolio
 
 HTML_COLUMNS = tuple(c for c in COLUMNS if c.key not in ("codes", "sheet"))
@@ -42,79 +41,51 @@ def _template() -> jinja2.Template:
 
 def render_html(portfolio: Portfolio, link_base: Path | None = None) -> bytes:
     """The report page; links to the forms are relative to ``link_base`` (the report's folder)."""
+    links = Links(link_base)
     page = _template().render(
         title=TITLE,
         p=portfolio,
         columns=HTML_COLUMNS,
         charts=all_charts(portfolio),
-        href=lambda file, f=None: file_href(file, link_base, f),
-        shown=lambda file: shown_path(file, link_base),
+        href=links.href,
+        shown=links.shown,
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
     )
     return page.encode("utf-8")
 
 
-def _relative(file: str, link_base: Path | None) -> Path | None:
-    """``file`` relative to the report's folder, or None on another drive (Windows)."""
-    try:
-        return Path(os.path.relpath(Path(file).resolve(), (link_base or Path.cwd()).resolve()))
-    except ValueError:
-        return None
+class Links:
+    """Links from the report to the forms' files, relative to the report's folder.
 
+    Each file is worked out once (a report links to a file from several places),
+    with plain path arithmetic: no file system call per link.
+    """
 
-def shown_path(file: str, link_base: Path | None) -> str:
-    """The file's path as shown: relative to the report when it lies below the report's folder."""
-    rel = _relative(file, link_base)
-    return file if rel is None or rel.parts[:1] == ("..",) else rel.as_posix()
+    def __init__(self, link_base: Path | None) -> None:
+        self.base = os.path.abspath(link_base or Path.cwd())
+        self._cache: dict[str, tuple[str, str]] = {}
 
+    def _get(self, file: str) -> tuple[str, str]:
+        if file not in self._cache:
+            path = os.path.abspath(file)
+            try:
+                rel = Path(os.path.relpath(path, self.base))
+            except ValueError:  # another drive on Windows: no relative path exists
+                self._cache[file] = (Path(path).as_uri(), file)
+            else:
+                shown = file if rel.parts[:1] == ("..",) else rel.as_posix()
+                self._cache[file] = (quote(rel.as_posix()), shown)
+        return self._cache[file]
 
-def file_href(file: str, link_base: Path | None, finding: Finding | None = None) -> str:
-    """A link to ``file`` (relative to the report when possible), with ``#工作表!单元格``
-    as Excel reads it when the finding has a cell."""
-    rel = _relative(file, link_base)
-    url = Path(file).resolve().as_uri() if rel is None else quote(rel.as_posix())
-    if finding is not None and finding.cell:
-        sheet = f"'{finding.sheet}'!" if finding.sheet else ""
-        url += "#" + quote(f"{sheet}{finding.cell}", safe="!'")
-    return url
+    def shown(self, file: str) -> str:
+        """The path as shown: relative to the report when it lies below the report's folder."""
+        return self._get(file)[1]
 
-
-_FIELD_NAMES = {
-    "project": "项目名称",
-    "department": "主管部门",
-    "implementer": "实施单位",
-    "annual_budget": "全年预算数",
-    "initial_budget": "年初预算数",
-    "executed": "全年执行数",
-    "stated_rate": "执行率",
-    "stated_score": "得分",
-    "points": "分值",
-    "score": "得分",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "reason": "偏差原因",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "name": "三级指标",
-    "stated_total": "总分",
-    "stated_points_total": "分值合计",
-    "total": "年度资金总额",
-    "current": "当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-    "funds": "项目资金",
-    "header": "表头",
-    "file": "文件",
-}
-_ROW = re.compile(r"indicators\[(\d+)\]")
-
-
-def where(f: Finding) -> str:
-    """Where a finding is, for staff: ``工作表!G21``, else the field in Chinese."""
-    if f.cell:
-        return f"{f.sheet}!{f.cell}" if f.sheet else f.cell
-    parts = []
-    for part in f.field.split("."):
-        row = _ROW.fullmatch(part)
-        parts.append(f"指标第{int(row[1]) + 1}行" if row else _FIELD_NAMES.get(part, part))
-    return "·".join(parts)
+    def href(self, file: str, finding: Finding | None = None) -> str:
+        """A link to ``file``, with ``#'工作表'!单元格`` as Excel reads it when the
+        finding has a cell."""
+        url = self._get(file)[0]
+        if finding is not None and finding.cell:
+            sheet = f"'{finding.sheet}'!" if finding.sheet else ""
+            url += "#" + quote(f"{sheet}{finding.cell}", safe="!'")
+        return url

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Kind
+from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
 from selfeval.portfolio.summary import Portfolio
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -68,8 +68,8 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 
 SUMMARY_SHEET, CODES_SHEET, FINDINGS_SHEET = "汇总", "问题统计", "问题明细"
 
-FINDING_HEADINGS = ("序号", "项目名称", "文件", "工作表", "单元格", "字段", "代码", "级别", "说明")
-FINDING_WIDTHS = (7, 32, 40, 14, 9, 22, 22, 7, 80)
+FINDING_HEADINGS = ("序号", "项目名称", "文件", "位置", "代码", "级别", "说明")
+FINDING_WIDTHS = (7, 32, 40, 22, 22, 7, 80)
 
 
 def render_xlsx(portfolio: Portfolio) -> bytes:
@@ -112,7 +112,7 @@ def _findings_sheet(wb: Workbook, portfolio: Portfolio) -> None:
     ws = _sheet(wb, FINDINGS_SHEET, list(FINDING_HEADINGS), list(FINDING_WIDTHS), total)
     for row in portfolio.rows:
         for f in row.findings:
-            values = (row.index, row.project, row.file, f.sheet, f.cell, f.field, f.code)
+            values = (row.index, row.project, row.file, where(f), f.code)
             ws.append([_cell(ws, v) for v in values] + [f.severity.label, _cell(ws, f.message)])
 
 
