@@ -9,7 +9,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfeval.layout import PRINT_COLUMNS, Layout
+from selfeval.layout import CHECK_COLUMNS, PRINT_COLUMNS, Layout
 from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from selfeval.profiles import Profile
 from selfeval.writer import styles
@@ -43,7 +43,10 @@ def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> 
         subtotal = _abs(layout.cell(f"category_points.{level}"))
         differs = f"AND(ISNUMBER({weight}),ROUND({subtotal}-{weight},2)<>0)"
         check_row = layout.cell(f"category_points.{level}")[1:]
-        ws.conditional_formatting.add(f"J{check_row}:L{check_row}", _rule(differs))
+        first_col, last_col = CHECK_COLUMNS.split(":")
+        ws.conditional_formatting.add(
+            f"{first_col}{check_row}:{last_col}{check_row}", _rule(differs)
+        )
         ws.conditional_formatting.add(
             f"{level_col}{block_first}:{level_col}{block_last}", _rule(differs)
         )

@@ -13,7 +13,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfeval.layout import INDICATOR_COLUMNS, Layout
+from selfeval.layout import CHECK_COLUMNS, INDICATOR_COLUMNS, Layout
 from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile
 from selfeval.writer import styles
@@ -134,7 +134,6 @@ def render_sheet(ws: Worksheet, layout: Layout, fill: Fill, profile: Profile, lo
 
 TITLE_HEIGHT = 30.0
 GOALS_MIN_HEIGHT = 48.0
-CHECK_FIRST_COLUMN = 10  # column J: the 校验区 right of the printed form
 _TEXT_OF = {"header.year": "year_line", "funds.unit": "funds_unit", "profile": "profile"}
 
 
@@ -156,7 +155,7 @@ def _piece(ws, styler, layout: Layout, ref, content, fill: Fill, profile, locked
         look = _field(cell, layout, content[1:], fill, profile, locked)
     else:
         cell.value = content
-        if min_col >= CHECK_FIRST_COLUMN:
+        if min_col >= column_index_from_string(CHECK_COLUMNS.split(":")[0]):  # 校验区
             look = look._replace(fill=styles.CHECK_FILL)
     if content in ("#title", "@header.year") or min_row > layout.total_row:
         look = look._replace(border=styles.NO_BORDER)
