@@ -1,0 +1,206 @@
+"""Workbook readers: the seed forms read back exactly as the fixtures hold them,
+in .xlsx, .xls and .ods, one form per file or all eleven in one sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from selfeval.model import Form
+from selfeval.profiles import load_profile
+from selfeval.readers import Unreadable, read_file
+from selfeval.readers import cells as cv
+from selfeval.readers.grid import Grid
+from selfeval.readers.locate import forms_in_grid
+from selfeval.writer import write_form
+from tests import libreoffice as lo
+from tests.seed_workbooks import paste_to_sheet, seed_forms, write_seed_workbooks
+
+FIXTURES = Path(__file__).parent / "fixtures" / "seed"
+NUMBERS = range(1, 12)
+
+
+def fixture(n: int) -> dict:
+    return Form.from_dict(
+        yaml.safe_load((FIXTURES / f"form{n:02d}.yaml").read_text("utf-8"))
+    ).to_dict()
+
+
+def plain(item: Form | Unreadable) -> dict | Unreadable:
+    """Form.to_dict() without location data (what the fixtures leave out)."""
+    if isinstance(item, Unreadable):
+        return item
+    data = item.to_dict()
+    data.pop("source", None)
+    data.pop("cells", None)
+    for row in data["indicators"]:
+        row.pop("cells", None)
+    return data
+
+
+@pytest.fixture(scope="session")
+def seed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seed")
+    write_seed_workbooks(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def converted(seed_dir: Path, libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed workbooks as .xls and .ods: one soffice run per format, all files at once."""
+    out = tmp_path_factory.mktemp("converted")
+    files = [str(p) for p in sorted(seed_dir.glob("*.xlsx"))]
+    for fmt in ("xls", "ods"):
+        lo._soffice(["--convert-to", lo.FILTERS[fmt], "--outdir", str(out), *files])
+    return out
+
+
+# -- the seed, form by form and stacked ---------------------------------------------
+
+
+@pytest.mark.parametrize("n", NUMBERS)
+def test_each_seed_form_reads_as_its_fixture(seed_dir: Path, n: int) -> None:
+    assert [plain(f) for f in read_file(seed_dir / f"form{n:02d}.xlsx")] == [fixture(n)]
+
+
+def test_eleven_forms_in_one_sheet(seed_dir: Path) -> None:
+    forms = read_file(seed_dir / "all_forms.xlsx")
+    assert [plain(f) for f in forms] == [fixture(n) for n in NUMBERS]
+    assert [f.source.row for f in forms] == sorted({f.source.row for f in forms})
+    assert all(f.source.sheet == "自评表" and f.source.file for f in forms)
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_xls_and_ods_read_back_identically(converted: Path, suffix: str) -> None:
+    for n in NUMBERS:
+        assert [plain(f) for f in read_file(converted / f"form{n:02d}.{suffix}")] == [fixture(n)]
+    stacked = read_file(converted / f"all_forms.{suffix}")
+    assert [plain(f) for f in stacked] == [fixture(n) for n in NUMBERS]
+
+
+def test_cells_name_every_field_read(seed_dir: Path) -> None:
+    [form] = read_file(seed_dir / "form06.xlsx")
+    assert form.cells["funds.total.executed"] == "E8"
+    assert form.cells["funds.stated_score"] == "H8"
+    assert form.cells["stated_total"] == "I31"
+    row = form.indicators[-1]  # shifted one column right by merged cells in the paste
+    assert (row.name, row.cells["points"], row.cells["score"]) == ("工作人员满意度", "G30", "H30")
+    assert all(
+        set(r.cells) >= {"name", "target", "actual", "points", "score"} for r in form.indicators
+    )
+
+
+def test_forms_on_several_sheets(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active["A1"] = "本工作簿含两份自评表"
+    forms = seed_forms()
+    for name, text in (("表一", forms[0]), ("表二", forms[9])):
+        paste_to_sheet(wb.create_sheet(name), text, start_row=3)
+    wb.save(tmp_path / "two.xlsx")
+    found = read_file(tmp_path / "two.xlsx")
+    assert [(f.source.sheet, f.source.row, f.layout) for f in found] == [
+        ("表一", 3, "standard"),
+        ("表二", 3, "appraisal"),
+    ]
+
+
+# -- forms_in_grid: the add-in's entry point ------------------------------------------
+
+
+def _grid_of(text: str, top: int = 1, left: int = 1) -> Grid:
+    rows = [[cell or None for cell in line.split("\t")] for line in text.split("\n")]
+    return Grid("表", rows, origin=(top, left))
+
+
+def test_text_numbers_units_and_offset_position() -> None:
+    text = seed_forms()[0].replace("项目资金 (元)", "项目资金（万元）")
+    grid = _grid_of(text, top=5, left=3)  # every value typed as text, form starting at C5
+    [form] = forms_in_grid(grid, "x.xlsx")
+    assert form.funds.unit == "万元"
+    assert form.funds.total.executed == 812000.0
+    assert form.funds.total.stated_rate == 0.9907
+    assert form.funds.current.executed is None
+    assert form.cells["funds.total.executed"] == "G9"
+    assert form.source.row == 5 and form.header.year == 2021
+    assert form.indicators[0].actual == "100%"
+
+
+def test_no_form_in_grid_is_unrecognised() -> None:
+    [item] = forms_in_grid(Grid("杂项", [["名单"], ["张三", 3.0]]), "x.xlsx")
+    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert item.sheet == "杂项"
+
+
+def test_unreadable_amount_keeps_its_text() -> None:
+    text = seed_forms()[0].replace("812,000", "约81万")
+    [form] = forms_in_grid(_grid_of(text))
+    assert form.funds.total.executed == "约81万"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("812,000", 812000.0),
+        ("5,203,382.99", 5203382.99),
+        ("—", None),
+        ("-", None),
+        ("/", None),
+        ("", None),
+        (" 10 ", 10.0),
+        (7, 7.0),
+        ("约10", "约10"),
+        ("<p>9.91</p>", 9.91),
+    ],
+)
+def test_amounts(raw: object, expected: object) -> None:
+    assert cv.amount(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("99.07%", 0.9907), ("66.80%", 0.668), ("100.00%", 1.0), (0.9776, 0.9776)]
+)
+def test_rates_are_fractions(raw: object, expected: float) -> None:
+    assert cv.rate(raw) == expected
+
+
+def test_labels_are_squashed() -> None:
+    assert cv.label("年度 总体 目标") == "年度总体目标"
+    assert cv.label("项目名称：") == "项目名称"
+    assert cv.text("<p>加强</p>") == "加强"
+
+
+# -- our templates ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    form = Form.from_dict(yaml.safe_load((FIXTURES / "form01.yaml").read_text("utf-8")))
+    return write_form(form, tmp_path / "模板.xlsx", load_profile("national"), 2021)
+
+
+def test_template_formula_cells_take_computed_values(template: Path) -> None:
+    [form] = read_file(template)
+    assert form.layout == "template" and form.formulas_overwritten == []
+    assert form.funds.stated_score == 9.91  # openpyxl wrote no cached value
+    assert form.stated_total == 97.91
+    assert [plain_row(r) for r in form.indicators] == [
+        plain_row(r) for r in Form.from_dict(fixture(1)).indicators
+    ]
+
+
+def plain_row(row) -> tuple:  # type: ignore[no-untyped-def]
+    return (row.level1, row.level2, row.name, row.target, row.actual, row.points, row.score)
+
+
+def test_typed_over_formula_is_reported(template: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    wb["自评表"]["H6"] = 9.5
+    wb.save(tmp_path / "改过.xlsx")
+    [form] = read_file(tmp_path / "改过.xlsx")
+    assert form.formulas_overwritten == ["funds.stated_score"]
+    assert form.funds.stated_score == 9.5
+    assert form.stated_total == 97.5  # the total formula adds the typed funds score
