@@ -155,7 +155,7 @@ def suggest_score(
         return _band_score(actual.level or "not_achieved", points, score, profile)
     if evaluation.status == "met":
         return points, "达到指标值得满分"
-    return _proportional(target, actual, points, profile)
+    return _proportional(target, evaluation, points, profile)
 
 
 _BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
@@ -179,16 +179,18 @@ def _band(level: str, low: float, high: float, points: float) -> tuple[float, fl
 
 
 def _proportional(
-    target: Target, actual: Actual, points: float, profile: Profile
+    target: Target, evaluation: Evaluation, points: float, profile: Profile
 ) -> tuple[float, str]:
-    t, a = target.value or 0.0, actual.value or 0.0
-    if t == 0:
+    # evaluation.ratio is unit-converted by the grammar (万元 against 元):
+    # actual ÷ target for positive indicators, target ÷ actual for negative ones.
+    ratio = evaluation.ratio
+    if not target.value or ratio is None:
         return 0.0, "指标值为 0，实际不为 0 不得分"
     if not target.negative:
-        share, rule = a / t, "正向指标按 实际值 ÷ 指标值 计分"
+        share, rule = ratio, "正向指标按 实际值 ÷ 指标值 计分"
     elif profile.negative_formula == "linear":
-        share, rule = 1 - (a - t) / t, "反向指标按 1 − (实际值 − 指标值) ÷ 指标值 计分"
+        share, rule = 2 - 1 / ratio, "反向指标按 1 − (实际值 − 指标值) ÷ 指标值 计分"
     else:
-        share, rule = (t / a if a else 1.0), "反向指标按 指标值 ÷ 实际值 计分"
+        share, rule = ratio, "反向指标按 指标值 ÷ 实际值 计分"
     share = min(max(share, 0.0), 1.0)
     return excel_round(points * share, profile.score_decimals), rule

@@ -234,3 +234,9 @@ def test_findings_carry_sheet_and_cell():
 def test_codes_are_only_the_contract():
     form = make_form(replace_row(5, actual="86%"), total=None)
     assert set(codes(form)) <= set(CODES)
+
+
+def test_proportional_score_converts_money_units():
+    # 90 万元 of a ≥100 万元 target, written in 元: 900000 ÷ 1000000 of 20 points
+    rows = replace_row(0, target=">=100万元", actual="900000元", score=20)
+    assert_finding(make_form(rows), "UNMET_FULL", expected=18.0)
