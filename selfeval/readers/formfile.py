@@ -27,8 +27,16 @@ def read_form_file(path: Path) -> list[ReadResult]:
         return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
     except UnicodeDecodeError:
         return [Unreadable(str(path), "READ_ERROR", "文件不是 UTF-8 编码的文本")]
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        return [Unreadable(str(path), "READ_ERROR", f"格式错误：{_first_line(exc)}")]
+    except json.JSONDecodeError as exc:
+        return [
+            Unreadable(
+                str(path), "READ_ERROR", f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
+            )
+        ]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        return [Unreadable(str(path), "READ_ERROR", f"YAML 格式错误{where}")]
     except FormDataError as exc:
         return [Unreadable(str(path), "LAYOUT_UNRECOGNISED", f"内容不是自评表：{exc}")]
     for form in forms:
@@ -43,7 +51,3 @@ def dump_form_file(forms: list[Form], path: Path) -> None:
         data = data[0]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(text, encoding="utf-8")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
