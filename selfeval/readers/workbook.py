@@ -12,6 +12,8 @@ import importlib
 import zipfile
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import MAX_FILE_BYTES, WorkbookError
@@ -31,6 +33,12 @@ def read_workbook(path: Path) -> list:
         return [Unreadable(file, "READ_ERROR", str(exc))]
     except OSError as exc:
         return [Unreadable(file, "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+    except DefusedXmlException:
+        return [
+            Unreadable(
+                file, "READ_ERROR", "文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取"
+            )
+        ]
     except MemoryError:
         return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
     except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
