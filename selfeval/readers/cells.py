@@ -47,7 +47,8 @@ def label(value: Any) -> str:
     """A cell as a label key: no spaces (``年度 总体 目标``), no trailing colon."""
     if not isinstance(value, str) or not value:
         return ""
-    return _SPACE.sub("", text(value)).rstrip(":：")
+    s = text(value) if "<" in value or "&" in value else value
+    return "".join(s.split()).rstrip(":：")
 
 
 def amount(value: Any) -> Number:

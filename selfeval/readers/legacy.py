@@ -402,8 +402,13 @@ def _levels(
     return level1, level2
 
 
+_PERFECT = 7  # 分值 and 得分 numbers, name and target plain text, no number as reason
+
+
 def _best_shift(sheet: _Sheet, r: int, columns: dict[str, int]) -> int:
     """How far a row's cells sit from the header's columns (merged cells shift them)."""
+    if _plausibility(sheet, r, columns, 0) == _PERFECT:
+        return 0  # most rows sit where the header says: skip the other candidates
     return max(_SHIFTS, key=lambda s: (_plausibility(sheet, r, columns, s), -_SHIFTS.index(s)))
 
 

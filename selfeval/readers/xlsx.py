@@ -1,10 +1,11 @@
 """``.xlsx`` / ``.xlsm`` workbooks as grids.
 
-Values come from python-calamine (Rust, no entity expansion, several times faster
+Values come from python-calamine (Rust, no entity expansion, many times faster
 than openpyxl). Three small things calamine does not give are peeked from the
-zip with defusedxml and plain regular expressions: defined names (to recognise
-our templates), number formats of numeric cells (``100%`` rather than 1.0) and,
-for templates only, the formulas of the sheet.
+zip with plain regular expressions, which never expand entities (a part with a
+DTD is refused outright): defined names (to recognise our templates), number
+formats of numeric cells (``100%`` rather than 1.0) and, for templates only,
+the formulas of the sheet.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import zipfile
 from html import unescape
 from pathlib import Path, PurePosixPath
 
-from defusedxml import ElementTree
-
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import MAX_SHEET_BYTES, WorkbookError, calamine_grids, check_zip
 
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-_R_ID = f"{{{_NS['r']}}}id"
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_REL = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
+_DEFINED = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b[^>]*>")
+_CELLXFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(r"<(?:\w+:)?xf\b[^>]*>")
 _BUILTIN_FORMATS = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
 _STYLE = re.compile(rb'\ss="(\d+)"')
@@ -66,40 +66,55 @@ class _Parts:
         self.names: dict[str, dict[str, str]] = {}  # sheet -> defined name -> address
 
 
+def _part(zf: zipfile.ZipFile, name: str, required: bool = True) -> str:
+    """A small XML part as text; DTDs are refused (no entity is ever expanded)."""
+    try:
+        text = zf.read(name).decode("utf-8", errors="replace")
+    except KeyError as exc:
+        if not required:
+            return ""
+        raise WorkbookError("工作簿缺少必要的组成部分，文件可能已损坏") from exc
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise WorkbookError("文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取")
+    return text
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    """Attributes of one start tag, prefixes dropped (``r:id`` -> ``id``)."""
+    return {k.split(":")[-1]: unescape(v) for k, v in _ATTR.findall(tag)}
+
+
 def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     parts = _Parts()
-    try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except KeyError as exc:
-        raise WorkbookError("工作簿缺少必要的组成部分，文件可能已损坏") from exc
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
-    for sheet in book.findall("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(_R_ID), "")
+    book = _part(zf, "xl/workbook.xml")
+    rels = _part(zf, "xl/_rels/workbook.xml.rels")
+    targets = {a.get("Id"): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
+    for tag in _SHEET.findall(book):
+        a = _attrs(tag)
+        target = targets.get(a.get("id"), "")
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts.sheets[sheet.get("name", "")] = part
-    for defined in book.findall("m:definedNames/m:definedName", _NS):
-        ref = (defined.text or "").strip()
-        if "!" not in ref or defined.get("localSheetId") is not None:
+        parts.sheets[a.get("name", "")] = part
+    for tag, ref in _DEFINED.findall(book):
+        a, ref = _attrs(tag), unescape(ref).strip()
+        if "!" not in ref or "localSheetId" in a:
             continue
         sheet, address = ref.rsplit("!", 1)
         sheet = sheet.strip("'").replace("''", "'")
-        parts.names.setdefault(sheet, {})[defined.get("name", "")] = address.replace("$", "")
+        parts.names.setdefault(sheet, {})[a.get("name", "")] = address.replace("$", "")
     return parts
 
 
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     """Style index -> number format, for the formats that change how a number reads."""
-    try:
-        styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
-    except KeyError:
-        return {}
+    styles = _part(zf, "xl/styles.xml", required=False)
     codes = dict(_BUILTIN_FORMATS)
-    for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
-        codes[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+    for tag in _NUMFMT.findall(styles):
+        a = _attrs(tag)
+        codes[int(a.get("numFmtId", "0"))] = a.get("formatCode", "")
+    xfs = _CELLXFS.search(styles)
     found = {}
-    for index, xf in enumerate(styles.findall("m:cellXfs/m:xf", _NS)):
-        code = codes.get(int(xf.get("numFmtId", "0")), "")
+    for index, tag in enumerate(_XF.findall(xfs[1] if xfs else "")):
+        code = codes.get(int(_attrs(tag).get("numFmtId", "0")), "")
         if "%" in code or "," in code:
             found[index] = code
     return found
