@@ -60,16 +60,14 @@ def load_grids(path: Path) -> list[Grid]:
 
 def _module(path: Path):  # type: ignore[no-untyped-def]
     with path.open("rb") as f:
-        head = f.read(8)
+        head = f.read(100)
     if head.startswith(_ZIP):
         if not zipfile.is_zipfile(path):
             raise WorkbookError("文件不完整或已损坏（压缩包无法打开）")
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-        if "content.xml" in names and "mimetype" in names:
-            return importlib.import_module("selfeval.readers.ods")
-        return importlib.import_module("selfeval.readers.xlsx")
-    if head == _OLE:
+        # An ODF package stores its "mimetype" member first, uncompressed (ODF 1.2 §3.3).
+        ods = head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head
+        return importlib.import_module("selfeval.readers.ods" if ods else "selfeval.readers.xlsx")
+    if head[:8] == _OLE:
         _refuse_encrypted(path)
         return importlib.import_module("selfeval.readers.xls")
     if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
