@@ -327,6 +327,8 @@ class _FormReader:
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
                 row.cells[f] = self.address(r, hit[1])
+            elif f in columns:  # carried from above: the row's own (empty, merged) slot
+                row.cells[f] = self.address(r, max(columns[f] + shift, 0))
         # A block's subtotal finding points at the block's first row.
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)

@@ -1,0 +1,118 @@
+"""The file-facing commands on workbooks: validate (text, json, html), rescore, convert."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from selfeval.cli import main
+from selfeval.readers import read_file
+from tests.seed_workbooks import write_seed_workbooks
+
+FINDING_KEYS = {"code", "severity", "sheet", "cell", "field", "message", "expected", "found"}
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds")
+    write_seed_workbooks(folder)
+    return folder
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = main(list(argv))
+    return status, capsys.readouterr().out
+
+
+def test_json_is_one_object_per_form(seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = _run(capsys, "validate", str(seeds / "all_forms.xlsx"), "--format", "json")
+    data = json.loads(out)
+    assert status == 1 and len(data) == 11
+    first = data[0]
+    assert first["source"] == {"file": str(seeds / "all_forms.xlsx"), "sheet": "自评表", "row": 1}
+    assert first["layout"] == "standard" and data[10]["layout"] == "appraisal"
+    assert first["stated"] == {"execution_rate": 0.9907, "funds_score": 9.91, "total": 97.91}
+    assert {"execution_rate", "funds_score", "points_total", "total", "grade"} <= set(
+        first["computed"]
+    )
+    findings = [f for form in data for f in form["findings"]]
+    assert findings and all(set(f) == FINDING_KEYS for f in findings)
+    assert all(f["sheet"] == "自评表" and f["cell"] for f in findings)
+
+
+def test_text_groups_findings_by_form_with_cells(
+    seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = _run(capsys, "validate", str(seeds / "form06.xlsx"))
+    assert status == 1
+    assert "■ 检察专用设备购置费" in out and "自评表!F21" in out and "POINTS_MISSING" in out
+
+
+def test_folder_run_reports_every_file(seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = _run(capsys, "validate", str(seeds), "--format", "json")
+    assert status == 1 and len(json.loads(out)) == 22  # eleven files + eleven stacked
+
+
+def test_html_report_links_to_cells(
+    seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "报告.html"
+    assert main(["validate", str(seeds / "form06.xlsx"), "--format", "html", "-o", str(out)]) == 1
+    page = out.read_text("utf-8")
+    assert "<section>" in page and "检察专用设备购置费" in page
+    assert "form06.xlsx#&#39;%E8%87%AA%E8%AF%84%E8%A1%A8&#39;!F21" in page and "自评表!F21" in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained
+
+
+def test_rescore_writes_a_copy(
+    seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = seeds / "form06.xlsx"
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    out = tmp_path / "重评.xlsx"
+    status, printed = _run(capsys, "rescore", str(src), "-o", str(out))
+    assert status == 0 and "H30: 3.0 → 4.78" in printed
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    ws = openpyxl.load_workbook(out).active
+    assert ws["H30"].value == 4.78 and ws["I31"].value == 96.46
+    assert ws["D15"].value == "=100%" and ws["D15"].data_type == "s"
+
+
+def test_rescore_keeps_template_formulas(
+    seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "模板.xlsx"
+    assert main(["convert", str(seeds / "form06.xlsx"), "-o", str(template), "--year", "2026"]) == 0
+    wb = openpyxl.load_workbook(template)
+    wb["自评表"]["H6"] = 1.0  # typed over the funds-score formula
+    wb.save(template)
+    [form] = read_file(template)
+    assert form.formulas_overwritten == ["funds.stated_score"]
+    out = tmp_path / "重评.xlsx"
+    assert main(["rescore", str(template), "-o", str(out)]) == 0
+    ws = openpyxl.load_workbook(out)["自评表"]
+    assert str(ws["H6"].value).startswith("=") and ws["H6"].data_type == "f"
+    [again] = read_file(out)
+    assert again.formulas_overwritten == [] and again.header.year == 2026
+
+
+def test_convert_many_forms_numbers_the_outputs(
+    seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = _run(
+        capsys, "convert", str(seeds / "all_forms.xlsx"), "-o", str(tmp_path / "新.xlsx")
+    )
+    assert status == 0
+    outputs = sorted(tmp_path.glob("新-*.xlsx"))
+    assert len(outputs) == 11
+    assert all(read_file(p)[0].layout == "template" for p in outputs[:2])
+
+
+def test_output_over_input_is_refused(seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = seeds / "form01.xlsx"
+    assert main(["rescore", str(src), "-o", str(src)]) == 2
+    assert "输入文件相同" in capsys.readouterr().err
