@@ -116,3 +116,20 @@ def test_output_over_input_is_refused(seeds: Path, capsys: pytest.CaptureFixture
     src = seeds / "form01.xlsx"
     assert main(["rescore", str(src), "-o", str(src)]) == 2
     assert "输入文件相同" in capsys.readouterr().err
+
+
+def test_json_matches_the_documented_schema(
+    seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    (tmp_path / "坏.xlsx").write_text("不是表格", encoding="utf-8")
+    status, out = _run(
+        capsys, "validate", str(seeds), str(tmp_path / "坏.xlsx"), "--format", "json"
+    )
+    assert status == 2
+    schema = json.loads(
+        (Path(__file__).parent.parent / "docs" / "selfeval-results.schema.json").read_text("utf-8")
+    )
+    data = json.loads(out)
+    jsonschema.validate(data, schema)
+    assert data[-1]["findings"][0]["code"] == "READ_ERROR"
