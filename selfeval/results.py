@@ -7,17 +7,21 @@ JSON contract documented in the README.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from selfeval.analysis import Analysis, analyse, number
+from selfeval import rules
+from selfeval.analysis import Analysis, number
 from selfeval.findings import Finding, Severity
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.readers import Unreadable, expand_inputs, read_file
-from selfeval.rules import validate
 
 
 @dataclass
@@ -76,9 +80,8 @@ class FormResult:
 
 
 def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:
-    return FormResult(
-        file or form.source.file or "", form, validate(form, profile), analyse(form, profile)
-    )
+    findings, analysis = rules.check_form(form, profile)
+    return FormResult(file or form.source.file or "", form, findings, analysis)
 
 
 def unreadable_result(item: Unreadable) -> FormResult:
@@ -88,18 +91,52 @@ def unreadable_result(item: Unreadable) -> FormResult:
     return FormResult(item.file, None, [finding])
 
 
+PARALLEL_FROM = 64
+"""Folders of at least this many files are checked in worker processes, one per core."""
+
+
 def check_paths(
     paths: Iterable[Path],
     profile: Profile,
     progress: Callable[[int, int, Path], None] | None = None,
+    workers: int | None = None,
 ) -> Iterator[FormResult]:
-    """Check every form in every file (folders searched recursively)."""
+    """Check every form in every file (folders searched recursively), in file order.
+
+    ``workers`` > 1 reads files in that many processes (default: one per core for
+    large folders); results still come back in file order.
+    """
     files = list(expand_inputs(paths))
-    for n, path in enumerate(files, 1):
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        yield from _collect(files, map(partial(check_file, profile=profile), files), progress)
+        return
+    pool = ProcessPoolExecutor(min(workers, len(files)))
+    try:
+        chunk = max(1, min(32, len(files) // (4 * workers)))
+        results = pool.map(check_file, files, repeat(profile), chunksize=chunk)
+        yield from _collect(files, results, progress)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def check_file(path: Path, profile: Profile) -> list[FormResult]:
+    """Every form in one file, checked (an unreadable file gives one result saying why)."""
+    return [
+        unreadable_result(item)
+        if isinstance(item, Unreadable)
+        else check_form(item, profile, str(path))
+        for item in read_file(path)
+    ]
+
+
+def _collect(
+    files: list[Path],
+    results: Iterable[list[FormResult]],
+    progress: Callable[[int, int, Path], None] | None,
+) -> Iterator[FormResult]:
+    for n, (path, found) in enumerate(zip(files, results, strict=True), 1):
         if progress:
             progress(n, len(files), path)
-        for item in read_file(path):
-            if isinstance(item, Unreadable):
-                yield unreadable_result(item)
-            else:
-                yield check_form(item, profile, str(path))
+        yield from found

@@ -65,7 +65,12 @@ class Check:
 
 def validate(form: Form, profile: Profile | str | None = None) -> list[Finding]:
     """Every finding the rules make about ``form`` (DOMAIN.md codes), in form order."""
-    check = Check(form, analyse(form, _profile(profile)), _profile(profile))
+    return check_form(form, _profile(profile))[0]
+
+
+def check_form(form: Form, profile: Profile) -> tuple[list[Finding], Analysis]:
+    """The findings and the analysis they were made from (computed once)."""
+    check = Check(form, analyse(form, profile), profile)
     found = [f for rule in FORM_RULES for f in rule(check)]
     rows = zip(form.indicators, check.analysis.indicators, strict=True)
     for i, (row, info) in enumerate(rows):
@@ -74,7 +79,7 @@ def validate(form: Form, profile: Profile | str | None = None) -> list[Finding]:
             finding = rule(check, i, row, info)
             if finding is not None:
                 found.append(finding)
-    return found
+    return found, check.analysis
 
 
 def _profile(profile: Profile | str | None) -> Profile:

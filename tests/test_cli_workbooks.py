@@ -133,3 +133,18 @@ def test_json_matches_the_documented_schema(
     data = json.loads(out)
     jsonschema.validate(data, schema)
     assert data[-1]["findings"][0]["code"] == "READ_ERROR"
+
+
+def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
+    from selfeval.profiles import load_profile
+    from selfeval.results import check_paths
+    from tests.seed_workbooks import write_seed_workbooks
+
+    folder = tmp_path / "表"
+    write_seed_workbooks(folder)
+    (folder / "坏文件.xlsx").write_bytes(b"not a workbook")
+    profile = load_profile("shanghai")
+    serial = [r.to_dict() for r in check_paths([folder], profile, workers=1)]
+    parallel = [r.to_dict() for r in check_paths([folder], profile, workers=2)]
+    assert parallel == serial
+    assert len(serial) == 11 + 11 + 1  # eleven single forms, all_forms.xlsx, the bad file
