@@ -9,11 +9,11 @@ from pathlib import Path
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 
 
-def add_profile_option(parser: argparse.ArgumentParser) -> None:
+def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_PROFILE) -> None:
     parser.add_argument(
         "--profile",
-        default=DEFAULT_PROFILE,
-        help=f"评分口径：{'、'.join(available_profiles())}，或 .toml 文件路径（默认 {DEFAULT_PROFILE}）",
+        default=default,
+        help=f"评分口径：{'、'.join(available_profiles())}，或 .toml 文件路径（默认 {default}）",
     )
 
 

@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="输出文件夹（默认 selfeval-demo）",
     )
     p.add_argument("--year", type=int, help="模板年度（默认今年）")
-    add_profile_option(p)
-    p.set_defaults(func=run, profile="shanghai")
+    add_profile_option(p, default="shanghai")  # the sample is a Shanghai form
+    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
