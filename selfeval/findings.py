@@ -109,8 +109,8 @@ class Finding:
     @property
     def message(self) -> str:
         """The Chinese message for staff."""
-        values = {"expected": _show(self.expected), "found": _show(self.found)}
-        values.update({k: _show(v) for k, v in self.params.items()})
+        values = {"expected": show_value(self.expected), "found": show_value(self.found)}
+        values.update({k: show_value(v) for k, v in self.params.items()})
         return MESSAGES[self.code].format_map(_Blank(values))
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,7 +132,7 @@ class _Blank(dict):
         return "—"
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """Render a value the way staff write it: 9.91, 99.07%, blank as （空）."""
     if value is None or value == "":
         return "（空）"
@@ -149,4 +149,4 @@ def as_dicts(findings: list[Finding]) -> list[dict[str, Any]]:
     return [f.to_dict() for f in findings]
 
 
-__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "as_dicts", "has_errors"]
+__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "as_dicts", "has_errors", "show_value"]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from selfeval.model import Form
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 
 
@@ -37,6 +38,19 @@ def refuse_overwrite(out: Path, inputs: list[Path]) -> str | None:
     if not out.parent.exists():
         return f"输出目录 {out.parent} 不存在"
     return None
+
+
+def read_forms(path: Path) -> list[Form]:
+    """The forms of one input file; ValueError (a Chinese reason) when it has none."""
+    from selfeval.readers import Unreadable, read_file
+
+    if not path.is_file():
+        raise ValueError(f"找不到文件：{path}")
+    items = read_file(path)
+    bad = [i for i in items if isinstance(i, Unreadable)]
+    if bad:
+        raise ValueError(f"{path}：{bad[0].why}")
+    return items  # type: ignore[return-value]
 
 
 class Progress:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from selfeval.commands.common import add_profile_option, profile_from, refuse_overwrite
+from selfeval.commands.common import (
+    add_profile_option,
+    profile_from,
+    read_forms,
+    refuse_overwrite,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,20 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.readers import Unreadable, read_file
     from selfeval.writer import current_year, form_workbook
 
     if why := refuse_overwrite(args.output, [args.path]):
         raise ValueError(why)
     if args.output.suffix.lower() != ".xlsx":
         raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
-    if not args.path.is_file():
-        raise ValueError(f"找不到文件：{args.path}")
     profile = profile_from(args)
-    items = read_file(args.path)
-    bad = [i for i in items if isinstance(i, Unreadable)]
-    if bad:
-        raise ValueError(f"{args.path}：{bad[0].why}")
+    items = read_forms(args.path)
     year = args.year or current_year()
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):

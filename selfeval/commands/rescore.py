@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from selfeval.commands.common import add_profile_option, profile_from, refuse_overwrite
+from selfeval.commands.common import (
+    add_profile_option,
+    profile_from,
+    read_forms,
+    refuse_overwrite,
+)
 
 WORKBOOK_OUTPUTS = (".xlsx", ".xlsm")
 
@@ -24,22 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.readers import FORM_FILE_SUFFIXES, Unreadable, read_file
+    from selfeval.readers import FORM_FILE_SUFFIXES
     from selfeval.rescore import rescore
 
     if why := refuse_overwrite(args.output, [args.path]):
         raise ValueError(why)
-    if not args.path.is_file():
-        raise ValueError(f"找不到文件：{args.path}")
     workbook = args.path.suffix.lower() not in FORM_FILE_SUFFIXES
     if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
         raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
     profile = profile_from(args)
-    items = read_file(args.path)
-    bad = [i for i in items if isinstance(i, Unreadable)]
-    if bad:
-        raise ValueError(f"{args.path}：{bad[0].why}")
-    rescored = [rescore(form, profile) for form in items]
+    rescored = [rescore(form, profile) for form in read_forms(args.path)]
     if workbook:
         from selfeval.writeback import write_rescored
 

@@ -36,7 +36,7 @@ from selfeval.excel.workbook import (
     book_folder,
     read_book,
 )
-from selfeval.findings import Finding, Severity
+from selfeval.findings import Finding, Severity, show_value
 from selfeval.rescore import Change, rescore
 from selfeval.results import FormResult, check_form, unreadable_result
 from selfeval.rules import FIELD_LABELS
@@ -209,7 +209,7 @@ def rescore_book(book: Any) -> str:
         old, label = notes[(mark.sheet, mark.cell)]
         if not mark.rescored:  # a second Rescore keeps the value before the first
             mark.rescored, mark.old = True, old
-        mark.rnote = f"重新评分：原{label} {_text(mark.old)}"
+        mark.rnote = f"重新评分：原{label} {show_value(mark.old)}"
 
     with book_io.fast_writes(book.app):
         for sheet, values in writes.items():
@@ -263,14 +263,6 @@ def _like(old: Any, new: Any) -> Any:
     if isinstance(old, str) and old.strip().endswith("%") and isinstance(new, float):
         return f"{new * 100:.2f}%"
     return new
-
-
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
 
 
 # -- 导出报告 / 新建自评表 ----------------------------------------------------------------
