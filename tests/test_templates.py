@@ -108,6 +108,9 @@ def test_conditional_formats_flag_the_four_problems(blank):
     total = layout.cell("stated_points_total")
     assert any(f"ROUND(${total[0]}${total[1:]},2)<>100" in f for f in formulas)
     assert sum("ROUND($L$" in f for f in formulas) == 6  # check row + 一级 cells per block
+    # sums are judged only once 分值 are entered, so a blank template is not red
+    sums = [f for f in formulas if "ROUND($L$" in f or "<>100" in f]
+    assert all(f"COUNT($F${first}:$F${layout.last_row})>0" in f for f in sums)
 
 
 def test_print_setup(blank):

@@ -26,36 +26,49 @@ def _rule(formula: str, style=styles.ALERT, stop: bool = False) -> Rule:
 def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> None:
     first, last = layout.first_row, layout.last_row
     c = {name: f"${col}{first}" for name, col in layout.columns.items()}
+    # Repeated level labels first: LibreOffice applies only the first matching rule,
+    # Excel merges them (white text on the red fill of the rules below).
+    _hide_repeated_levels(ws, layout)
     table = f"A{first}:{PRINT_COLUMNS[-1]}{last}"
     both = f"ISNUMBER({c['score']}),ISNUMBER({c['points']})"
     ws.conditional_formatting.add(table, _rule(f"AND({both},{c['score']}>{c['points']})"))
     ws.conditional_formatting.add(
         table, _rule(f"AND({both},{c['score']}<{c['points']},LEN(TRIM({c['reason']}))=0)")
     )
+    # Sums are judged once 分值 are entered: a blank template is not red.
+    points = layout.columns["points"]
+    started = f"COUNT(${points}${first}:${points}${last})>0"
     total = _abs(layout.cell("stated_points_total"))
     ws.conditional_formatting.add(
         f"A{layout.total_row}:{PRINT_COLUMNS[-1]}{layout.total_row}",
-        _rule(f"AND(ISNUMBER({total}),ROUND({total},2)<>{profile.points_total:g})"),
+        _rule(f"AND({started},ISNUMBER({total}),ROUND({total},2)<>{profile.points_total:g})"),
     )
     level_col = layout.columns["level1"]
+    first_col, last_col = CHECK_COLUMNS.split(":")
     for level, (block_first, block_last) in layout.blocks.items():
         weight = _abs(layout.cell(f"category_weights.{level}"))
         subtotal = _abs(layout.cell(f"category_points.{level}"))
-        differs = f"AND(ISNUMBER({weight}),ROUND({subtotal}-{weight},2)<>0)"
+        differs = f"AND({started},ISNUMBER({weight}),ROUND({subtotal}-{weight},2)<>0)"
         check_row = layout.cell(f"category_points.{level}")[1:]
-        first_col, last_col = CHECK_COLUMNS.split(":")
         ws.conditional_formatting.add(
             f"{first_col}{check_row}:{last_col}{check_row}", _rule(differs)
         )
         ws.conditional_formatting.add(
             f"{level_col}{block_first}:{level_col}{block_last}", _rule(differs)
         )
-        if block_last > block_first:  # later rows of a block show its 一级 as one cell would
+
+
+def _hide_repeated_levels(ws: Worksheet, layout: Layout) -> None:
+    """Later rows of a block show their 一级 / 二级 as one merged cell would."""
+    level_col = layout.columns["level1"]
+    for level, (block_first, block_last) in layout.blocks.items():
+        if block_last > block_first:
             below = f"{level_col}{block_first + 1}"
             ws.conditional_formatting.add(
                 f"{below}:{level_col}{block_last}",
                 _rule(f'TRIM({below})="{level}"', styles.HIDDEN_REPEAT),
             )
+    first, last = layout.first_row, layout.last_row
     level2 = layout.columns["level2"]
     ws.conditional_formatting.add(
         f"{level2}{first + 1}:{level2}{last}",
