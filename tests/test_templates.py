@@ -111,6 +111,15 @@ def test_conditional_formats_flag_the_four_problems(blank):
     # sums are judged only once 分值 are entered, so a blank template is not red
     sums = [f for f in formulas if "ROUND($L$" in f or "<>100" in f]
     assert all(f"COUNT($F${first}:$F${layout.last_row})>0" in f for f in sums)
+    # repeated level labels are hidden by a number format, not by a colour that
+    # shows against the grey of locked cells, and their rules come first
+    rules = sorted(
+        (rule for cf in wb[SHEET].conditional_formatting for rule in cf.rules),
+        key=lambda rule: rule.priority,
+    )
+    hidden = [r for r in rules if r.dxf and r.dxf.numFmt is not None]
+    assert hidden and all(r.dxf.numFmt.formatCode == ";;;" for r in hidden)
+    assert rules[: len(hidden)] == hidden
 
 
 def test_print_setup(blank):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
 BODY_FONT = "宋体"  # SimSun: on every Chinese Windows; WPS and LibreOffice map it
 TITLE_FONT = "黑体"  # SimHei
@@ -40,4 +41,5 @@ GRADE = '"等级："@'
 ALERT = DifferentialStyle(
     font=Font(color="9C0006"), fill=PatternFill("solid", bgColor="FFC7CE", fgColor="FFC7CE")
 )
-HIDDEN_REPEAT = DifferentialStyle(font=Font(color="FFFFFF"))
+# The ";;;" number format shows nothing, whatever the fill behind (locked cells are grey).
+HIDDEN_REPEAT = DifferentialStyle(numFmt=NumberFormat(numFmtId=200, formatCode=";;;"))
