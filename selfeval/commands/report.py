@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.portfolio import render, summarise
+    from selfeval.portfolio import build
     from selfeval.readers import expand_inputs
     from selfeval.results import check_paths
 
@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到可读取的自评表文件")
     profile = profile_from(args)
-    portfolio = summarise(check_paths(files, profile, Progress()), profile)
-    args.output.write_bytes(render(portfolio, fmt, link_base=args.output.parent))
+    results = check_paths(files, profile, Progress())
+    portfolio, written = build(results, profile, [fmt], link_base=args.output.parent)
+    args.output.write_bytes(written[fmt])
     print(
         f"已写入 {args.output}：{len(portfolio.forms)} 份自评表，错误 {portfolio.errors} 项，"
         f"警告 {portfolio.warnings} 项，无法读取 {len(portfolio.unreadable)} 个",

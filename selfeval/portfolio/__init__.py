@@ -1,35 +1,74 @@
 """Portfolio report (汇总报告): every form of a folder on one page.
 
-Summary rows are computed once from the checked results (:func:`summarise`),
-then rendered as HTML, CSV or xlsx::
+One summary row per form (:class:`Row`), computed once from the checked results;
+each format is a writer that takes the rows as they come (``add``) and returns
+the file's bytes at the end (``finish``), so a report of a large folder is
+written while the folder is still being checked::
 
     results = check_paths([folder], profile, progress)
-    portfolio = summarise(results, profile)
-    Path("汇总.html").write_bytes(render(portfolio, "html", link_base=Path(".")))
+    portfolio, files = build(results, profile, ["html", "xlsx"], link_base=Path("."))
+    Path("汇总.html").write_bytes(files["html"])
+
+or, with the rows already summarised: ``render(summarise(results, profile), "csv")``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
-from selfeval.portfolio.summary import Portfolio, Row, summarise
+from selfeval.portfolio.summary import Portfolio, Row, make_row, summarise
+from selfeval.profiles import Profile
+from selfeval.results import FormResult
 
 FORMATS = ("html", "csv", "xlsx")
 
 
-def render(portfolio: Portfolio, fmt: str, link_base: Path | None = None) -> bytes:
-    """The report in ``fmt`` (html / csv / xlsx) as the bytes of the file to write."""
-    if fmt == "html":
-        from selfeval.portfolio.html import render_html
+class ReportWriter(Protocol):
+    def add(self, row: Row) -> None: ...
 
-        return render_html(portfolio, link_base)
-    from selfeval.portfolio.tables import render_csv, render_xlsx
+    def finish(self, portfolio: Portfolio) -> bytes: ...
+
+
+def writer(fmt: str, link_base: Path | None = None) -> ReportWriter:
+    """A new writer for ``fmt``; HTML links to the forms relative to ``link_base``."""
+    if fmt == "html":
+        from selfeval.portfolio.html import HtmlReport
+
+        return HtmlReport(link_base)
+    from selfeval.portfolio.tables import CsvReport, XlsxReport
 
     if fmt == "csv":
-        return render_csv(portfolio)
+        return CsvReport()
     if fmt == "xlsx":
-        return render_xlsx(portfolio)
+        return XlsxReport()
     raise ValueError(f"不支持的报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Portfolio", "Row", "render", "summarise"]
+def build(
+    results: Iterable[FormResult],
+    profile: Profile,
+    formats: Iterable[str],
+    link_base: Path | None = None,
+) -> tuple[Portfolio, dict[str, bytes]]:
+    """The portfolio and each report file, written as ``results`` arrive."""
+    writers = {fmt: writer(fmt, link_base) for fmt in formats}
+    rows = []
+    for index, result in enumerate(results, 1):
+        rows.append(row := make_row(index, result, profile))
+        for w in writers.values():
+            w.add(row)
+    portfolio = Portfolio(rows, profile)
+    return portfolio, {fmt: w.finish(portfolio) for fmt, w in writers.items()}
+
+
+def render(portfolio: Portfolio, fmt: str, link_base: Path | None = None) -> bytes:
+    """One report file of an already summarised portfolio."""
+    w = writer(fmt, link_base)
+    for row in portfolio.rows:
+        w.add(row)
+    return w.finish(portfolio)
+
+
+__all__ = ["FORMATS", "Portfolio", "Row", "build", "render", "summarise", "writer"]

@@ -192,11 +192,12 @@ def sorted_codes(counts: Counter[str]) -> dict[str, int]:
 
 def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
     """The portfolio of ``results`` (from :func:`selfeval.results.check_paths`)."""
-    rows = [_row(i, r, profile) for i, r in enumerate(results, 1)]
+    rows = [make_row(i, r, profile) for i, r in enumerate(results, 1)]
     return Portfolio(rows, profile)
 
 
-def _row(index: int, result: FormResult, profile: Profile) -> Row:
+def make_row(index: int, result: FormResult, profile: Profile) -> Row:
+    """The summary row of one result (序号 ``index``)."""
     form, a = result.form, result.analysis
     if form is None or a is None:
         first = result.findings[0] if result.findings else None

@@ -18,8 +18,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from selfeval.findings import Severity
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
-from selfeval.portfolio.summary import Portfolio
+from selfeval.portfolio.summary import Portfolio, Row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """Starts that make a spreadsheet program read text as a formula (full-width forms too)."""
@@ -39,14 +40,20 @@ def escape_formula(text: str) -> str:
 _CSV_FORMAT = {"money": "{:.2f}", "rate": "{:.6f}", "score": "{:.2f}"}
 
 
-def render_csv(portfolio: Portfolio) -> bytes:
-    """The summary table as UTF-8 CSV with a BOM (so that Excel reads the Chinese)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.heading for c in COLUMNS])
-    for row in portfolio.rows:
-        writer.writerow([_csv_value(c.value(row), c.kind) for c in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+class CsvReport:
+    """The summary table as UTF-8 CSV with a BOM (so that Excel reads the Chinese),
+    written row by row as the forms are checked."""
+
+    def __init__(self) -> None:
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator="\r\n")
+        self._writer.writerow([c.heading for c in COLUMNS])
+
+    def add(self, row: Row) -> None:
+        self._writer.writerow([_csv_value(c.value(row), c.kind) for c in COLUMNS])
+
+    def finish(self, portfolio: Portfolio) -> bytes:
+        return self._out.getvalue().encode("utf-8-sig")
 
 
 def _csv_value(value: Any, kind: Kind) -> str:
@@ -67,63 +74,68 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 
 SUMMARY_SHEET, CODES_SHEET, FINDINGS_SHEET = "汇总", "问题统计", "问题明细"
+CODE_HEADINGS = ("代码", "问题", "级别", "项数", "涉及表格数")
 
-FINDING_HEADINGS = ("序号", "项目名称", "文件", "位置", "代码", "级别", "说明")
-FINDING_WIDTHS = (7, 32, 40, 22, 22, 7, 80)
+FINDING_HEADINGS = ("序号", "项目名称", "位置", "代码", "级别", "说明")
+FINDING_WIDTHS = [7, 32, 22, 22, 7, 80]
+"""问题明细 names the form by 序号 and 项目名称; its file is on the 汇总 sheet (one cell
+less per finding: this sheet is the bulk of the workbook's writing time)."""
+
+PROBLEMS = (Severity.ERROR, Severity.WARNING)
+"""问题明细 lists errors and warnings; notes (提示) are counted on 汇总 and 问题统计 and
+listed in the HTML report."""
 
 
-def render_xlsx(portfolio: Portfolio) -> bytes:
+class XlsxReport:
     """A workbook: 汇总 (the summary table, filtered), 问题统计 (counts by code) and
-    问题明细 (every finding, filtered)."""
-    wb = Workbook(write_only=True)
-    _summary_sheet(wb, portfolio)
-    _codes_sheet(wb, portfolio)
-    _findings_sheet(wb, portfolio)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    问题明细 (every error and warning, filtered). Rows are streamed to 汇总 and 问题明细
+    as the forms are checked; 问题统计 and the filters' extent follow at the end."""
 
+    def __init__(self) -> None:
+        self._wb = Workbook(write_only=True)
+        widths = [_WIDE.get(c.key, _WIDTH[c.kind]) for c in COLUMNS]
+        self._summary = _sheet(self._wb, SUMMARY_SHEET, [c.heading for c in COLUMNS], widths)
+        self._codes = _sheet(self._wb, CODES_SHEET, list(CODE_HEADINGS), [22, 22, 7, 8, 12])
+        self._details = _sheet(self._wb, FINDINGS_SHEET, list(FINDING_HEADINGS), FINDING_WIDTHS)
+        self._rows = self._problems = 0
 
-def _summary_sheet(wb: Workbook, portfolio: Portfolio) -> None:
-    ws = _sheet(
-        wb,
-        SUMMARY_SHEET,
-        [c.heading for c in COLUMNS],
-        [_WIDE.get(c.key, _WIDTH[c.kind]) for c in COLUMNS],
-        len(portfolio.rows),
-    )
-    for row in portfolio.rows:
+    def add(self, row: Row) -> None:
+        ws = self._summary
         ws.append([_cell(ws, c.value(row), _XLSX_FORMAT.get(c.kind)) for c in COLUMNS])
-
-
-def _codes_sheet(wb: Workbook, portfolio: Portfolio) -> None:
-    counts, forms = portfolio.code_counts, portfolio.code_forms
-    headings = ["代码", "问题", "级别", "项数", "涉及表格数"]
-    ws = _sheet(wb, CODES_SHEET, headings, [22, 22, 7, 8, 12], len(counts))
-    for code, n in counts.items():
-        severity = portfolio.code_severity[code]
-        ws.append([code, CODE_LABELS[code], severity, n, forms[code]])
-    ws.append([])
-    ws.append([_cell(ws, f"评分口径：{portfolio.profile.title}")])
-
-
-def _findings_sheet(wb: Workbook, portfolio: Portfolio) -> None:
-    total = sum(len(r.findings) for r in portfolio.rows)
-    ws = _sheet(wb, FINDINGS_SHEET, list(FINDING_HEADINGS), list(FINDING_WIDTHS), total)
-    for row in portfolio.rows:
+        self._rows += 1
+        ws = self._details
         for f in row.findings:
-            values = (row.index, row.project, row.file, where(f), f.code)
-            ws.append([_cell(ws, v) for v in values] + [f.severity.label, _cell(ws, f.message)])
+            if f.severity in PROBLEMS:
+                values = (row.index, row.project, where(f), f.code)
+                ws.append([_cell(ws, v) for v in values] + [f.severity.label, _cell(ws, f.message)])
+                self._problems += 1
+
+    def finish(self, portfolio: Portfolio) -> bytes:
+        ws = self._codes
+        for code, n in portfolio.code_counts.items():
+            severity = portfolio.code_severity[code]
+            ws.append([code, CODE_LABELS[code], severity, n, portfolio.code_forms[code]])
+        _filter(ws, len(CODE_HEADINGS), len(portfolio.code_counts))
+        ws.append([])
+        ws.append([_cell(ws, f"评分口径：{portfolio.profile.title}")])
+        _filter(self._summary, len(COLUMNS), self._rows)
+        _filter(self._details, len(FINDING_HEADINGS), self._problems)
+        out = io.BytesIO()
+        self._wb.save(out)
+        return out.getvalue()
 
 
-def _sheet(wb: Workbook, title: str, headings: list[str], widths: list[int], rows: int) -> Any:
-    """A sheet with a bold frozen heading row and a filter over ``rows`` data rows."""
+def _filter(ws: Any, columns: int, rows: int) -> None:
+    """A filter over the heading row and ``rows`` data rows (written when the sheet closes)."""
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
+def _sheet(wb: Workbook, title: str, headings: list[str], widths: list[int]) -> Any:
+    """A write-only sheet with column widths and a bold, frozen heading row."""
     ws = wb.create_sheet(title)
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    last = get_column_letter(len(headings))
-    ws.auto_filter.ref = f"A1:{last}{rows + 1}"
     head = []
     for text in headings:
         cell = WriteOnlyCell(ws, text)
@@ -138,7 +150,7 @@ def _cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not is_formula_like(value):
-            return value
+            return value or None  # a blank cell is not written at all
         cell = WriteOnlyCell(ws, value)
         # openpyxl binds "=..." as a formula; force a string cell, quoted as Excel does.
         cell.data_type = "s"
