@@ -20,6 +20,7 @@ from selfeval.cli import main
 from selfeval.findings import Finding, Severity
 from selfeval.model import Form
 from selfeval.portfolio import build, render, summarise
+from selfeval.portfolio.charts import RATE_BARS
 from selfeval.portfolio.columns import where
 from selfeval.portfolio.tables import escape_formula
 from selfeval.profiles import load_profile
@@ -172,6 +173,29 @@ def test_html_stands_out_at_the_top(outputs: dict[str, Path]) -> None:
         assert name in html[: html.index('id="charts"')]
 
 
+def test_amounts_in_wan_yuan_are_summed_in_yuan(tmp_path: Path) -> None:
+    yuan = make_form(budget=819700.0, executed=812000.0, rate=0.9907, funds_score=9.91)
+    wan = make_form(budget=81.97, executed=81.2, rate=0.9907, funds_score=9.91)
+    wan.funds.unit = "万元"
+    write_forms(tmp_path / "in", yuan, wan)
+    portfolio = summarise(check_paths([tmp_path / "in"], PROFILE), PROFILE)
+    assert [r.budget for r in portfolio.rows] == [819700.0, pytest.approx(819700.0)]
+    assert portfolio.budget_total == pytest.approx(1639400.0)
+
+
+def test_rate_chart_lists_the_lowest_rates_when_many(outputs: dict[str, Path], want: Expected):
+    html = outputs["html"].read_text(encoding="utf-8")
+    assert f"此处列出执行率最低的 {RATE_BARS} 个" in html
+
+
+def test_an_empty_portfolio_still_renders() -> None:
+    portfolio = summarise([], PROFILE)
+    html = render(portfolio, "html").decode()
+    assert 'data-figure="forms"><b>0</b>' in html and "未发现任何问题" in html
+    assert render(portfolio, "csv").decode("utf-8-sig").startswith("序号,")
+    assert load_workbook(io.BytesIO(render(portfolio, "xlsx")))["汇总"].max_row == 1
+
+
 # -- CSV and xlsx ------------------------------------------------------------------------
 
 
@@ -318,6 +342,7 @@ def test_format_option_overrides_suffix(tmp_path: Path) -> None:
         (["in", "-o", "in/f0.yaml", "--format", "csv"], "与输入文件相同"),
         (["empty", "-o", "r.html"], "没有找到"),
         (["in", "-o", "r.html", "--profile", "nowhere"], "评分口径"),
+        (["in", "-o", "empty", "--format", "html"], "是文件夹"),
     ],
 )
 def test_bad_arguments_write_nothing(

@@ -36,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
     from selfeval.readers import expand_inputs
     from selfeval.results import check_paths
 
+    if args.output.is_dir():
+        raise ValueError(
+            f"{args.output} 是文件夹，请给出报告文件名，例如 {args.output / '汇总.html'}"
+        )
     fmt = args.format or _format_from(args.output)
     missing = [p for p in args.paths if not p.exists()]
     if missing:
