@@ -8,6 +8,7 @@ refreshes docs/report.png, the screenshot shown in the README.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -104,3 +105,52 @@ def test_report_prints(chromium: str, report: Path, tmp_path: Path) -> None:
     if shutil.which("pdftotext"):  # the Chinese is real text, not tofu boxes
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
         assert "绩效自评表汇总报告" in text.stdout and "总分与计算不符" in text.stdout
+
+
+CLICK_AND_RECORD = """<script>
+var th = document.querySelector('#summary-table th[data-key="{key}"]');
+for (var i = 0; i < {clicks}; i++) th.click();
+document.body.dataset.order = Array.prototype.map.call(
+  document.querySelectorAll("#summary-table tbody tr"), function (tr) {{ return tr.id; }}).join(",");
+</script></body>"""
+
+
+@pytest.mark.parametrize("key, clicks", [("total", 1), ("total", 2), ("grade", 1)])
+def test_summary_table_sorts(chromium: str, report: Path, tmp_path: Path, key: str, clicks: int):
+    """Clicking a heading sorts the rows: numbers by value (blanks last), text in order."""
+    page = tmp_path / "sorted.html"
+    script = CLICK_AND_RECORD.format(key=key, clicks=clicks)
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", script), encoding="utf-8")
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    dom = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    order = re.search(r'data-order="([^"]*)"', dom)[1].split(",")
+    cells = summary_cells(report.read_text(encoding="utf-8"), key)
+    assert sorted(order) == sorted(cells)
+    values = [cells[row] for row in order]
+    if key == "total":
+        numbers = [float(v) for v in values if v != ""]
+        assert numbers == sorted(numbers, reverse=clicks == 2)
+        assert values[len(numbers) :] == [""] * (len(values) - len(numbers))  # blanks last
+    else:  # text in Chinese (pinyin) order: 差 cha, 良 liang, 优 you, 中 zhong
+        groups = [v for i, v in enumerate(values) if i == 0 or values[i - 1] != v]
+        grades = [g for g in groups if g in "差良优中"]
+        assert len(groups) == len(set(groups)) and grades == [g for g in "差良优中" if g in grades]
+        assert len(grades) >= 3, groups
+
+
+def summary_cells(html: str, key: str) -> dict[str, str]:
+    """Row id -> the sort value (data-v) or text of column ``key`` in the summary table."""
+    heads = re.findall(r'<th data-kind="\w+" data-key="(\w+)">', html)
+    col = heads.index(key)
+    out = {}
+    for row_id, cells in re.findall(r'<tr id="(row-\d+)"[^>]*>(.*?)</tr>', html):
+        cell = re.findall(r"<td[^>]*?(?: data-v=\"([^\"]*)\")?>(.*?)</td>", cells)[col]
+        out[row_id] = cell[0] if key == "total" else re.sub(r"<[^>]+>", "", cell[1])
+    return out

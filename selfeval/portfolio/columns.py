@@ -114,6 +114,7 @@ _FIELD_NAMES = {
     "carryover": "上年结转资金",
     "other": "其他资金",
     "funds": "项目资金",
+    "category_weights": "一级指标分值",
     "header": "表头",
     "file": "文件",
 }
