@@ -83,8 +83,20 @@ def rate(value: Any) -> Number:
 
 
 def is_number(value: Any) -> bool:
+    """Whether :func:`amount` reads a number (the common cell types answered directly)."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
+    if value is None or kind is bool or value == "":
+        return False
     return isinstance(amount(value), float)
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not text(value))
+    if value is None or value == "":
+        return True
+    if type(value) is not str:
+        return isinstance(value, str) and not text(value)
+    if "<" in value or "&" in value:
+        return not text(value)
+    return not value.strip()  # what text() returns for plain text

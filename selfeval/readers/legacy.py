@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selfeval.model import (
     LEVEL1_NAMES,
@@ -39,6 +40,8 @@ _FUNDS_COLUMNS = (
     ("分值", "points"),
     ("得分", "score"),
 )
+_FUNDS_HEADINGS = ("全年预算数", "全年执行数")  # see _is_funds_heading
+_FUNDS_ROW_WORDS = ("年度资金总额", "当年财政拨款", "上年结转", "其他资金")  # see _FUNDS_ROWS
 _FUNDS_ROWS = (
     (lambda k: k.startswith("年度资金总额"), "total"),
     (lambda k: "当年财政拨款" in k, "current"),
@@ -65,9 +68,11 @@ _SHIFTS = (0, 1, -1, 2, -2)
 def legacy_forms(grid: Grid, file: str | None = None) -> list[Form]:
     """Every hand-made form in ``grid``, top to bottom."""
     sheet = _Sheet(grid)
-    anchors = sheet.rows_with(lambda k: k.startswith("项目名称"))
+    anchors = sheet.rows_with(lambda k: k.startswith("项目名称"), ("项目名称",))
     if not anchors:
-        anchors = sheet.rows_with(lambda k: k.startswith("年度资金总额") or k == "三级指标")[:1]
+        anchors = sheet.rows_with(
+            lambda k: k.startswith("年度资金总额") or k == "三级指标", ("年度资金总额", "三级指标")
+        )[:1]
     forms: list[Form] = []
     previous_end = -1
     for i, start in enumerate(anchors):
@@ -84,11 +89,17 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form]:
 
 
 class _Sheet:
-    """The grid with every text cell's label key computed once."""
+    """The grid with every text cell's label key computed once.
+
+    ``texts`` joins each row's keys with newlines (which no key holds), so a
+    row that cannot hold a wanted label is passed over with one substring test.
+    """
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
-        self.keys = [[cv.label(v) for v in row] for row in grid.values]
+        label = cv.label
+        self.keys = [[label(v) if isinstance(v, str) else "" for v in row] for row in grid.values]
+        self.texts = ["\n".join(keys) for keys in self.keys]
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -102,15 +113,33 @@ class _Sheet:
         """A text field as the cell displays it (``100%`` rather than 1.0)."""
         return self.grid.shown.get((r, c)) or cv.text(self.value(r, c))
 
-    def rows_with(self, pred: Callable[[str], bool], rows: range | None = None) -> list[int]:
-        span = rows if rows is not None else range(len(self.keys))
-        return [r for r in span if any(k and pred(k) for k in self.keys[r])]
+    def has(self, r: int, words: tuple[str, ...]) -> bool:
+        """Whether some key of row ``r`` contains one of ``words``."""
+        text = self.texts[r]
+        return any(w in text for w in words)
 
-    def find(self, pred: Callable[[str], bool], rows: range) -> tuple[int, int] | None:
+    def rows_with(self, pred: Callable[[str], bool], words: tuple[str, ...]) -> list[int]:
+        """Rows with a key accepted by ``pred``; every key it accepts contains one of ``words``."""
+        return [
+            r
+            for r in range(len(self.keys))
+            if self.has(r, words) and any(k and pred(k) for k in self.keys[r])
+        ]
+
+    def find(
+        self, pred: Callable[[str], bool], rows: range, words: tuple[str, ...]
+    ) -> tuple[int, int] | None:
+        """First (row, column) of a key accepted by ``pred``, which only accepts keys
+        containing one of ``words``."""
+        texts, keys = self.texts, self.keys
         for r in rows:
-            for c, k in enumerate(self.keys[r]):
-                if k and pred(k):
-                    return r, c
+            text = texts[r]
+            for word in words:
+                if word in text:
+                    for c, k in enumerate(keys[r]):
+                        if k and pred(k):
+                            return r, c
+                    break
         return None
 
     def next_value(self, r: int, c: int) -> tuple[str, int]:
@@ -153,8 +182,8 @@ class _FormReader:
         self.form.cells[path] = self.address(r, c)
 
     def read(self) -> Form | None:
-        funds = self.s.find(_is_funds_heading, self.rows)
-        table = self.s.find(lambda k: k == "三级指标", self.rows)
+        funds = self.s.find(_is_funds_heading, self.rows, _FUNDS_HEADINGS)
+        table = self.s.find(lambda k: k == "三级指标", self.rows, ("三级指标",))
         if funds is None and table is None:
             return None
         title_row = self._title()
@@ -171,12 +200,16 @@ class _FormReader:
 
     def _title(self) -> int:
         window = range(max(self.previous_end + 1, self.start - 6), self.start)
-        title_rows = [r for r in window if any("自评" in k for k in self.s.keys[r])]
+        title_rows = [r for r in window if "自评" in self.s.texts[r]]
         texts = " ".join(cv.text(v) for r in window for v in self.s.grid.values[r])
         if match := _YEAR.search(texts):
             self.form.header.year = int(match[1])
         appraisal = "自评价" in texts or bool(
-            self.s.find(lambda k: k.startswith("项目资金情况") or k in ("总计",), self.rows)
+            self.s.find(
+                lambda k: k.startswith("项目资金情况") or k in ("总计",),
+                self.rows,
+                ("项目资金情况", "总计"),
+            )
         )
         self.form.layout = "appraisal" if appraisal else "standard"
         return title_rows[0] if title_rows else self.start
@@ -191,7 +224,9 @@ class _FormReader:
             ("implementer", "实施单位"),
         ):
             hit = self.s.find(
-                lambda k, w=word: k.startswith(w), range(self.start, min(self.stop, self.start + 8))
+                lambda k, w=word: k.startswith(w),
+                range(self.start, min(self.stop, self.start + 8)),
+                (word,),
             )
             if hit is None:
                 continue
@@ -210,12 +245,10 @@ class _FormReader:
             for word, attr in _FUNDS_COLUMNS:
                 if k.startswith(word) and attr not in columns:
                     columns[attr] = c
-        around = [
-            k for r in range(max(self.start, heading - 1), heading + 1) for k in self.s.keys[r]
-        ]
-        funds.unit = "万元" if any("万元" in k for k in around) else "元"
+        around = range(max(self.start, heading - 1), heading + 1)
+        funds.unit = "万元" if any(self.s.has(r, ("万元",)) for r in around) else "元"
         for r in range(heading + 1, min(self.stop, heading + 8)):
-            name = _funds_row(self.s.keys[r])
+            name = _funds_row(self.s.keys[r]) if self.s.has(r, _FUNDS_ROW_WORDS) else None
             if name is None:
                 continue
             row = FundsRow()
@@ -235,7 +268,7 @@ class _FormReader:
 
     def _goals(self) -> None:
         goals = self.form.goals = Goals()
-        plan = self.s.find(lambda k: k == "预算目标", self.rows)
+        plan = self.s.find(lambda k: k == "预算目标", self.rows, ("预算目标",))
         if plan is not None:
             r0, cp = plan
             ca = next((c for c, k in enumerate(self.s.keys[r0]) if k == "实际完成情况"), None)
@@ -250,7 +283,7 @@ class _FormReader:
                     return
             return
         for attr, word in (("planned", "预期目标"), ("achieved", "实际完成情况")):
-            hit = self.s.find(lambda k, w=word: k.startswith(w), self.rows)
+            hit = self.s.find(lambda k, w=word: k.startswith(w), self.rows, (word,))
             if hit is not None:
                 r, c = hit
                 inline = _after_label(cv.text(self.s.value(r, c)), word)
@@ -268,7 +301,9 @@ class _FormReader:
                     columns[attr] = c
         if not {"name", "target", "points", "score"} <= columns.keys():
             return
-        total = self.s.find(lambda k: k in _TOTAL_LABELS, range(head + 1, self.stop))
+        total = self.s.find(
+            lambda k: k in _TOTAL_LABELS, range(head + 1, self.stop), tuple(_TOTAL_LABELS)
+        )
         end = total[0] if total else self.stop
         level1 = level2 = ""
         later_level1: list[tuple[int, str]] = []  # (indicators read so far, 一级 label)
@@ -291,10 +326,11 @@ class _FormReader:
         target_col = columns["target"] + shift
         l1 = l2 = None
         names: list[tuple[str, int]] = []
-        for c in range(min(target_col, self.s.width(r))):
-            key = self.s.key(r, c)
+        values, keys = self.s.grid.values[r], self.s.keys[r]
+        for c in range(min(target_col, len(values))):
+            key = keys[c]
             if not key:
-                if not cv.is_blank(self.s.value(r, c)):
+                if not cv.is_blank(values[c]):
                     names.append((self.s.shown(r, c), c))
                 continue
             kind, name, weight = _level(key)
@@ -372,11 +408,12 @@ def _after_label(text: str, word: str) -> str:
     return rest.lstrip(":：").strip() if rest.lstrip(":：") else ""
 
 
+@lru_cache(maxsize=4096)  # the same labels recur in every row and every form
 def _level(key: str) -> tuple[int, str, float | None]:
     """(1 or 2 for a level label, -1 for the side label 绩效指标, 0 otherwise), level, weight."""
     if key in _OUTER:
         return -1, key, None
-    match = _WEIGHT.fullmatch(key)
+    match = _WEIGHT.fullmatch(key) if "分" in key else None
     name, weight = (match[1], float(match[2])) if match else (key, None)
     if name in LEVEL1_NAMES:
         return 1, name, weight
@@ -408,30 +445,40 @@ _PERFECT = 7  # 分值 and 得分 numbers, name and target plain text, no number
 
 
 def _best_shift(sheet: _Sheet, r: int, columns: dict[str, int]) -> int:
-    """How far a row's cells sit from the header's columns (merged cells shift them)."""
-    if _plausibility(sheet, r, columns, 0) == _PERFECT:
-        return 0  # most rows sit where the header says: skip the other candidates
-    return max(_SHIFTS, key=lambda s: (_plausibility(sheet, r, columns, s), -_SHIFTS.index(s)))
+    """How far a row's cells sit from the header's columns (merged cells shift them):
+    the most plausible of _SHIFTS, the earliest on a tie."""
+    values, keys = sheet.grid.values[r], sheet.keys[r]
+    best, best_score = 0, _plausibility(values, keys, columns, 0)
+    for s in _SHIFTS[1:]:
+        if best_score == _PERFECT:
+            break  # nothing scores higher; most rows sit where the header says
+        score = _plausibility(values, keys, columns, s)
+        if score > best_score:
+            best, best_score = s, score
+    return best
 
 
-def _plausibility(sheet: _Sheet, r: int, columns: dict[str, int], s: int) -> int:
-    points = sheet.value(r, columns["points"] + s)
-    score = sheet.value(r, columns["score"] + s)
+def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int) -> int:
+    width = len(values)
+
+    def at(c: int) -> object:
+        return values[c] if 0 <= c < width else None
+
     total = 0
     numbers = 0
-    for v in (points, score):
+    for v in (at(columns["points"] + s), at(columns["score"] + s)):
         if cv.is_number(v):
             total, numbers = total + 2, numbers + 1
         elif not cv.is_blank(v):
             total -= 3
     total += numbers == 2
-    if "reason" in columns and cv.is_number(sheet.value(r, columns["reason"] + s)):
+    if "reason" in columns and cv.is_number(at(columns["reason"] + s)):
         total -= 3
     for field in ("name", "target"):
         c = columns[field] + s
-        if cv.is_blank(sheet.value(r, c)):
+        if cv.is_blank(at(c)):
             total -= field == "name"
-        elif _level(sheet.key(r, c))[0] != 0:
+        elif _level(keys[c])[0] != 0:
             total -= 3
         else:
             total += 1
