@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 CellValue = str | float | int | bool | None
 
@@ -42,12 +43,19 @@ class Grid:
         """A1 address of the value at grid index (r, c)."""
         return f"{get_column_letter(self.origin[1] + c)}{self.origin[0] + r}"
 
+    def index(self, address: str) -> tuple[int, int]:
+        """Grid index (r, c) of an A1 address (may lie outside the grid)."""
+        letters, row = coordinate_from_string(address)
+        return row - self.origin[0], column_index_from_string(letters) - self.origin[1]
+
     def at(self, address: str) -> Any:
         """The value at an A1 address, None outside the grid."""
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+        return _get(self.values, *self.index(address))
 
-        letters, row = coordinate_from_string(address)
-        r, c = row - self.origin[0], column_index_from_string(letters) - self.origin[1]
-        if 0 <= r < len(self.values) and 0 <= c < len(self.values[r]):
-            return self.values[r][c]
-        return None
+    def formula_at(self, address: str) -> str | None:
+        """The formula at an A1 address, None when unknown or not a formula."""
+        return _get(self.formulas, *self.index(address)) if self.formulas is not None else None
+
+
+def _get(rows: list[list[Any]], r: int, c: int) -> Any:
+    return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None

@@ -91,7 +91,7 @@ class _TemplateReader:
         read = cv.rate if path.endswith("stated_rate") else cv.amount
         if self.layout.kind(path) != "computed":
             return read(value)
-        formula = self._formula(self.layout.fields[path])
+        formula = self.grid.formula_at(self.layout.fields[path])
         if formula is None:
             self.form.formulas_overwritten.append(path)
             return read(value)
@@ -100,16 +100,6 @@ class _TemplateReader:
         if cv.is_blank(value):
             self.pending.append(path)
         return read(value)
-
-    def _formula(self, address: str) -> str | None:
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-        if self.grid.formulas is None:
-            return None
-        letters, row = coordinate_from_string(address)
-        r, c = row - self.grid.origin[0], column_index_from_string(letters) - self.grid.origin[1]
-        rows = self.grid.formulas
-        return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None
 
     def _indicators(self) -> None:
         columns = self.layout.columns
@@ -134,11 +124,8 @@ class _TemplateReader:
             self.form.indicators.append(row)
 
     def _shown(self, address: str) -> str:
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-        letters, row = coordinate_from_string(address)
-        r, c = row - self.grid.origin[0], column_index_from_string(letters) - self.grid.origin[1]
-        return self.grid.shown.get((r, c)) or cv.text(self.grid.at(address))
+        shown = self.grid.shown.get(self.grid.index(address))
+        return shown or cv.text(self.grid.at(address))
 
     def _fill_pending(self) -> None:
         """Formula cells without a cached value take what the formula computes."""
