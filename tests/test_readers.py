@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
+from selfeval.layout import SHEET, layout_for
 from selfeval.model import Form
 from selfeval.profiles import load_profile
 from selfeval.readers import Unreadable, read_file
@@ -198,9 +199,22 @@ def plain_row(row) -> tuple:  # type: ignore[no-untyped-def]
 
 def test_typed_over_formula_is_reported(template: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    wb["自评表"]["H6"] = 9.5
+    wb[SHEET][layout_for(wb).cell("funds.stated_score")] = 9.5
     wb.save(tmp_path / "改过.xlsx")
     [form] = read_file(tmp_path / "改过.xlsx")
     assert form.formulas_overwritten == ["funds.stated_score"]
     assert form.funds.stated_score == 9.5
     assert form.stated_total == 97.5  # the total formula adds the typed funds score
+
+
+def test_template_findings_point_at_cells(tmp_path: Path) -> None:
+    from selfeval.rules import validate
+
+    form = Form.from_dict(fixture(10))  # 产出 adds to 43 under a printed (50分)
+    book = write_form(form, tmp_path / "表10.xlsx", load_profile("shanghai"))
+    [read] = read_file(book)
+    layout = layout_for(openpyxl.load_workbook(book))
+    findings = {f.code: f for f in validate(read, "shanghai")}
+    category = findings["POINTS_CATEGORY"]
+    assert (category.sheet, category.cell) == (SHEET, layout.cell("category_weights.产出指标"))
+    assert findings["POINTS_TOTAL"].cell == layout.cell("stated_points_total")

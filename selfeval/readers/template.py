@@ -69,9 +69,12 @@ class _TemplateReader:
             value = self._computed(path)
             setattr(form if "." not in path else form.funds, path.split(".")[-1], value)
         for level in LEVEL1_NAMES:
-            weight = cv.amount(self._at(f"category_weights.{level}"))
+            path = f"category_weights.{level}"
+            weight = cv.amount(self._at(path))
             if isinstance(weight, float):
                 form.category_weights[level] = weight
+            if path in self.layout.fields:  # the check area shows weight beside subtotal
+                form.cells[path] = self.layout.fields[path]
         self._indicators()
         self._fill_pending()
         return form
