@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from openpyxl.utils import get_column_letter
+
 from selfeval.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
@@ -85,6 +87,8 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form]:
     return forms
 
 
+_label = lru_cache(maxsize=8192)(cv.label)  # forms repeat the same labels, sheet after sheet
+
 # -- the sheet with label keys ------------------------------------------------------
 
 
@@ -97,9 +101,16 @@ class _Sheet:
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
-        label = cv.label
-        self.keys = [[label(v) if isinstance(v, str) else "" for v in row] for row in grid.values]
+        self.keys = [[_label(v) if isinstance(v, str) else "" for v in row] for row in grid.values]
         self.texts = ["\n".join(keys) for keys in self.keys]
+        self.letters: dict[int, str] = {}
+
+    def address(self, r: int, c: int) -> str:
+        """``grid.address(r, c)``, each column's letters worked out once."""
+        letters = self.letters.get(c)
+        if letters is None:
+            letters = self.letters[c] = get_column_letter(self.grid.origin[1] + c)
+        return f"{letters}{self.grid.origin[0] + r}"
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -176,7 +187,7 @@ class _FormReader:
         self.form = Form()
 
     def address(self, r: int, c: int) -> str:
-        return self.s.grid.address(r, c)
+        return self.s.address(r, c)
 
     def put(self, path: str, r: int, c: int) -> None:
         self.form.cells[path] = self.address(r, c)
@@ -327,7 +338,8 @@ class _FormReader:
         l1 = l2 = None
         names: list[tuple[str, int]] = []
         values, keys = self.s.grid.values[r], self.s.keys[r]
-        for c in range(min(target_col, len(values))):
+        width = len(values)
+        for c in range(min(target_col, width)):
             key = keys[c]
             if not key:
                 if not cv.is_blank(values[c]):
@@ -344,7 +356,7 @@ class _FormReader:
             elif kind == 0:
                 names.append((self.s.shown(r, c), c))
         slots = {f: c + shift for f, c in columns.items() if f not in ("level1", "level2", "name")}
-        data = {f: self.s.value(r, c) for f, c in slots.items()}
+        data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
         if not names and all(cv.is_blank(v) for v in data.values()):
             return _levels(level1, level2, l1, l2)  # a row holding only level labels
         level1, level2 = _levels(level1, level2, l1, l2)
