@@ -17,15 +17,7 @@ from typing import Any
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.rescore import Rescored
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def put_value(cell: Any, value: Any) -> None:
-    """Store ``value`` in an openpyxl cell; text never becomes a live formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
+from selfeval.safe_text import store
 
 
 def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profile) -> None:
@@ -40,7 +32,7 @@ def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profi
             cell = ws[change.cell]
             if cell.data_type == "f":  # a template's computed cell recalculates by itself
                 continue
-            put_value(cell, change.new)
+            store(cell, change.new)
     save_atomically(book, out)
 
 
@@ -60,7 +52,7 @@ def _copy_of(src: Path) -> Any:
         for r, row in enumerate(grid.values):
             for c, value in enumerate(row):
                 if value not in (None, ""):
-                    put_value(ws.cell(top + r, left + c), grid.shown.get((r, c), value))
+                    store(ws.cell(top + r, left + c), grid.shown.get((r, c), value))
     return book
 
 

@@ -22,12 +22,12 @@ from selfeval.model import Form
 from selfeval.portfolio import build, render, summarise
 from selfeval.portfolio.charts import RATE_BARS
 from selfeval.portfolio.columns import where
-from selfeval.portfolio.tables import escape_formula
 from selfeval.profiles import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
 from selfeval.results import check_paths
 from selfeval.rules import validate
+from selfeval.safe_text import csv_text
 from tests.forms import make_form
 from tests.test_portfolio_folder import MUTATIONS, UNREADABLE, Folder, build_folder
 
@@ -276,11 +276,12 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return {fmt: render(portfolio, fmt, folder) for fmt in ("html", "csv", "xlsx")}
 
 
-def test_escape_formula() -> None:
-    assert escape_formula("=1+1") == "'=1+1"
-    assert escape_formula("＝1") == "'＝1"
-    assert escape_formula("检察业务费") == "检察业务费"
-    assert escape_formula("") == ""
+def test_csv_text_escapes_formulas() -> None:
+    assert csv_text("=1+1") == "'=1+1"
+    assert csv_text("＝1") == "'＝1"
+    assert csv_text("\t=1") == "'\t=1"
+    assert csv_text("检察业务费") == "检察业务费"
+    assert csv_text("") == ""
 
 
 def test_csv_escapes_formulas(injected: dict[str, bytes]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
 
 from selfeval.readers.grid import CellValue, Grid
+from selfeval.safe_text import is_formula_like
 
 Color = str | None
 """A fill as ``#RRGGBB`` (lower case), None for no fill."""
@@ -232,7 +233,7 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/]\d{1,2}([-/]\d{1,4})?")
 
 
 def _reinterpreted(text: str) -> bool:
-    if text[0] in "=+-@'" or _DATE_LIKE.fullmatch(text.strip()):
+    if is_formula_like(text) or text[0] == "'" or _DATE_LIKE.fullmatch(text.strip()):
         return True
     try:
         float(text.replace(",", "").rstrip("%"))

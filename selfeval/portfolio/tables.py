@@ -21,19 +21,7 @@ from openpyxl.utils import get_column_letter
 from selfeval.findings import Severity
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
 from selfeval.portfolio.summary import Portfolio, Row
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-"""Starts that make a spreadsheet program read text as a formula (full-width forms too)."""
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
-
-
-def escape_formula(text: str) -> str:
-    """Text safe to put in a CSV cell: a leading ``'`` when it would run as a formula."""
-    return "'" + text if is_formula_like(text) else text
-
+from selfeval.safe_text import csv_text, is_formula_like
 
 # -- CSV ------------------------------------------------------------------------------
 
@@ -60,7 +48,7 @@ def _csv_value(value: Any, kind: Kind) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return escape_formula(value)
+        return csv_text(value)
     return _CSV_FORMAT.get(kind, "{}").format(value)
 
 

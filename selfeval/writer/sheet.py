@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from selfeval.layout import CHECK_COLUMNS, INDICATOR_COLUMNS, Layout
 from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile
+from selfeval.safe_text import store
 from selfeval.writer import styles
 
 WIDTHS = {"A": 15, "B": 18, "C": 22, "D": 12, "E": 12, "F": 7, "G": 8, "H": 28}
@@ -177,7 +178,7 @@ def _field(cell, layout: Layout, path: str, fill: Fill, profile: Profile, locked
     if layout.kind(path) == "computed":
         cell.value = layout.formula(path, profile)
         return Look(fill=styles.LOCKED_FILL, number_format=_computed_format(path))
-    put(cell, fill.values.get(path))
+    store(cell, fill.values.get(path))
     look = Look(number_format=_FORMATS.get(path.rsplit(".", 1)[-1], styles.GENERAL))
     if path.startswith(("header.", "goals.", "signoff.")):
         align = styles.LEFT_TOP if path.startswith("goals.") else styles.LEFT
@@ -201,19 +202,6 @@ def _locked(look: Look, locked: bool) -> Look:
     return look._replace(protection=styles.UNLOCKED)
 
 
-def put(cell, value: Any) -> None:
-    """Numbers as numbers; text always as text, even when it starts with '='."""
-    if value is None or value == "":
-        cell.value = None
-    elif isinstance(value, bool):
-        cell.value, cell.data_type = str(value), "s"
-    elif isinstance(value, int | float):
-        cell.value = int(value) if float(value).is_integer() else float(value)
-    else:
-        cell.value = str(value)
-        cell.data_type = "s"
-
-
 _ROW_LOOKS = {
     name: Look(
         alignment=styles.LEFT if name in ("name", "reason") else styles.CENTER,
@@ -231,7 +219,7 @@ def _indicator_rows(ws, styler, layout: Layout, fill: Fill, locked: bool, height
             values = _row_values(row, level, offset, layout, fill, profile)
             for name, col in INDICATOR_COLUMNS.items():
                 cell = ws.cell(r, column_index_from_string(col))
-                put(cell, values[name])
+                store(cell, values[name])
                 plan = name not in ACTUAL_FIELDS and offset < len(rows)
                 styler.apply(
                     cell, _locked(_ROW_LOOKS[name], locked and plan and cell.value is not None)
