@@ -3,6 +3,7 @@
 import zipfile
 
 import olefile
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,12 +27,19 @@ def read_back(data: bytes) -> dict[tuple[str, ...], bytes]:
 
 def streams_of(tree: dict[str, dict[str, int]]) -> dict[tuple[str, ...], bytes]:
     streams = {}
+    taken = {("", s.upper()) for s in tree if s}  # a stream cannot share a storage's name
     for storage, files in tree.items():
         for name, size in files.items():
-            path = (storage, name) if storage else (name,)
-            if path not in [(s,) for s in tree]:  # a stream cannot share a storage's name
-                streams[path] = bytes([len(name)]) * size
+            key = (storage, name.upper())  # names compare upper-cased (MS-CFB §2.6.4)
+            if key not in taken:
+                taken.add(key)
+                streams[(storage, name) if storage else (name,)] = bytes([len(name)]) * size
     return streams
+
+
+def test_names_equal_but_for_case_are_refused() -> None:
+    with pytest.raises(ValueError, match="duplicate"):
+        cfb.build({("I",): b"", ("i",): b"x"})
 
 
 def test_template_project_survives_a_rewrite() -> None:

@@ -66,7 +66,12 @@ def _tree(streams: Mapping[Path, bytes]) -> _Entry:
                 storage = _Entry(path[depth - 1], _STORAGE)
                 storages[path[: depth - 1]].children.append(storage)
                 storages[path[:depth]] = storage
-        storages[path[:-1]].children.append(_Entry(path[-1], _STREAM, streams[path]))
+        siblings = storages[path[:-1]].children
+        entry = _Entry(path[-1], _STREAM, streams[path])
+        if any(_name_key(e) == _name_key(entry) for e in siblings):
+            # MS-CFB §2.6.4 compares names upper-cased: "I" and "i" are one name.
+            raise ValueError(f"duplicate compound-file name {path!r}")
+        siblings.append(entry)
     return root
 
 
