@@ -201,3 +201,18 @@ def test_formula_like_text_stays_text_in_written_workbooks(tmp_path: Path) -> No
             c for c in cells if isinstance(c.value, str) and c.value.startswith(("=HYPER", "@SUM"))
         ]
         assert risky and all(c.data_type == "s" for c in risky)
+
+
+def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
+    from selfeval.readers import workbook
+
+    def broken(grids, file):
+        raise IndexError("simulated")
+
+    monkeypatch.setattr(workbook, "forms_in_grids", broken)
+    book = openpyxl.Workbook()
+    book.active["A1"] = "项目名称"
+    path = tmp_path / "表.xlsx"
+    book.save(path)
+    [item] = workbook.read_workbook(path)
+    assert item.code == "READ_ERROR" and "IndexError" in item.why

@@ -218,3 +218,17 @@ def test_template_findings_point_at_cells(tmp_path: Path) -> None:
     category = findings["POINTS_CATEGORY"]
     assert (category.sheet, category.cell) == (SHEET, layout.cell("category_weights.产出指标"))
     assert findings["POINTS_TOTAL"].cell == layout.cell("stated_points_total")
+
+
+def test_a_table_starting_in_column_a_is_read() -> None:
+    grid = Grid("表", [["项目名称", "某项目"], ["三级指标", "年度指标值", "分值", "得分"],
+                       ["培训完成率", "=100%", 5, ""]])  # fmt: skip
+    [form] = forms_in_grid(grid)
+    row = form.indicators[0]
+    assert (row.name, row.target, row.points, row.score) == ("培训完成率", "=100%", 5.0, None)
+    assert row.cells["name"] == "A3"
+
+
+def test_non_finite_numbers_are_not_figures() -> None:
+    assert cv.amount(float("nan")) == "nan" and cv.amount(float("inf")) == "inf"
+    assert cv.text(float("-inf")) == "-inf"

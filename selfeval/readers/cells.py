@@ -9,6 +9,7 @@ original text, so the rules can report what was found.
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from typing import Any
@@ -29,7 +30,7 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | int):
-        return number_text(float(value))
+        return number_text(float(value)) if math.isfinite(value) else str(value)
     s = str(value)
     if "<" in s or "&" in s:
         s = html.unescape(_TAG.sub("", s))
@@ -58,7 +59,8 @@ def amount(value: Any) -> Number:
     if isinstance(value, bool):
         return text(value)
     if isinstance(value, float | int):
-        return float(value)
+        # NaN or infinity (a hostile file) is no figure: keep it as text for the rules
+        return float(value) if math.isfinite(value) else text(value)
     s = text(value)
     if not s or s in _PLACEHOLDERS:
         return None

@@ -461,9 +461,12 @@ def _best_shift(sheet: _Sheet, r: int, columns: dict[str, int]) -> int:
     the most plausible of _SHIFTS, the earliest on a tie."""
     values, keys = sheet.grid.values[r], sheet.keys[r]
     best, best_score = 0, _plausibility(values, keys, columns, 0)
+    leftmost = min(columns.values())
     for s in _SHIFTS[1:]:
         if best_score == _PERFECT:
             break  # nothing scores higher; most rows sit where the header says
+        if leftmost + s < 0:
+            continue  # the table cannot sit left of column A
         score = _plausibility(values, keys, columns, s)
         if score > best_score:
             best, best_score = s, score

@@ -43,7 +43,11 @@ def read_workbook(path: Path) -> list:
         return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
     except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
         return [Unreadable(file, "READ_ERROR", "文件已损坏或不是有效的电子表格，无法读取")]
-    return forms_in_grids(grids, file)
+    try:
+        return forms_in_grids(grids, file)
+    except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a folder run
+        why = f"未能识别表格内容（{type(exc).__name__}），请把该文件发给模板维护人员"
+        return [Unreadable(file, "READ_ERROR", why)]
 
 
 def load_grids(path: Path) -> list[Grid]:
