@@ -232,3 +232,14 @@ def test_a_table_starting_in_column_a_is_read() -> None:
 def test_non_finite_numbers_are_not_figures() -> None:
     assert cv.amount(float("nan")) == "nan" and cv.amount(float("inf")) == "inf"
     assert cv.text(float("-inf")) == "-inf"
+
+
+def test_grid_addresses_match_openpyxl() -> None:
+    from openpyxl.utils import get_column_letter
+
+    from selfeval.readers.grid import column_letter, column_number
+
+    for n in (1, 26, 27, 52, 702, 703, 16384):
+        assert column_letter(n) == get_column_letter(n) and column_number(column_letter(n)) == n
+    grid = Grid("表", [[1, 2], [3, 4]], origin=(5, 3))
+    assert grid.address(1, 1) == "D6" and grid.at("$D$6") == 4 and grid.at("A1") is None

@@ -6,11 +6,9 @@ all produce a :class:`Grid`, so locating forms in a sheet is written once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 CellValue = str | float | int | bool | None
 
@@ -41,12 +39,14 @@ class Grid:
 
     def address(self, r: int, c: int) -> str:
         """A1 address of the value at grid index (r, c)."""
-        return f"{get_column_letter(self.origin[1] + c)}{self.origin[0] + r}"
+        return f"{column_letter(self.origin[1] + c)}{self.origin[0] + r}"
 
     def index(self, address: str) -> tuple[int, int]:
         """Grid index (r, c) of an A1 address (may lie outside the grid)."""
-        letters, row = coordinate_from_string(address)
-        return row - self.origin[0], column_index_from_string(letters) - self.origin[1]
+        match = _ADDRESS.fullmatch(address.replace("$", ""))
+        if match is None:
+            raise ValueError(f"not an A1 address: {address!r}")
+        return int(match[2]) - self.origin[0], column_number(match[1]) - self.origin[1]
 
     def at(self, address: str) -> Any:
         """The value at an A1 address, None outside the grid."""
@@ -55,6 +55,28 @@ class Grid:
     def formula_at(self, address: str) -> str | None:
         """The formula at an A1 address, None when unknown or not a formula."""
         return _get(self.formulas, *self.index(address)) if self.formulas is not None else None
+
+
+_ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
+def column_letter(n: int) -> str:
+    """1 -> "A", 27 -> "AA" (kept here so reading never imports openpyxl)."""
+    if n < 1:
+        raise ValueError(f"column number {n} is left of column A")
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """ "A" -> 1, "AA" -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _get(rows: list[list[Any]], r: int, c: int) -> Any:

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
-
 from selfeval.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
@@ -28,7 +26,7 @@ from selfeval.model import (
     Source,
 )
 from selfeval.readers import cells as cv
-from selfeval.readers.grid import Grid
+from selfeval.readers.grid import Grid, column_letter
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _WEIGHT = re.compile(r"(.+?)[（(](\d+(?:\.\d+)?)分[)）]")
@@ -109,7 +107,7 @@ class _Sheet:
         """``grid.address(r, c)``, each column's letters worked out once."""
         letters = self.letters.get(c)
         if letters is None:
-            letters = self.letters[c] = get_column_letter(self.grid.origin[1] + c)
+            letters = self.letters[c] = column_letter(self.grid.origin[1] + c)
         return f"{letters}{self.grid.origin[0] + r}"
 
     def value(self, r: int, c: int) -> object:
