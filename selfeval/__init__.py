@@ -5,12 +5,19 @@ Public API::
     from selfeval import Form, load_profile, validate, rescore
 """
 
-from selfeval.analysis import analyse
-from selfeval.findings import Finding, Severity
-from selfeval.model import Form
-from selfeval.profiles import load_profile
-from selfeval.rescore import rescore
-from selfeval.rules import validate
+import os
+
+# openpyxl serialises XML differently when lxml is installed; our templates must be
+# the same bytes on every machine, so it always uses its own writer (set before any
+# openpyxl import; a value the user set wins).
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+from selfeval.analysis import analyse  # noqa: E402
+from selfeval.findings import Finding, Severity  # noqa: E402
+from selfeval.model import Form  # noqa: E402
+from selfeval.profiles import load_profile  # noqa: E402
+from selfeval.rescore import rescore  # noqa: E402
+from selfeval.rules import validate  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["Finding", "Form", "Severity", "analyse", "load_profile", "rescore", "validate"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -247,3 +249,28 @@ def test_check_passes_on_the_committed_templates_and_names_stale_ones(tmp_path, 
     assert cli(["build", "--check", "--out", str(copy)]) == 1
     err = capsys.readouterr().err
     assert "已过期" in err and stale.name in err and "财政项目支出绩效自评表_2021" not in err
+
+
+def test_openpyxl_never_switches_to_lxml_under_selfeval():
+    # openpyxl writes different XML with lxml installed; templates must not depend on it
+    code = "import selfeval, openpyxl; print(openpyxl.LXML)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_check_compares_xml_canonically():
+    from selfeval.writer.package import same_content
+
+    original = blank_workbook("standard", 2026, load_profile("national"))
+    with zipfile.ZipFile(io.BytesIO(original)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    respaced = io.BytesIO()
+    with zipfile.ZipFile(respaced, "w", zipfile.ZIP_STORED) as z:  # other compression, " />"
+        for name, data in parts.items():
+            z.writestr(name, data.replace(b'"/>', b'" />'))
+    assert same_content(original, respaced.getvalue())
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data.replace("总分".encode(), "合计".encode()))
+    assert not same_content(original, changed.getvalue())
