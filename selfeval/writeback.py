@@ -9,11 +9,11 @@ starts with ``=``, ``+``, ``-`` or ``@`` is always stored as text.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 
+from selfeval.files import write_atomically
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.rescore import Rescored
@@ -71,12 +71,7 @@ def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
 
 
 def save_atomically(book: Any, out: Path) -> None:
-    """Save to a temporary file beside ``out``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=".selfeval-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Save an openpyxl workbook to ``out`` whole or not at all."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(out, buffer.getvalue())

@@ -60,3 +60,18 @@ def test_demo_builds_templates_and_validates_the_sample(tmp_path, capsys):
     (result,) = json.loads(capsys.readouterr().out)
     assert result["layout"] == "template"
     assert result["computed"]["total"] == 98.0
+
+
+def test_outputs_are_written_whole_with_ordinary_permissions(tmp_path):
+    import os
+
+    from selfeval.files import write_atomically
+
+    target = tmp_path / "out.xlsx"
+    write_atomically(target, b"old")
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]  # no temporary left behind

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from selfeval.files import write_atomically
 from selfeval.model import Form
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 
@@ -27,7 +28,7 @@ def write_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        write_atomically(out, text.encode("utf-8"))
 
 
 def refuse_overwrite(out: Path, inputs: list[Path]) -> str | None:

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.files import write_atomically
     from selfeval.writer import current_year, form_workbook
 
     if why := refuse_overwrite(args.output, [args.path]):
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(why)
     for form, out in zip(items, outputs, strict=True):
         form.header.year = year
-        out.write_bytes(form_workbook(form, profile, year))
+        write_atomically(out, form_workbook(form, profile, year))
         print(f"{form.header.project or '（未填项目名称）'} → {out}")
     return 0
 

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.files import write_atomically
     from selfeval.portfolio import build
     from selfeval.readers import expand_inputs
     from selfeval.results import check_paths
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     profile = profile_from(args)
     results = check_paths(files, profile, Progress())
     portfolio, written = build(results, profile, [fmt], link_base=args.output.parent)
-    args.output.write_bytes(written[fmt])
+    write_atomically(args.output, written[fmt])
     print(
         f"已写入 {args.output}：{len(portfolio.forms)} 份自评表，错误 {portfolio.errors} 项，"
         f"警告 {portfolio.warnings} 项，无法读取 {len(portfolio.unreadable)} 个",

@@ -17,15 +17,14 @@ give the same bytes.
 
 import importlib.util
 import io
-import os
 import struct
-import tempfile
 import zipfile
 from pathlib import Path
 
 import olefile
 
 from selfeval.excel import cfb, ovba
+from selfeval.files import write_atomically
 
 ADDIN_NAME = "selfeval.xlam"
 PROJECT = "selfeval"
@@ -63,15 +62,7 @@ def build_xlam(out_path: Path) -> Path:
     data = xlam_bytes()  # first, so that a failed build leaves nothing behind
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=".selfeval-", suffix=".xlam")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out_path
+    return write_atomically(out_path, data)
 
 
 def xlam_bytes() -> bytes:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from selfeval.files import write_atomically
 from selfeval.layout import INSTRUCTIONS_SHEET, SHEET, build_layout
 from selfeval.model import Form
 from selfeval.profiles import Profile
@@ -39,8 +40,7 @@ def current_year() -> int:
 
 def write_blank(layout_name: str, year: int, profile: Profile, path: Path) -> Path:
     """Write the blank template of ``layout_name`` for ``year`` to ``path``."""
-    path.write_bytes(blank_workbook(layout_name, year, profile))
-    return path
+    return write_atomically(path, blank_workbook(layout_name, year, profile))
 
 
 def blank_workbook(layout_name: str, year: int, profile: Profile) -> bytes:
@@ -50,8 +50,7 @@ def blank_workbook(layout_name: str, year: int, profile: Profile) -> bytes:
 
 def write_form(form: Form, path: Path, profile: Profile, year: int | None = None) -> Path:
     """Write ``form`` into a template of its own layout (plan fields locked)."""
-    path.write_bytes(form_workbook(form, profile, year))
-    return path
+    return write_atomically(path, form_workbook(form, profile, year))
 
 
 def form_workbook(

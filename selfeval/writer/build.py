@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from selfeval.files import write_atomically
 from selfeval.layout import LAYOUT_NAMES, TITLES
 from selfeval.profiles import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.writer import blank_workbook, form_workbook
@@ -56,9 +57,7 @@ def write_files(files: dict[str, bytes], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, data in files.items():
-        path = folder / name
-        path.write_bytes(data)
-        paths.append(path)
+        paths.append(write_atomically(folder / name, data))
     return paths
 
 

@@ -1,0 +1,34 @@
+"""Writing output files: whole or not at all, with ordinary permissions.
+
+A file is written beside its destination under a temporary name and renamed into
+place, so an interrupted or failed write never leaves half a workbook, and an
+existing file is replaced in one step. Permissions follow the user's umask, as a
+plain ``open(path, "w")`` would (temporary files are created 0600).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` in one step; return ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
