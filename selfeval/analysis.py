@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Literal
 
 from selfeval.grammar import Actual, Evaluation, Target, evaluate, parse_actual, parse_target
-from selfeval.model import Form, Indicator, Number
+from selfeval.model import Form, FundsRow, Indicator, Number
 from selfeval.profiles import Profile
 from selfeval.xlmath import excel_round, excel_roundup
 
@@ -71,8 +71,7 @@ class Analysis:
 def analyse(form: Form, profile: Profile) -> Analysis:
     """Compute every figure the rules need for ``form`` under ``profile``."""
     total_row = form.funds.total
-    budget, executed = number(total_row.annual_budget), number(total_row.executed)
-    raw = executed / budget if budget and executed is not None and budget > 0 else None
+    raw = execution_rate(total_row)
     rate = round_rate(raw, profile) if raw is not None else None
     points = number(form.funds.points)
     funds_score = None
@@ -98,6 +97,12 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         total=total,
         grade=profile.grade(total) if total is not None else None,
     )
+
+
+def execution_rate(row: FundsRow) -> float | None:
+    """执行率 of a funds row: 全年执行数 ÷ 全年预算数, None when either is missing."""
+    budget, executed = number(row.annual_budget), number(row.executed)
+    return executed / budget if budget and budget > 0 and executed is not None else None
 
 
 def round_rate(rate: float, profile: Profile) -> float:

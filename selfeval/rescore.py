@@ -10,8 +10,16 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from selfeval.analysis import Analysis, analyse, number, rate_convention, within
-from selfeval.model import Form
+from selfeval.analysis import (
+    Analysis,
+    analyse,
+    execution_rate,
+    number,
+    rate_convention,
+    round_rate,
+    within,
+)
+from selfeval.model import FUNDS_ROWS, Form
 from selfeval.profiles import Profile, load_profile
 
 
@@ -53,9 +61,13 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
             setattr(obj, attr, value)
 
     funds = new.funds
-    if rate_convention(number(funds.total.stated_rate), before.execution_rate, prof) is None:
-        path = "funds.total.stated_rate"
-        put(funds.total, "stated_rate", path, before.rate, new.cells.get(path))
+    for name in FUNDS_ROWS:  # the total's rate always, a sub-row's where the form states one
+        row, path = getattr(funds, name), f"funds.{name}.stated_rate"
+        rate = execution_rate(row)
+        if rate is None or (name != "total" and row.stated_rate is None):
+            continue
+        if rate_convention(number(row.stated_rate), rate, prof) is None:
+            put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path))
     if before.funds_score is not None and not within(
         funds.stated_score, before.funds_score, prof.funds_score_tolerance
     ):

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from selfeval.analysis import Analysis, IndicatorAnalysis, analyse, has_reason, number, within
+from selfeval.analysis import (
+    Analysis,
+    IndicatorAnalysis,
+    analyse,
+    execution_rate,
+    has_reason,
+    number,
+    rate_convention,
+    round_rate,
+    within,
+)
 from selfeval.findings import Finding, Severity
 from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile, load_profile
@@ -155,6 +165,18 @@ def funds_rate(c: Check) -> Iterator[Finding]:
     if a.execution_rate is not None and a.rate_convention is None:
         stated = c.form.funds.total.stated_rate
         yield c.finding("FUNDS_RATE", "funds.total.stated_rate", expected=a.rate, found=stated)
+    for name in FUNDS_ROWS[1:]:  # a sub-row's rate is checked where the form states one
+        row = getattr(c.form.funds, name)
+        rate = execution_rate(row)
+        if row.stated_rate is None or rate is None:
+            continue
+        if rate_convention(number(row.stated_rate), rate, c.profile) is None:
+            yield c.finding(
+                "FUNDS_RATE",
+                f"funds.{name}.stated_rate",
+                expected=round_rate(rate, c.profile),
+                found=row.stated_rate,
+            )
 
 
 @form_rule

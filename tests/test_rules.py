@@ -6,6 +6,7 @@ import pytest
 
 from selfeval.analysis import analyse
 from selfeval.findings import CODES, MESSAGES, Severity
+from selfeval.model import FundsRow
 from selfeval.profiles import load_profile
 from selfeval.rules import validate
 from tests.forms import GOOD_ROWS, assert_finding, assert_no_finding, codes, make_form
@@ -240,3 +241,23 @@ def test_proportional_score_converts_money_units():
     # 90 万元 of a ≥100 万元 target, written in 元: 900000 ÷ 1000000 of 20 points
     rows = replace_row(0, target=">=100万元", actual="900000元", score=20)
     assert_finding(make_form(rows), "UNMET_FULL", expected=18.0)
+
+
+def test_a_sub_row_rate_is_checked_where_stated():
+    form = make_form()
+    form.funds.current = FundsRow(100000.0, 100000.0, 95000.0, 0.95)
+    assert_no_finding(form, "FUNDS_RATE")
+    form.funds.current.stated_rate = 0.97
+    assert_finding(form, "FUNDS_RATE", "funds.current.stated_rate", expected=0.95, found=0.97)
+
+
+def test_rescoring_corrects_a_stated_sub_row_rate():
+    from selfeval.rescore import rescore
+
+    form = make_form()
+    form.funds.current = FundsRow(100000.0, 100000.0, 95000.0, 0.97)
+    result = rescore(form)
+    assert [(c.field, c.old, c.new) for c in result.changes] == [
+        ("funds.current.stated_rate", 0.97, 0.95)
+    ]
+    assert validate(result.form) == []
