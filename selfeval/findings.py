@@ -141,12 +141,4 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
-
-
-def as_dicts(findings: list[Finding]) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in findings]
-
-
-__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "as_dicts", "has_errors", "show_value"]
+__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "show_value"]
