@@ -14,7 +14,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.layout import CHECK_COLUMNS, INDICATOR_COLUMNS, Layout
-from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
+from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile
 from selfeval.safe_text import store
 from selfeval.writer import styles
@@ -28,7 +28,7 @@ MIN_HEIGHT = 20.0
 ACTUAL_FIELDS = frozenset({"actual", "score", "reason"})
 ACTUAL_PATHS = frozenset(
     {"goals.achieved", "signoff.reviewer", "signoff.preparer", "signoff.date"}
-    | {f"funds.{row}.executed" for row in ("total", "current", "carryover", "other")}
+    | {f"funds.{row}.executed" for row in FUNDS_ROWS}
 )
 
 _FORMATS = {"initial_budget": styles.AMOUNT, "annual_budget": styles.AMOUNT}
@@ -37,7 +37,8 @@ _FORMATS |= {"executed": styles.AMOUNT, "stated_rate": styles.RATE}
 
 @dataclass
 class Fill:
-    """What goes on the sheet: field path -> value, and the indicator rows per block."""
+    """What goes on the sheet: field path -> value, the indicator rows per block, and
+    text key -> generated text (:func:`selfeval.writer.texts.heading_texts`)."""
 
     values: dict[str, Any]
     rows: dict[str, list[Indicator]]
@@ -74,7 +75,7 @@ def form_values(form: Form, profile: Profile) -> dict[str, Any]:
         "goals.achieved": form.goals.achieved,
         "funds.points": form.funds.points,
     }
-    for row in ("total", "current", "carryover", "other"):
+    for row in FUNDS_ROWS:
         funds_row = getattr(form.funds, row)
         for attr in ("initial_budget", "annual_budget", "executed"):
             values[f"funds.{row}.{attr}"] = getattr(funds_row, attr)
