@@ -409,13 +409,13 @@ class Layout:
     @property
     def names(self) -> dict[str, str]:
         """Defined name -> absolute range (``$B$3``, ``$F$13:$F$35``)."""
-        names = {spec.name: _absolute(self.fields[p]) for p, spec in self.specs.items()}
+        names = {spec.name: absolute(self.fields[p]) for p, spec in self.specs.items()}
         for name in self.columns:
-            names[f"SE_ind_{name}"] = _absolute(self.column_range(name))
+            names[f"SE_ind_{name}"] = absolute(self.column_range(name))
         last_col = PRINT_COLUMNS.split(":")[1]
         for level, (first, last) in self.blocks.items():
-            names[f"SE_rows_{LEVEL_KEYS[level]}"] = _absolute(f"A{first}:{last_col}{last}")
-        names["SE_rows_all"] = _absolute(f"A{self.first_row}:{last_col}{self.last_row}")
+            names[f"SE_rows_{LEVEL_KEYS[level]}"] = absolute(f"A{first}:{last_col}{last}")
+        names["SE_rows_all"] = absolute(f"A{self.first_row}:{last_col}{self.last_row}")
         return names
 
 
@@ -499,7 +499,9 @@ def _normal(text: str) -> str:
     )
 
 
-def _absolute(ref: str) -> str:
+def absolute(ref: str) -> str:
+    """``B3`` -> ``$B$3``, ``F13:F35`` -> ``$F$13:$F$35``."""
+
     def one(cell: str) -> str:
         col, row = coordinate_from_string(cell)
         return f"${col}${row}"

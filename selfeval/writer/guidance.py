@@ -9,7 +9,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfeval.layout import CHECK_COLUMNS, PRINT_COLUMNS, Layout
+from selfeval.layout import CHECK_COLUMNS, PRINT_COLUMNS, Layout, absolute
 from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from selfeval.profiles import Profile
 from selfeval.writer import styles
@@ -19,8 +19,7 @@ ONE_PAGE_ROWS = 25
 
 
 def _rule(formula: str, style=styles.ALERT, stop: bool = False) -> Rule:
-    rule = Rule(type="expression", dxf=style, formula=[formula], stopIfTrue=stop)
-    return rule
+    return Rule(type="expression", dxf=style, formula=[formula], stopIfTrue=stop)
 
 
 def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> None:
@@ -36,9 +35,8 @@ def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> 
         table, _rule(f"AND({both},{c['score']}<{c['points']},LEN(TRIM({c['reason']}))=0)")
     )
     # Sums are judged once 分值 are entered: a blank template is not red.
-    points = layout.columns["points"]
-    started = f"COUNT(${points}${first}:${points}${last})>0"
-    total = _abs(layout.cell("stated_points_total"))
+    started = f"COUNT({absolute(layout.column_range('points'))})>0"
+    total = absolute(layout.cell("stated_points_total"))
     ws.conditional_formatting.add(
         f"A{layout.total_row}:{PRINT_COLUMNS[-1]}{layout.total_row}",
         _rule(f"AND({started},ISNUMBER({total}),ROUND({total},2)<>{profile.points_total:g})"),
@@ -46,8 +44,8 @@ def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> 
     level_col = layout.columns["level1"]
     first_col, last_col = CHECK_COLUMNS.split(":")
     for level, (block_first, block_last) in layout.blocks.items():
-        weight = _abs(layout.cell(f"category_weights.{level}"))
-        subtotal = _abs(layout.cell(f"category_points.{level}"))
+        weight = absolute(layout.cell(f"category_weights.{level}"))
+        subtotal = absolute(layout.cell(f"category_points.{level}"))
         differs = f"AND({started},ISNUMBER({weight}),ROUND({subtotal}-{weight},2)<>0)"
         check_row = layout.cell(f"category_points.{level}")[1:]
         ws.conditional_formatting.add(
@@ -79,14 +77,7 @@ def _hide_repeated_levels(ws: Worksheet, layout: Layout) -> None:
     )
 
 
-def _abs(address: str) -> str:
-    col = address.rstrip("0123456789")
-    return f"${col}${address[len(col) :]}"
-
-
 def add_validations(ws: Worksheet, layout: Layout) -> None:
-    first, last = layout.first_row, layout.last_row
-    col = layout.columns
     levels = DataValidation(
         type="list",
         formula1='"' + ",".join(LEVEL1_NAMES) + '"',
@@ -95,7 +86,7 @@ def add_validations(ws: Worksheet, layout: Layout) -> None:
         errorTitle="一级指标",
         error="一级指标一般为 产出指标、效益指标 或 满意度指标，确定要填写其他内容吗？",
     )
-    levels.add(f"{col['level1']}{first}:{col['level1']}{last}")
+    levels.add(layout.column_range("level1"))
     ws.add_data_validation(levels)
     for level, (block_first, block_last) in layout.blocks.items():
         names = LEVEL2_BY_LEVEL1[level]
@@ -107,7 +98,8 @@ def add_validations(ws: Worksheet, layout: Layout) -> None:
             errorTitle="二级指标",
             error=f"{level}下的二级指标一般为：{'、'.join(names)}。确定要填写其他内容吗？",
         )
-        dv.add(f"{col['level2']}{block_first}:{col['level2']}{block_last}")
+        level2 = layout.columns["level2"]
+        dv.add(f"{level2}{block_first}:{level2}{block_last}")
         ws.add_data_validation(dv)
     amounts = _decimal("金额", "金额应为不小于 0 的数字", 0, None)
     for row in FUNDS_ROWS:
@@ -116,12 +108,12 @@ def add_validations(ws: Worksheet, layout: Layout) -> None:
     ws.add_data_validation(amounts)
     points = _decimal("分值", "分值应为 0 到 100 之间的数字", 0, 100)
     points.add(layout.cell("funds.points"))
-    points.add(f"{col['points']}{first}:{col['points']}{last}")
+    points.add(layout.column_range("points"))
     for level in LEVEL1_NAMES:
         points.add(layout.cell(f"category_weights.{level}"))
     ws.add_data_validation(points)
     scores = _decimal("得分", "得分应为 0 到 100 之间的数字，且不应超过分值", 0, 100)
-    scores.add(f"{col['score']}{first}:{col['score']}{last}")
+    scores.add(layout.column_range("score"))
     ws.add_data_validation(scores)
 
 
