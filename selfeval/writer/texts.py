@@ -6,8 +6,9 @@ unit labels, the 填表说明 sheet with the profile's rules) come from template
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any, ParamSpec, TypeVar
 
 import jinja2
 
@@ -35,18 +36,28 @@ def _share(part: float, whole: float) -> str:
     return _num(round(100 * part / whole, 2)) if whole else "0"
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _by_value(render: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Render once per distinct arguments: every pre-filled form of a year shares its
+    texts. Keyed by repr, because a Profile holds dicts and is not hashable."""
+    done: dict[str, _T] = {}
+
+    @wraps(render)
+    def cached(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        key = repr((args, sorted(kwargs.items())))
+        if key not in done:
+            done[key] = render(*args, **kwargs)
+        return done[key]
+
+    return cached
+
+
+@_by_value
 def heading_texts(layout: str, year: int, unit: str, profile: Profile) -> dict[str, str]:
     """Text key (``title``, ``year_line`` ...) -> its text for one form."""
-    key = (layout, year, unit, repr(profile))  # Profile holds dicts: not hashable
-    if key not in _HEADINGS:
-        _HEADINGS[key] = _headings(layout, year, unit, profile)
-    return _HEADINGS[key]
-
-
-_HEADINGS: dict[tuple, dict[str, str]] = {}
-
-
-def _headings(layout: str, year: int, unit: str, profile: Profile) -> dict[str, str]:
     indicators = sum(profile.category_weights.values())
     context = {
         "layout": layout,
@@ -62,18 +73,9 @@ def _headings(layout: str, year: int, unit: str, profile: Profile) -> dict[str, 
     return {key: str(getattr(module, key)(context)).strip() for key in keys}
 
 
+@_by_value
 def instruction_lines(layout: str, year: int, profile: Profile) -> tuple[str, ...]:
     """The 填表说明 sheet, one line per row; lines starting with ``# `` are headings."""
-    key = (layout, year, repr(profile))
-    if key not in _INSTRUCTIONS:
-        _INSTRUCTIONS[key] = _instructions(layout, year, profile)
-    return _INSTRUCTIONS[key]
-
-
-_INSTRUCTIONS: dict[tuple, tuple[str, ...]] = {}
-
-
-def _instructions(layout: str, year: int, profile: Profile) -> tuple[str, ...]:
 
     def band(name: str) -> str:
         low, high = profile.bands[name]
