@@ -138,10 +138,6 @@ def _hex(color: Any) -> Color:
     return "#{:02x}{:02x}{:02x}".format(*color)
 
 
-def _plain(address: str) -> str:
-    return address.split("!")[-1].replace("$", "").upper()
-
-
 # -- writing ----------------------------------------------------------------------------
 
 
@@ -207,18 +203,12 @@ def _rewritable(grid: Grid, column: str, row: int) -> bool:
     """A cell whose value and kind survive being written back as read."""
     if grid.formulas is None:
         return False  # it might hold a formula
-    r, c = _index(grid, column, row)
-    inside = 0 <= r < len(grid.values) and 0 <= c < len(grid.values[r])
-    return not inside or grid.formulas[r][c] is None and not isinstance(grid.values[r][c], str)
+    address = f"{column}{row}"  # outside the used range: empty, so rewritable
+    return grid.formula_at(address) is None and not isinstance(grid.at(address), str)
 
 
 def _current(grid: Grid | None, column: str, row: int) -> Any:
     return None if grid is None else grid.at(f"{column}{row}")
-
-
-def _index(grid: Grid, column: str, row: int) -> tuple[int, int]:
-    _, col, _, _ = range_boundaries(f"{column}{row}")
-    return row - grid.origin[0], col - grid.origin[1]
 
 
 def excel_value(value: Any) -> Any:
