@@ -334,6 +334,15 @@ def test_format_option_overrides_suffix(tmp_path: Path) -> None:
     assert zipfile.is_zipfile(out)
 
 
+def test_cli_formats_are_the_portfolio_formats() -> None:
+    # The CLI keeps its own copy so that --help does not import the report writers.
+    from selfeval.commands import report
+    from selfeval.portfolio import FORMATS
+
+    assert report.FORMATS == FORMATS
+    assert set(report.SUFFIX_FORMATS.values()) == set(FORMATS)
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
