@@ -34,9 +34,11 @@ from selfeval.excel.workbook import (
     BookView,
     apply,
     book_folder,
+    profile_from_environment,
     read_book,
 )
 from selfeval.findings import Finding, Severity, show_value
+from selfeval.model import Form
 from selfeval.rescore import Change, rescore
 from selfeval.results import FormResult, check_form, unreadable_result
 from selfeval.rules import FIELD_LABELS
@@ -242,7 +244,7 @@ def restore_book(book: Any) -> str:
     return f"已撤销评分：{len(keys)} 个单元格恢复为重新评分前的值。"
 
 
-def _protected_cells(view: BookView, form: Any) -> set[str]:
+def _protected_cells(view: BookView, form: Form) -> set[str]:
     """Cells Rescore must not write: formulas, or where unknown, the template's formulas."""
     from selfeval.layout import layout_for
 
@@ -288,7 +290,6 @@ def export_report(book: Any) -> str:
 @button
 def new_form(book: Any) -> str:
     """Write this year's blank template (never over an existing file) and open it."""
-    from selfeval.excel.workbook import profile_from_environment
     from selfeval.writer import current_year, write_blank
 
     year = current_year()
