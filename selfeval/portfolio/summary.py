@@ -104,25 +104,28 @@ class Row:
 
 @dataclass
 class Portfolio:
-    """Every row of one report plus the totals the report shows at the top."""
+    """Every row of one report plus the totals the report shows at the top.
+
+    The rows are fixed once the portfolio is built, so the row lists the page and the
+    charts read several times are worked out once, like the code counts."""
 
     rows: list[Row]
     profile: Profile
 
-    @property
+    @cached_property
     def forms(self) -> list[Row]:
         """Rows that are forms (readable inputs)."""
         return [r for r in self.rows if r.unreadable is None]
 
-    @property
+    @cached_property
     def unreadable(self) -> list[Row]:
         return [r for r in self.rows if r.unreadable is not None]
 
-    @property
+    @cached_property
     def mismatched(self) -> list[Row]:
         return [r for r in self.rows if r.total_mismatch]
 
-    @property
+    @cached_property
     def excellent_with_errors(self) -> list[Row]:
         return [r for r in self.rows if r.excellent_with_errors]
 
