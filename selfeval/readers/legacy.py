@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from selfeval.model import (
@@ -161,19 +160,8 @@ class _Sheet:
                 return self.shown(r, cc), cc
         return "", c + 1
 
-    def width(self, r: int) -> int:
-        return len(self.grid.values[r])
-
 
 # -- one form -----------------------------------------------------------------------
-
-
-@dataclass
-class _Slot:
-    """Where a field sits in a row: the column after realignment."""
-
-    field: str
-    col: int
 
 
 class _FormReader:
@@ -227,23 +215,13 @@ class _FormReader:
 
     def _header(self) -> None:
         header = self.form.header = Header(year=self.form.header.year)
+        head_rows = range(self.start, min(self.stop, self.start + 8))
         for attr, word in (
             ("project", "项目名称"),
             ("department", "主管部门"),
             ("implementer", "实施单位"),
         ):
-            hit = self.s.find(
-                lambda k, w=word: k.startswith(w),
-                range(self.start, min(self.stop, self.start + 8)),
-                (word,),
-            )
-            if hit is None:
-                continue
-            r, c = hit
-            inline = _after_label(cv.text(self.s.value(r, c)), word)
-            value, col = (inline, c) if inline else self.s.next_value(r, c)
-            setattr(header, attr, value)
-            self.put(f"header.{attr}", r, col)
+            self._after(header, f"header.{attr}", word, head_rows)
 
     # 项目资金
 
@@ -292,13 +270,18 @@ class _FormReader:
                     return
             return
         for attr, word in (("planned", "预期目标"), ("achieved", "实际完成情况")):
-            hit = self.s.find(lambda k, w=word: k.startswith(w), self.rows, (word,))
-            if hit is not None:
-                r, c = hit
-                inline = _after_label(cv.text(self.s.value(r, c)), word)
-                value, col = (inline, c) if inline else self.s.next_value(r, c)
-                setattr(goals, attr, value)
-                self.put(f"goals.{attr}", r, col)
+            self._after(goals, f"goals.{attr}", word, self.rows)
+
+    def _after(self, obj: object, path: str, word: str, rows: range) -> None:
+        """A field written after its label: in the label's own cell, else the next one."""
+        hit = self.s.find(lambda k: k.startswith(word), rows, (word,))
+        if hit is None:
+            return
+        r, c = hit
+        inline = _after_label(cv.text(self.s.value(r, c)), word)
+        value, col = (inline, c) if inline else self.s.next_value(r, c)
+        setattr(obj, path.split(".")[1], value)
+        self.put(path, r, col)
 
     # the indicator table
 
@@ -414,8 +397,7 @@ def _funds_row(keys: list[str]) -> str | None:
 
 def _after_label(text: str, word: str) -> str:
     """The value written in the label's own cell: ``项目名称：某项目`` -> ``某项目``."""
-    rest = re.sub(r"\s+", "", text, count=0)[len(word) :] if text else ""
-    return rest.lstrip(":：").strip() if rest.lstrip(":：") else ""
+    return "".join(text.split())[len(word) :].lstrip(":：")
 
 
 @lru_cache(maxsize=4096)  # the same labels recur in every row and every form
