@@ -24,6 +24,10 @@ class WorkbookError(ValueError):
     """A workbook cannot be read; the message is the Chinese reason for staff."""
 
 
+ENCRYPTED = "工作簿设有打开密码，无法读取；请取消密码后再提交"
+UNSAFE_XML = "文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取"
+
+
 def too_many_rows(sheet: str, rows: int) -> str:
     return f"工作表“{sheet}”有 {rows} 行，超过 {MAX_ROWS} 行的上限，未读取"
 

@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
-from selfeval.readers.limits import MAX_FILE_BYTES, WorkbookError
+from selfeval.readers.limits import ENCRYPTED, MAX_FILE_BYTES, UNSAFE_XML, WorkbookError
 from selfeval.readers.locate import forms_in_grids
 
 _ZIP = b"PK\x03\x04"
@@ -34,11 +34,7 @@ def read_workbook(path: Path) -> list:
     except OSError as exc:
         return [Unreadable(file, "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
     except DefusedXmlException:
-        return [
-            Unreadable(
-                file, "READ_ERROR", "文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取"
-            )
-        ]
+        return [Unreadable(file, "READ_ERROR", UNSAFE_XML)]
     except MemoryError:
         return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
     except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
@@ -91,4 +87,4 @@ def _refuse_encrypted(path: Path) -> None:
     except OSError as exc:
         raise WorkbookError("文件不完整或已损坏（OLE 结构无法解析）") from exc
     if any(name in streams for name in _ENCRYPTED_STREAMS):
-        raise WorkbookError("工作簿设有打开密码，无法读取；请取消密码后再提交")
+        raise WorkbookError(ENCRYPTED)

@@ -10,7 +10,13 @@ import io
 from pathlib import Path
 
 from selfeval.readers.grid import Grid
-from selfeval.readers.limits import MAX_COLUMNS, MAX_ROWS, WorkbookError, too_many_rows
+from selfeval.readers.limits import (
+    ENCRYPTED,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WorkbookError,
+    too_many_rows,
+)
 from selfeval.readers.xlsx import shown
 
 _NUMBER, _TEXT, _BOOLEAN, _DATE = 2, 1, 4, 3
@@ -25,7 +31,7 @@ def load(path: Path) -> list[Grid]:
         )
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
-            raise WorkbookError("工作簿设有打开密码，无法读取；请取消密码后再提交") from exc
+            raise WorkbookError(ENCRYPTED) from exc
         raise WorkbookError("文件不是有效的 .xls 工作簿，或已损坏") from exc
     try:
         return [_grid(book, book.sheet_by_index(i)) for i in range(book.nsheets)]

@@ -20,7 +20,13 @@ from pathlib import Path, PurePosixPath
 
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
-from selfeval.readers.limits import MAX_SHEET_BYTES, WorkbookError, calamine_grids, check_zip
+from selfeval.readers.limits import (
+    MAX_SHEET_BYTES,
+    UNSAFE_XML,
+    WorkbookError,
+    calamine_grids,
+    check_zip,
+)
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
@@ -122,7 +128,7 @@ def _part(zf: zipfile.ZipFile, name: str, required: bool = True) -> str:
             return ""
         raise WorkbookError("工作簿缺少必要的组成部分，文件可能已损坏") from exc
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise WorkbookError("文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取")
+        raise WorkbookError(UNSAFE_XML)
     return text
 
 
