@@ -195,22 +195,23 @@ def _fill(color: str | None) -> PatternFill:
     return PatternFill("solid", fgColor="FF" + color.lstrip("#").upper())
 
 
+def _note_cell(wb: Workbook, a: dict[str, Any]) -> Any:
+    """The cell a note action names (its address is the first argument)."""
+    return wb.worksheets[a["sheet_position"]][a["args"][0].replace("$", "")]
+
+
 def _add_note(wb: Workbook, a: dict[str, Any], out: Applied) -> None:
-    ws = wb.worksheets[a["sheet_position"]]
-    cell = ws[a["args"][0].replace("$", "")]
+    cell = _note_cell(wb, a)
     assert cell.comment is None, f"Excel refuses a second note on {cell.coordinate}"
     cell.comment = Comment(a["args"][1], "selfeval")
 
 
 def _set_note(wb: Workbook, a: dict[str, Any], out: Applied) -> None:
-    ws = wb.worksheets[a["sheet_position"]]
-    cell = ws[a["args"][0].replace("$", "")]
-    cell.comment = Comment(a["args"][1], "selfeval")
+    _note_cell(wb, a).comment = Comment(a["args"][1], "selfeval")
 
 
 def _delete_note(wb: Workbook, a: dict[str, Any], out: Applied) -> None:
-    ws = wb.worksheets[a["sheet_position"]]
-    ws[a["args"][0].replace("$", "")].comment = None
+    _note_cell(wb, a).comment = None
 
 
 def _add_sheet(wb: Workbook, a: dict[str, Any], out: Applied) -> None:
