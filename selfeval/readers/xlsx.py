@@ -212,11 +212,11 @@ def _fill_formulas(grid: Grid, xml: bytes) -> None:
         if match is None:
             continue
         r, c = int(row) - top, _column(letters) - left
-        if 0 <= r < len(formulas) and 0 <= c < len(formulas[r]):
-            formulas[r][c] = "=" + unescape(match[1].decode("utf-8"))
-        elif r >= 0 and c >= 0:  # a formula cell without a cached value lies outside the values
-            _grow(grid, formulas, r, c)
-            formulas[r][c] = "=" + unescape(match[1].decode("utf-8"))
+        if r < 0 or c < 0:
+            continue
+        if r >= len(formulas) or c >= len(formulas[r]):
+            _grow(grid, formulas, r, c)  # a formula cell without a cached value lies outside
+        formulas[r][c] = "=" + unescape(match[1].decode("utf-8"))
     grid.formulas = formulas
 
 
