@@ -126,13 +126,14 @@ def evaluate(target: Target, actual: Actual) -> Evaluation:
 
 # -- normalising text ---------------------------------------------------------------
 
+_NUMBER = r"[-+]?\d+(?:\.\d+)?"  # a number as staff write it: "90", "-1.5"
 _DIGIT = re.compile(r"\d")
-_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERS = re.compile(_NUMBER)
 _SYMBOLS = re.compile(r"[<>=≥≤≧≦⩾⩽%‰]")
 _SPACE = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _REMARK = re.compile(r"\([^()]*\)")  # "100%(已完成)": a remark in brackets
-_PER_CENT_WORD = re.compile(r"百分之([-+]?\d+(?:\.\d+)?)")
+_PER_CENT_WORD = re.compile(rf"百分之({_NUMBER})")
 _TRAILING = "。；;，,、."
 
 
@@ -182,7 +183,7 @@ def _alternatives(words: dict[str, Op]) -> str:
 
 
 _TARGET_RE = re.compile(
-    rf"(?P<op>{_alternatives(_PREFIX_OPS)})?(?P<num>[-+]?\d+(?:\.\d+)?)"
+    rf"(?P<op>{_alternatives(_PREFIX_OPS)})?(?P<num>{_NUMBER})"
     rf"(?P<unit>.*?)(?P<suffix>{_alternatives(_SUFFIX_OPS)})?"
 )
 _RANGE_RE = re.compile(r"\d(?:%|‰)?[-~～至到—–]+\d")
@@ -234,7 +235,7 @@ def _numeric_target(text: str, s: str) -> Target:
 
 # -- actuals ------------------------------------------------------------------------
 
-_ACTUAL_RE = re.compile(r"(?P<num>[-+]?\d+(?:\.\d+)?)(?P<unit>.*)")
+_ACTUAL_RE = re.compile(rf"(?P<num>{_NUMBER})(?P<unit>.*)")
 
 _ACHIEVED_WORDS = frozenset((
     "达成", "完成", "达到", "已完成", "已达成", "已达到", "达成预期指标", "达到预期", "达到预期目标", "完成预期目标", "是", "符合",
