@@ -16,7 +16,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from selfeval.findings import Finding
-from selfeval.results import FormResult
+from selfeval.results import FormResult, project_title, summary_line
 
 
 def render_html(results: Iterable[FormResult]) -> str:
@@ -25,12 +25,7 @@ def render_html(results: Iterable[FormResult]) -> str:
     return (
         _env()
         .get_template("findings.html.j2")
-        .render(
-            forms=[_form(r) for r in results],
-            errors=sum(r.errors for r in results),
-            warnings=sum(r.warnings for r in results),
-            unreadable=sum(r.unreadable for r in results),
-        )
+        .render(forms=[_form(r) for r in results], summary=summary_line(results))
     )
 
 
@@ -42,10 +37,6 @@ def _env() -> Environment:
 
 
 def _form(r: FormResult) -> dict[str, Any]:
-    where = r.file
-    if r.form is not None and r.form.source.sheet:
-        where += f" ［{r.form.source.sheet}"
-        where += f" 第 {r.form.source.row} 行］" if r.form.source.row else "］"
     figures = []
     if r.analysis is not None:
         a = r.analysis
@@ -53,10 +44,9 @@ def _form(r: FormResult) -> dict[str, Any]:
             figures.append(("计算执行率", f"{a.execution_rate:.2%}"))
         if a.total is not None:
             figures.append(("计算总分", f"{a.total:.2f}（{a.grade}）"))
-    title = "无法读取的文件" if r.form is None else r.form.header.project or "（未填项目名称）"
     return {
-        "title": title,
-        "where": where,
+        "title": "无法读取的文件" if r.form is None else project_title(r.form),
+        "where": r.place,
         "figures": figures,
         "findings": [_finding(f, r.file) for f in r.findings],
     }

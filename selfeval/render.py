@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from selfeval.findings import Severity
-from selfeval.results import FormResult
+from selfeval.results import FormResult, project_title, summary_line
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 
@@ -18,36 +18,23 @@ def render_json(results: Iterable[FormResult]) -> str:
 
 def render_text(results: Iterable[FormResult]) -> str:
     """Findings grouped by form, each with its sheet!cell, then a one-line summary."""
+    results = list(results)
     lines: list[str] = []
-    forms = errors = warnings = unreadable = 0
     for r in results:
-        forms += 1
-        errors += r.errors
-        warnings += r.warnings
-        unreadable += r.unreadable
         lines.extend(_form_block(r))
         lines.append("")
-    lines.append(
-        f"共 {forms} 份：错误 {errors} 项，警告 {warnings} 项"
-        + (f"，{unreadable} 个文件无法读取" if unreadable else "")
-    )
+    lines.append(summary_line(results))
     return "\n".join(lines)
 
 
 def _form_block(r: FormResult) -> list[str]:
-    where = r.file
-    if r.form is not None and r.form.source.sheet:
-        where += f"［{r.form.source.sheet}"
-        where += f" 第{r.form.source.row}行］" if r.form.source.row else "］"
     if r.form is None:
-        head = f"■ {where}"
+        head = f"■ {r.place}"
     else:
         a = r.analysis
         total = f"{a.total:.2f}" if a and a.total is not None else "—"
         grade = a.grade if a and a.grade else "—"
-        head = (
-            f"■ {r.form.header.project or '（未填项目名称）'}  {where}  计算总分 {total}（{grade}）"
-        )
+        head = f"■ {project_title(r.form)}  {r.place}  计算总分 {total}（{grade}）"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.findings

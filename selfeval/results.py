@@ -45,6 +45,15 @@ class FormResult:
     def unreadable(self) -> bool:
         return self.form is None
 
+    @property
+    def place(self) -> str:
+        """Where the form was found, for staff: ``文件［工作表 第 N 行］``."""
+        source = self.form.source if self.form is not None else None
+        if source is None or not source.sheet:
+            return self.file
+        row = f" 第 {source.row} 行" if source.row else ""
+        return f"{self.file}［{source.sheet}{row}］"
+
     def to_dict(self) -> dict[str, Any]:
         form, a = self.form, self.analysis
         source = {"file": self.file, "sheet": None, "row": None}
@@ -77,6 +86,21 @@ class FormResult:
             },
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def project_title(form: Form) -> str:
+    """The form's 项目名称 as a heading, or a note that it was left blank."""
+    return form.header.project or "（未填项目名称）"
+
+
+def summary_line(results: list[FormResult]) -> str:
+    """``共 N 份：错误 X 项，警告 Y 项``, and how many files could not be read."""
+    line = (
+        f"共 {len(results)} 份：错误 {sum(r.errors for r in results)} 项，"
+        f"警告 {sum(r.warnings for r in results)} 项"
+    )
+    unreadable = sum(r.unreadable for r in results)
+    return line + (f"，{unreadable} 个文件无法读取" if unreadable else "")
 
 
 def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval.files import write_atomically
+    from selfeval.results import project_title
     from selfeval.writer import current_year, form_workbook
 
     if why := refuse_overwrite(args.output, [args.path]):
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     for form, out in zip(items, outputs, strict=True):
         form.header.year = year
         write_atomically(out, form_workbook(form, profile, year))
-        print(f"{form.header.project or '（未填项目名称）'} → {out}")
+        print(f"{project_title(form)} → {out}")
     return 0
 
 
