@@ -16,6 +16,8 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from selfeval.findings import Finding
+from selfeval.portfolio.columns import where
+from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.results import FormResult, project_title, summary_line
 
 
@@ -53,16 +55,12 @@ def _form(r: FormResult) -> dict[str, Any]:
 
 
 def _finding(f: Finding, file: str) -> dict[str, Any]:
-    place, href = f.field, None
-    if f.cell:
-        place = f"{f.sheet}!{f.cell}" if f.sheet else f.cell
-        href = cell_link(file, f.sheet, f.cell)
     return {
         "severity": f.severity.value if f.severity else "info",
         "label": f.severity.label if f.severity else "",
         "code": f.code,
-        "place": place,
-        "href": href,
+        "place": where(f),
+        "href": cell_link(file, f.sheet, f.cell) if f.cell else None,
         "message": f.message,
     }
 
@@ -70,7 +68,7 @@ def _finding(f: Finding, file: str) -> dict[str, Any]:
 def cell_link(file: str, sheet: str | None, cell: str) -> str | None:
     """A file:// link that Excel opens at ``sheet!cell``; None for non-workbook inputs."""
     path = Path(file)
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return None
     target = f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet else cell
     return path.resolve().as_uri() + "#" + quote(target, safe="'!")

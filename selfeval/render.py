@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from selfeval.findings import Severity
+from selfeval.findings import Finding, Severity
+from selfeval.portfolio.columns import where
 from selfeval.results import FormResult, project_title, summary_line
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
@@ -42,7 +43,5 @@ def _form_block(r: FormResult) -> list[str]:
     return [head, *(body or ["  ✓ 未发现问题"])]
 
 
-def _cell(f) -> str:  # type: ignore[no-untyped-def]
-    if f.cell:
-        return f"{f.sheet}!{f.cell}  " if f.sheet else f"{f.cell}  "
-    return ""
+def _cell(f: Finding) -> str:
+    return f"{where(f)}  " if f.cell else ""
