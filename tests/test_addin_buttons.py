@@ -20,6 +20,7 @@ from openpyxl.styles import PatternFill
 from selfeval.excel import book_io, buttons
 from selfeval.excel.marks import RESCORE_FILL, SEVERITY_FILLS, STATE_SHEET, Ledger, decode, encode
 from selfeval.excel.workbook import RESULTS_SHEET
+from selfeval.excel.xlam import ADDIN_DIR
 from tests.seed_workbooks import paste_to_sheet, seed_forms, write_seed_workbooks
 from tests.xlwings_payload import enable_remote_engine, payload, press, snapshot
 
@@ -76,6 +77,14 @@ def funcs(actions: list[dict]) -> list[str]:
     return [a["func"] for a in actions]
 
 
+def ledger_cells(path: Path) -> list[str]:
+    """The cells the ledger in the hidden state sheet holds, in its order."""
+    wb = load_workbook(path)
+    if STATE_SHEET not in wb:
+        return []
+    return [r[1] for r in wb[STATE_SHEET].iter_rows(min_row=2, values_only=True)]
+
+
 # -- 校验 -------------------------------------------------------------------------------
 
 
@@ -117,9 +126,7 @@ def test_validate_then_clear_marks_gives_back_the_original(
 ) -> None:
     path = seed_copy(seeds, tmp_path, number)
     press(buttons.validate_book, path, desktop=True)  # find the cells Validate marks
-    wb = load_workbook(path)
-    state = wb[STATE_SHEET].iter_rows(min_row=2, values_only=True) if STATE_SHEET in wb else []
-    marked = [r[1] for r in state]
+    marked = ledger_cells(path)
     shutil.copy(seeds / f"form{number:02d}.xlsx", path)
     wb = load_workbook(path)
     for address in marked[:1]:  # a user's own fill on a cell Validate colours
@@ -149,7 +156,7 @@ def test_remote_engine_round_trip_without_fill_reads(seeds: Path, tmp_path: Path
 def test_a_users_own_note_is_left_alone(seeds: Path, tmp_path: Path) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     press(buttons.validate_book, path)
-    cell = next(load_workbook(path)[STATE_SHEET].iter_rows(min_row=2, values_only=True))[1]
+    cell = ledger_cells(path)[0]
     shutil.copy(seeds / "form10.xlsx", path)
     wb = load_workbook(path)
     wb[SHEET][cell].comment = Comment("我的批注", "user")
@@ -216,7 +223,7 @@ def test_rescore_and_validate_marks_undo_in_either_order(seeds: Path, tmp_path: 
 def test_rescore_never_writes_a_formula_cell(seeds: Path, tmp_path: Path) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     press(buttons.rescore_book, path, desktop=True)
-    cells = [r[1] for r in load_workbook(path)[STATE_SHEET].iter_rows(min_row=2, values_only=True)]
+    cells = ledger_cells(path)
     shutil.copy(seeds / "form10.xlsx", path)
     wb = load_workbook(path)
     target = wb[SHEET][cells[0]]
@@ -378,6 +385,6 @@ def test_on_a_generated_template_formulas_stay_and_everything_undoes(tmp_path: P
 
 
 def test_every_ribbon_button_has_a_function() -> None:
-    ribbon = (Path(__file__).parents[1] / "addin" / "customUI.xml").read_text(encoding="utf-8")
+    ribbon = (ADDIN_DIR / "customUI.xml").read_text(encoding="utf-8")
     ids = set(re.findall(r'<button id="(selfeval_\w+)"', ribbon))
     assert ids == set(buttons.ACTIONS)
