@@ -60,6 +60,11 @@ class Grid:
 _ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
 
 
+def has_template_names(grid: Grid) -> bool:
+    """Whether the sheet carries our templates' defined names (``SE_project`` …)."""
+    return any(name.startswith("SE_") for name in grid.names)
+
+
 def column_letter(n: int) -> str:
     """1 -> "A", 27 -> "AA" (kept here so reading never imports openpyxl)."""
     if n < 1:

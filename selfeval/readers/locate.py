@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selfeval.model import Form
 from selfeval.readers import Unreadable
-from selfeval.readers.grid import Grid
+from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.legacy import legacy_forms
 
 NO_FORM = "未找到“项目名称”、资金表（全年预算数、全年执行数）或指标表头（三级指标、分值、得分）"
@@ -15,7 +15,7 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
     forms (by their labels), top to bottom; else one LAYOUT_UNRECOGNISED item."""
     if grid.skipped:
         return [Unreadable(file or "", "READ_ERROR", grid.skipped, sheet=grid.sheet)]
-    if any(name.startswith("SE_") for name in grid.names):
+    if has_template_names(grid):
         from selfeval.readers.template import template_form
 
         form = template_form(grid, file)

@@ -19,7 +19,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 
 from selfeval.readers import cells as cv
-from selfeval.readers.grid import Grid
+from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
     MAX_SHEET_BYTES,
     UNSAFE_XML,
@@ -63,7 +63,7 @@ def load(path: Path) -> list[Grid]:
             if formats or grid.names:
                 xml = _read(zf, part)
                 _fill_shown(grid, xml, formats)
-                if any(name.startswith("SE_") for name in grid.names):
+                if has_template_names(grid):
                     _fill_formulas(grid, xml)
     return grids
 
