@@ -14,6 +14,7 @@ from defusedxml.ElementTree import iterparse
 
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import MAX_COLUMNS, MAX_ROWS, WorkbookError, check_zip, too_many_rows
+from selfeval.readers.xlsx import reads_otherwise
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -87,7 +88,7 @@ def _cell(el) -> tuple[object, str | None]:  # type: ignore[no-untyped-def]
     text = "\n".join("".join(p.itertext()) for p in el if p.tag.endswith("}p"))
     if kind in _NUMERIC:
         value = float(el.get(_O + "value", "nan"))
-        return value, (text if text and ("%" in text or "," in text) else None)
+        return value, (text if reads_otherwise(text) else None)
     if kind == "boolean":
         return el.get(_O + "boolean-value") == "true", None
     if kind in ("date", "time"):

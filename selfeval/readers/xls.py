@@ -17,7 +17,7 @@ from selfeval.readers.limits import (
     WorkbookError,
     too_many_rows,
 )
-from selfeval.readers.xlsx import shown
+from selfeval.readers.xlsx import reads_otherwise, shown
 
 _NUMBER, _TEXT, _BOOLEAN, _DATE = 2, 1, 4, 3
 
@@ -51,7 +51,7 @@ def _grid(book, sheet) -> Grid:  # type: ignore[no-untyped-def]
                 code = book.format_map[
                     book.xf_list[sheet.cell_xf_index(r, c)].format_key
                 ].format_str
-                if "%" in code or "," in code:
+                if reads_otherwise(code):
                     grid.shown[(r, c)] = shown(float(value), code)
                 row.append(float(value))
             elif kind == _BOOLEAN:

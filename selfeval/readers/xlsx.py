@@ -177,7 +177,7 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     found = {}
     for index, tag in enumerate(_XF.findall(xfs[1] if xfs else "")):
         code = codes.get(int(_attr(tag, "numFmtId", "0")), "")
-        if "%" in code or "," in code:
+        if reads_otherwise(code):
             found[index] = code
     return found
 
@@ -235,6 +235,12 @@ def _column(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
+
+
+def reads_otherwise(code: str) -> bool:
+    """Whether a number format (or the text it shows) reads otherwise than the bare
+    number: a percentage or thousands separators. Only such cells get shown text."""
+    return "%" in code or "," in code
 
 
 def shown(value: float, code: str) -> str:
