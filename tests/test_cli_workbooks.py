@@ -50,6 +50,7 @@ def test_text_groups_findings_by_form_with_cells(
     status, out = _run(capsys, "validate", str(seeds / "form06.xlsx"))
     assert status == 1
     assert "■ 检察专用设备购置费" in out and "自评表!F21" in out and "POINTS_MISSING" in out
+    assert "form06.xlsx［自评表 第 1 行］" in out
 
 
 def test_folder_run_reports_every_file(seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,6 +67,15 @@ def test_html_report_links_to_cells(
     assert "<section>" in page and "检察专用设备购置费" in page
     assert "form06.xlsx#&#39;%E8%87%AA%E8%AF%84%E8%A1%A8&#39;!F21" in page and "自评表!F21" in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained
+
+
+def test_html_report_places_cellless_findings_in_chinese(tmp_path: Path) -> None:
+    form = Path(__file__).parent / "fixtures" / "seed" / "form01.yaml"  # no cells to point at
+    out = tmp_path / "报告.html"
+    assert main(["validate", str(form), "--format", "html", "-o", str(out)]) == 0
+    page = out.read_text("utf-8")
+    assert "<td>一级指标分值·产出指标</td>" in page and "category_weights" not in page
+    assert "共 1 份：错误 0 项，警告 2 项。" in page
 
 
 def test_rescore_writes_a_copy(
