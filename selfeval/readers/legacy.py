@@ -32,12 +32,12 @@ _WEIGHT = re.compile(r"(.+?)[（(](\d+(?:\.\d+)?)分[)）]")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}
 _OUTER = frozenset({"绩效指标", "绩效", "指标"})  # the table's outer label spilling into rows
 _FUNDS_COLUMNS = (
-    ("年初预算数", "initial_budget"),
-    ("全年预算数", "annual_budget"),
-    ("全年执行数", "executed"),
-    ("执行率", "stated_rate"),
-    ("分值", "points"),
-    ("得分", "score"),
+    (lambda k: k.startswith("年初预算数"), "initial_budget"),
+    (lambda k: k.startswith("全年预算数"), "annual_budget"),
+    (lambda k: k.startswith("全年执行数"), "executed"),
+    (lambda k: k.startswith("执行率"), "stated_rate"),
+    (lambda k: k.startswith("分值"), "points"),
+    (lambda k: k.startswith("得分"), "score"),
 )
 _FUNDS_HEADINGS = ("全年预算数", "全年执行数")  # see _is_funds_heading
 _FUNDS_ROW_WORDS = ("年度资金总额", "当年财政拨款", "上年结转", "其他资金")  # see _FUNDS_ROWS
@@ -227,11 +227,7 @@ class _FormReader:
 
     def _funds(self, heading: int) -> None:
         funds = self.form.funds
-        columns = {}
-        for c, k in enumerate(self.s.keys[heading]):
-            for word, attr in _FUNDS_COLUMNS:
-                if k.startswith(word) and attr not in columns:
-                    columns[attr] = c
+        columns = _columns(self.s.keys[heading], _FUNDS_COLUMNS)
         around = range(max(self.start, heading - 1), heading + 1)
         funds.unit = "万元" if any(self.s.has(r, ("万元",)) for r in around) else "元"
         for r in range(heading + 1, min(self.stop, heading + 8)):
@@ -286,11 +282,7 @@ class _FormReader:
     # the indicator table
 
     def _table(self, head: int) -> None:
-        columns: dict[str, int] = {}
-        for c, k in enumerate(self.s.keys[head]):
-            for pred, attr in _TABLE_COLUMNS:
-                if k and pred(k) and attr not in columns:
-                    columns[attr] = c
+        columns = _columns(self.s.keys[head], _TABLE_COLUMNS)
         if not {"name", "target", "points", "score"} <= columns.keys():
             return
         total = self.s.find(
@@ -385,6 +377,18 @@ class _FormReader:
 
 def _is_funds_heading(key: str) -> bool:
     return key.startswith("全年预算数") or key.startswith("全年执行数")
+
+
+def _columns(
+    keys: list[str], headings: tuple[tuple[Callable[[str], bool], str], ...]
+) -> dict[str, int]:
+    """Field -> the first column whose heading key ``headings`` assigns to it."""
+    columns: dict[str, int] = {}
+    for c, k in enumerate(keys):
+        for pred, attr in headings:
+            if k and attr not in columns and pred(k):
+                columns[attr] = c
+    return columns
 
 
 def _funds_row(keys: list[str]) -> str | None:
