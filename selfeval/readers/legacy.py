@@ -172,11 +172,8 @@ class _FormReader:
         self.end = start
         self.form = Form()
 
-    def address(self, r: int, c: int) -> str:
-        return self.s.address(r, c)
-
     def put(self, path: str, r: int, c: int) -> None:
-        self.form.cells[path] = self.address(r, c)
+        self.form.cells[path] = self.s.address(r, c)
 
     def read(self) -> Form | None:
         funds = self.s.find(_is_funds_heading, self.rows, _FUNDS_HEADINGS)
@@ -343,13 +340,13 @@ class _FormReader:
             score=cv.amount(data["score"]),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        row.cells = {f: self.address(r, c) for f, c in slots.items()}
-        row.cells["name"] = self.address(r, names[0][1] if names else columns["name"] + shift)
+        row.cells = {f: self.s.address(r, c) for f, c in slots.items()}
+        row.cells["name"] = self.s.address(r, names[0][1] if names else columns["name"] + shift)
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
-                row.cells[f] = self.address(r, hit[1])
+                row.cells[f] = self.s.address(r, hit[1])
             elif f in columns:  # carried from above: the row's own (empty, merged) slot
-                row.cells[f] = self.address(r, max(columns[f] + shift, 0))
+                row.cells[f] = self.s.address(r, max(columns[f] + shift, 0))
         # A block's subtotal finding points at the block's first row.
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)
