@@ -57,10 +57,8 @@ class _TemplateReader:
         year = _YEAR.search(cv.text(self._at("header.year")))
         form.header.year = int(year[1]) if year else None
         for path in _TEXT_FIELDS + _GOALS:
-            obj, attr = (
-                (form.header, path[7:]) if path.startswith("header") else (form.goals, path[6:])
-            )
-            setattr(obj, attr, cv.text(self._cell(path)))
+            section, attr = path.split(".")
+            setattr(getattr(form, section), attr, cv.text(self._cell(path)))
         form.funds.unit = "万元" if "万元" in cv.text(self._at("funds.unit")) else "元"
         for row in FUNDS_ROWS:
             setattr(form.funds, row, self._funds_row(row))
