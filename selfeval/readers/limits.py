@@ -1,4 +1,4 @@
-"""Limits that keep hostile or absurd workbooks cheap to refuse, and the calamine loader.
+"""Limits that keep hostile or absurd workbooks cheap to refuse.
 
 Every workbook is untrusted input: a zip bomb, a sheet of 200,000 rows or a
 corrupt file must give a clear Chinese reason in bounded time and memory.
@@ -7,9 +7,6 @@ corrupt file must give a clear Chinese reason in bounded time and memory.
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
-
-from selfeval.readers.grid import Grid
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -45,29 +42,3 @@ def check_zip(zf: zipfile.ZipFile, required: str) -> None:
     for i in infos:
         if i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise WorkbookError(f"文件中的“{i.filename}”压缩比异常，疑似压缩炸弹，已拒绝读取")
-
-
-def calamine_grids(path: Path, skip: dict[str, str] | None = None) -> list[Grid]:
-    """Worksheets as grids of values (python-calamine); ``skip``: sheet -> why not read."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
-    skip = skip or {}
-    book = CalamineWorkbook.from_path(str(path))
-    grids = []
-    for meta in book.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet:
-            continue
-        if meta.name in skip:
-            grids.append(Grid(meta.name, [], skipped=skip[meta.name]))
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
-        if sheet.height > MAX_ROWS:
-            grids.append(Grid(meta.name, [], skipped=too_many_rows(meta.name, sheet.height)))
-            continue
-        values = sheet.to_python(skip_empty_area=True)
-        if sheet.width > MAX_COLUMNS:
-            values = [row[:MAX_COLUMNS] for row in values]
-        start = sheet.start or (0, 0)
-        grids.append(Grid(meta.name, values, origin=(start[0] + 1, start[1] + 1)))
-    book.close()
-    return grids

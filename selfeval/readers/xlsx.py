@@ -21,11 +21,13 @@ from pathlib import Path, PurePosixPath
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
     MAX_SHEET_BYTES,
     UNSAFE_XML,
     WorkbookError,
-    calamine_grids,
     check_zip,
+    too_many_rows,
 )
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
@@ -52,7 +54,7 @@ def load(path: Path) -> list[Grid]:
             for name, part in parts.sheets.items()
             if sizes.get(part, 0) > MAX_SHEET_BYTES
         }
-        grids = calamine_grids(path, skip)
+        grids = _calamine_grids(path, skip)
         for grid in grids:
             if grid.skipped:
                 continue
@@ -65,6 +67,31 @@ def load(path: Path) -> list[Grid]:
                 _fill_shown(grid, xml, formats)
                 if has_template_names(grid):
                     _fill_formulas(grid, xml)
+    return grids
+
+
+def _calamine_grids(path: Path, skip: dict[str, str]) -> list[Grid]:
+    """Worksheets as grids of values (python-calamine); ``skip``: sheet -> why not read."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    book = CalamineWorkbook.from_path(str(path))
+    grids = []
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        if meta.name in skip:
+            grids.append(Grid(meta.name, [], skipped=skip[meta.name]))
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        if sheet.height > MAX_ROWS:
+            grids.append(Grid(meta.name, [], skipped=too_many_rows(meta.name, sheet.height)))
+            continue
+        values = sheet.to_python(skip_empty_area=True)
+        if sheet.width > MAX_COLUMNS:
+            values = [row[:MAX_COLUMNS] for row in values]
+        start = sheet.start or (0, 0)
+        grids.append(Grid(meta.name, values, origin=(start[0] + 1, start[1] + 1)))
+    book.close()
     return grids
 
 
