@@ -60,7 +60,7 @@ def load(path: Path) -> list[Grid]:
                 continue
             part = parts.sheets.get(grid.sheet)
             grid.names = parts.names.get(grid.sheet, {})
-            if part is None or part not in zf.namelist():
+            if part is None or part not in sizes:
                 continue
             if formats or grid.names:
                 xml = _read(zf, part)
