@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval.readers import FORM_FILE_SUFFIXES
     from selfeval.rescore import rescore
+    from selfeval.results import project_title
 
     if why := refuse_overwrite(args.output, [args.path]):
         raise ValueError(why)
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     for r in rescored:
         total = f"{r.analysis.total:.2f}" if r.analysis.total is not None else "—"
         print(
-            f"{r.form.header.project}：改动 {len(r.changes)} 处，总分 {total}（{r.grade or '—'}）"
+            f"{project_title(r.form)}：改动 {len(r.changes)} 处，总分 {total}（{r.grade or '—'}）"
         )
         for c in r.changes:
             print(f"  {c.cell or c.field}: {c.old} → {c.new}")
