@@ -14,7 +14,7 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 
-from selfeval.readers import Unreadable
+from selfeval.readers import ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import ENCRYPTED, MAX_FILE_BYTES, UNSAFE_XML, WorkbookError
 from selfeval.readers.locate import forms_in_grids
@@ -24,7 +24,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 
 
-def read_workbook(path: Path) -> list:
+def read_workbook(path: Path) -> list[ReadResult]:
     """Every form in every sheet of the workbook at ``path``, or one Unreadable."""
     file = str(path)
     try:
