@@ -50,13 +50,15 @@ def read_file(path: Path) -> list[ReadResult]:
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly, and supported files found recursively in folders (sorted)."""
+    suffixes = supported_suffixes()
     for path in paths:
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file())
-            yield from sorted(
+            yield from sorted(  # names first: only candidates cost a stat call
                 p
-                for p in found
-                if p.suffix.lower() in supported_suffixes() and not p.name.startswith(("~$", "."))
+                for p in path.rglob("*")
+                if p.suffix.lower() in suffixes
+                and not p.name.startswith(("~$", "."))
+                and p.is_file()
             )
         else:
             yield path
