@@ -1,7 +1,8 @@
 """A sheet as a plain grid of values: the one input every form locator reads.
 
-openpyxl, python-calamine, xlrd, odf and xlwings (one bulk ``Range.value`` read)
-all produce a :class:`Grid`, so locating forms in a sheet is written once.
+python-calamine (.xlsx), xlrd (.xls), the content.xml walk (.ods) and xlwings (one
+bulk ``Range.value`` read, in the add-in) all produce a :class:`Grid`, so locating
+forms in a sheet is written once.
 """
 
 from __future__ import annotations
