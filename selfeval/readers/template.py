@@ -153,7 +153,7 @@ class _TemplateReader:
 
 
 def _profile_named(title: str) -> Profile:
-    """The profile whose title the template shows (評分口径), else the default."""
+    """The profile whose title the template shows (评分口径), else the default."""
     for name in available_profiles():
         profile = load_profile(name)
         if title and (title == profile.title or title == profile.name):
