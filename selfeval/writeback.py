@@ -10,6 +10,7 @@ starts with ``=``, ``+``, ``-`` or ``@`` is always stored as text.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,12 @@ def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profi
     """Save a copy of workbook ``src`` as ``out`` with each result's changes written in."""
     book = _copy_of(src)
     for result in results:
-        ws = book[result.form.source.sheet] if result.form.source.sheet else book.active
+        sheet = result.form.source.sheet
+        ws = (
+            book[sheet if sheet in book.sheetnames else excel_title(sheet)]
+            if sheet
+            else book.active
+        )
         _restore_formulas(ws, result.form, profile)
         for change in result.changes:
             if change.cell is None:
@@ -47,13 +53,18 @@ def _copy_of(src: Path) -> Any:
     book = openpyxl.Workbook()
     book.remove(book.active)
     for grid in load_grids(src):
-        ws = book.create_sheet(grid.sheet[:31] or "Sheet")
+        ws = book.create_sheet(excel_title(grid.sheet))
         top, left = grid.origin
         for r, row in enumerate(grid.values):
             for c, value in enumerate(row):
                 if value not in (None, ""):
                     store(ws.cell(top + r, left + c), grid.shown.get((r, c), value))
     return book
+
+
+def excel_title(name: str) -> str:
+    """A sheet name Excel accepts: ODS allows longer names and characters like ``/``."""
+    return re.sub(r"[\\/*?:\[\]]", "_", name)[:31] or "Sheet"
 
 
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:

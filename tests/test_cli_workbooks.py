@@ -158,3 +158,26 @@ def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
     parallel = [r.to_dict() for r in check_paths([folder], profile, workers=2)]
     assert parallel == serial
     assert len(serial) == 11 + 11 + 1  # eleven single forms, all_forms.xlsx, the bad file
+
+
+def test_rescore_of_an_ods_with_a_sheet_name_excel_refuses(tmp_path, monkeypatch):
+    # ODS allows sheet names Excel does not (over 31 characters, "/"): the copy renames
+    # the sheet, and the rescored figures still land in it
+    from selfeval.model import Form
+    from selfeval.profiles import load_profile
+    from selfeval.readers import workbook
+    from selfeval.readers.grid import Grid
+    from selfeval.rescore import Change, Rescored
+    from selfeval.writeback import excel_title, write_rescored
+
+    long_name = "第一季度/第二季度 项目自评表（含附表）汇总与明细对照表格"
+    grid = Grid(long_name, [["项目名称", "某项目"], ["得分", 10]])
+    monkeypatch.setattr(workbook, "load_grids", lambda path: [grid])
+    form = Form()
+    form.source.sheet = long_name
+    result = Rescored(form, [Change("indicators[0].score", 10.0, 9.5, "B2")], None)
+    out = tmp_path / "重新评分.xlsx"
+    write_rescored(tmp_path / "表.ods", out, [result], load_profile("national"))
+    ws = openpyxl.load_workbook(out)[excel_title(long_name)]
+    assert ws.title == "第一季度_第二季度 项目自评表（含附表）汇总与明细对照表格"[:31]
+    assert ws["B2"].value == 9.5 and ws["A1"].value == "项目名称"

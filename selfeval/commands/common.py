@@ -41,6 +41,13 @@ def refuse_overwrite(out: Path, inputs: list[Path]) -> str | None:
     return None
 
 
+def require_inputs(paths: list[Path]) -> None:
+    """ValueError naming every input that does not exist."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
+
+
 def read_forms(path: Path) -> list[Form]:
     """The forms of one input file; ValueError (a Chinese reason) when it has none."""
     from selfeval.readers import Unreadable, read_file

@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from selfeval.commands.common import Progress, add_profile_option, profile_from, refuse_overwrite
+from selfeval.commands.common import (
+    Progress,
+    add_profile_option,
+    profile_from,
+    refuse_overwrite,
+    require_inputs,
+)
 
 FORMATS = ("html", "csv", "xlsx")  # selfeval.portfolio.FORMATS, kept here so --help stays light
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx"}
@@ -42,9 +48,7 @@ def run(args: argparse.Namespace) -> int:
             f"{args.output} 是文件夹，请给出报告文件名，例如 {args.output / '汇总.html'}"
         )
     fmt = args.format or _format_from(args.output)
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
+    require_inputs(args.paths)
     files = list(expand_inputs(args.paths))
     if why := refuse_overwrite(args.output, files):
         raise ValueError(why)

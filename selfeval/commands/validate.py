@@ -10,6 +10,7 @@ from selfeval.commands.common import (
     add_profile_option,
     profile_from,
     refuse_overwrite,
+    require_inputs,
     write_output,
 )
 
@@ -37,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
         raise ValueError(why)
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
+    require_inputs(args.paths)
     results = list(check_paths(args.paths, profile_from(args), Progress()))
     render = {"json": render_json, "html": render_html, "text": render_text}[args.format]
     write_output(render(results), args.output)
