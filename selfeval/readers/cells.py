@@ -102,3 +102,12 @@ def is_blank(value: Any) -> bool:
     if "<" in value or "&" in value:
         return not text(value)
     return not value.strip()  # what text() returns for plain text
+
+
+_WEIGHT = re.compile(r"(.+?)\s*[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+def split_weight(label: str) -> tuple[str, float | None]:
+    """A first-level label and the weight printed in it: ``产出指标 (50分)`` -> (产出指标, 50.0)."""
+    match = _WEIGHT.fullmatch(label) if "分" in label else None
+    return (match[1], float(match[2])) if match else (label, None)

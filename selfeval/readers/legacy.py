@@ -28,7 +28,6 @@ from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid, column_letter
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
-_WEIGHT = re.compile(r"(.+?)[（(](\d+(?:\.\d+)?)分[)）]")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}
 _OUTER = frozenset({"绩效指标", "绩效", "指标"})  # the table's outer label spilling into rows
 _FUNDS_COLUMNS = (
@@ -406,8 +405,7 @@ def _level(key: str) -> tuple[int, str, float | None]:
     """(1 or 2 for a level label, -1 for the side label 绩效指标, 0 otherwise), level, weight."""
     if key in _OUTER:
         return -1, key, None
-    match = _WEIGHT.fullmatch(key) if "分" in key else None
-    name, weight = (match[1], float(match[2])) if match else (key, None)
+    name, weight = cv.split_weight(key)
     if name in LEVEL1_NAMES:
         return 1, name, weight
     if key.endswith("指标") or key == "可持续影响":

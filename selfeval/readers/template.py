@@ -23,7 +23,6 @@ _YEAR = re.compile(r"((?:19|20)\d\d)")
 _TEXT_FIELDS = ("header.project", "header.department", "header.implementer")
 _GOALS = ("goals.planned", "goals.achieved")
 _STATED = ("funds.stated_score", "stated_points_total", "stated_total")
-_WEIGHT = re.compile(r"(.+?)\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 
 
 def template_form(grid: Grid, file: str | None = None) -> Form | None:
@@ -109,10 +108,9 @@ class _TemplateReader:
             raw = {name: self.grid.at(a) for name, a in cells.items()}
             if all(cv.is_blank(raw[n]) for n in columns if n not in ("level1", "level2")):
                 continue
-            level1 = cv.text(raw["level1"])
-            match = _WEIGHT.fullmatch(level1)
+            level1, _ = cv.split_weight(cv.text(raw["level1"]))
             row = Indicator(
-                level1=(match[1] if match else level1) or (self.layout.block_of(r) or ""),
+                level1=level1 or (self.layout.block_of(r) or ""),
                 level2=cv.text(raw["level2"]),
                 name=cv.text(raw["name"]),
                 target=self._shown(cells["target"]),
