@@ -70,5 +70,10 @@ def cell_link(file: str, sheet: str | None, cell: str) -> str | None:
     path = Path(file)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return None
+    return path.resolve().as_uri() + cell_fragment(sheet, cell)
+
+
+def cell_fragment(sheet: str | None, cell: str) -> str:
+    """``#'工作表'!G21`` as Excel reads it after a workbook link (a ' in the name doubled)."""
     target = f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet else cell
-    return path.resolve().as_uri() + "#" + quote(target, safe="'!")
+    return "#" + quote(target, safe="'!")

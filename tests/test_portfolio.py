@@ -374,3 +374,14 @@ def test_progress_bar_for_large_folders(folder: Folder, tmp_path: Path, monkeypa
     main(["report", str(folder.path), "-o", str(tmp_path / "r.csv")])
     err = capsys.readouterr().err
     assert f"{len(list(folder.path.rglob('*.*')))}/" in err and "[####" in err
+
+
+def test_links_to_a_sheet_with_a_quote_in_its_name_match_excel():
+    from selfeval.findings import Finding
+    from selfeval.html_report import cell_link
+    from selfeval.portfolio.html import Links
+
+    finding = Finding("SCORE_RANGE", "indicators[0].score", sheet="张三's 表", cell="G21")
+    href = Links(None).href("表.xlsx", finding)
+    assert href.endswith("#'%E5%BC%A0%E4%B8%89''s%20%E8%A1%A8'!G21")
+    assert cell_link("表.xlsx", "张三's 表", "G21").endswith(href.split("#")[1])

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from selfeval.findings import Finding
+from selfeval.html_report import cell_fragment
 from selfeval.portfolio.charts import all_charts
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Column, show, where
 from selfeval.portfolio.summary import Portfolio, Row
@@ -106,8 +107,7 @@ class Links:
         finding has a cell."""
         url = self._get(file)[0]
         if finding is not None and finding.cell:
-            sheet = f"'{finding.sheet}'!" if finding.sheet else ""
-            url += "#" + quote(f"{sheet}{finding.cell}", safe="!'")
+            url += cell_fragment(finding.sheet, finding.cell)
         return url
 
 
