@@ -62,7 +62,13 @@ class FundsRow:
 
 
 FUNDS_ROWS: tuple[str, ...] = ("total", "current", "carryover", "other")
-"""Funds rows: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金."""
+"""Funds rows of the Shanghai layouts: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金."""
+
+FUNDS_SUBROWS: tuple[str, ...] = ("current", "carryover", "special_account", "unit_funds", "other")
+"""Every sub-row (其中：…) a layout may print under 年度资金总额 (vocabulary.FUNDS_ROWS)."""
+
+_OPTIONAL_FUNDS_ROWS = ("special_account", "unit_funds")
+"""Sub-rows only some provinces print: left out of :meth:`Form.to_dict` when blank."""
 
 
 @dataclass
@@ -73,6 +79,8 @@ class Funds:
     total: FundsRow = field(default_factory=FundsRow)  # 年度资金总额
     current: FundsRow = field(default_factory=FundsRow)  # 其中：当年财政拨款
     carryover: FundsRow = field(default_factory=FundsRow)  # 上年结转资金
+    special_account: FundsRow = field(default_factory=FundsRow)  # 财政专户管理资金
+    unit_funds: FundsRow = field(default_factory=FundsRow)  # 单位资金
     other: FundsRow = field(default_factory=FundsRow)  # 其他资金
     points: Number = None  # 分值
     stated_score: Number = None  # 得分 as printed
@@ -134,6 +142,9 @@ class Form:
                 del data[key]
         if not any(data["source"].values()):
             del data["source"]
+        for name in _OPTIONAL_FUNDS_ROWS:
+            if not any(v is not None for v in data["funds"][name].values()):
+                del data["funds"][name]
         return data
 
     @classmethod
@@ -157,6 +168,8 @@ _NESTED: dict[str, type] = {
     "total": FundsRow,
     "current": FundsRow,
     "carryover": FundsRow,
+    "special_account": FundsRow,
+    "unit_funds": FundsRow,
     "other": FundsRow,
 }
 
