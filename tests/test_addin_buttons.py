@@ -28,9 +28,11 @@ SHEET = "自评表"
 
 
 @pytest.fixture(autouse=True)
-def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The remote engine wants a licence key; the desktop add-in needs none."""
+def remote_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The remote engine wants a licence key; the desktop add-in needs none. The support
+    log and locks go to a folder of the test's own."""
     enable_remote_engine(monkeypatch)
+    monkeypatch.setenv("SELFEVAL_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture(scope="session")

@@ -379,6 +379,7 @@ class Session:
         self.formatted_columns = formatted_columns
         self.applied = Applied()
         self.actions: list[dict[str, Any]] = []
+        self._sheets = list(book.api["sheets"])
 
     def write_step(self) -> None:
         """Count one write; fail it if it is the one the test injects a fault at."""
@@ -392,10 +393,29 @@ class Session:
         batch = list(queued)
         queued.clear()
         self.actions.extend(batch)
+        sheets, self._sheets = self._sheets, list(self.book.api["sheets"])
         for action in batch:
-            if action["func"] in WRITES:
-                self.write_step()
-            apply_actions(self.wb, [action], self.applied)
+            try:
+                if action["func"] in WRITES:
+                    self.write_step()
+                apply_actions(self.wb, [action], self.applied)
+            except Exception:
+                self._forget(action, sheets)
+                raise
+
+    def _forget(self, action: dict[str, Any], sheets: list[dict[str, Any]]) -> None:
+        """xlwings updated its own picture of the book when it queued ``action``; the write
+        did not happen, so as Excel would, xlwings must not see it either."""
+        func = action["func"]
+        if func == "addNote":
+            sheet = self.book.api["sheets"][action["sheet_position"]]
+            address = action["args"][0].replace("$", "")
+            sheet["notes"] = [n for n in sheet["notes"] if n["address"].replace("$", "") != address]
+        elif func == "deleteNote":
+            sheet = self.book.api["sheets"][action["sheet_position"]]
+            sheet["notes"].append({"address": action["args"][0]})
+        elif func in ("addSheet", "sheetDelete"):
+            self.book.api["sheets"][:] = sheets  # the sheets before the call
 
 
 # -- counting (and desktop-like) proxy ----------------------------------------------------

@@ -303,9 +303,12 @@ def _coords(address: str) -> tuple[int, int]:
     return row, col
 
 
-def set_note(sheet: Any, address: str, text: str | None, ours: str | None) -> bool:
+def set_note(
+    sheet: Any, address: str, text: str | None, ours: str | None, seen: dict | None = None
+) -> None:
     """Give the cell the note ``text`` (None: no note); ``ours``: the note of ours it should
-    hold now (None: none). Returns whether the cell held a note before.
+    hold now (None: none). Before anything is written, ``seen["had"]`` is set to whether
+    the cell holds a note of ours (left unset when the cell is left alone).
 
     The cell is asked first: a note of ours the user deleted by hand is not missed, and
     a note that is not ours (the user's, added since) is left alone.
@@ -313,14 +316,15 @@ def set_note(sheet: Any, address: str, text: str | None, ours: str | None) -> bo
     cell = sheet.range(address)
     note = cell.note
     if note is not None and ours is None:
-        return True  # the user's
+        return  # the user's
+    if seen is not None:
+        seen["had"] = note is not None
     if note is None and text is not None:
         cell.add_note(text)
     elif note is not None and text is None:
         note.delete()
     elif note is not None:
         note.text = text
-    return note is not None
 
 
 # -- protection ----------------------------------------------------------------------------

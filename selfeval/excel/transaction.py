@@ -19,7 +19,8 @@ from selfeval.excel import book_io
 
 @dataclass
 class Step:
-    """One write and its undo."""
+    """One write and its undo. The undo puts back the state before the write, whether the
+    write was made in full, in part or not at all."""
 
     apply: Callable[[], Any]
     undo: Callable[[], Any]
@@ -42,8 +43,8 @@ def run(book: Any, sheets: list[Any], steps: list[Step], *, structure: bool = Fa
                 book_io.unprotect(target)
                 opened.append((target, options))
         for step in steps:
+            done.append(step)  # a step that fails half-way is undone too
             step.apply()
-            done.append(step)
         while opened:
             book_io.protect(*opened[-1])
             opened.pop()
@@ -58,11 +59,12 @@ def run(book: Any, sheets: list[Any], steps: list[Step], *, structure: bool = Fa
 def _undo(done: list[Step], opened: list[tuple[Any, book_io.Protection]]) -> list[Exception]:
     """Undo ``done`` in reverse and protect ``opened`` again; the failures, if any."""
     failed = []
-    for step in reversed(done):
+    for n, step in enumerate(reversed(done)):
         try:
             step.undo()
         except Exception as exc:  # noqa: BLE001 - undo as much as can be undone
-            failed.append(exc)
+            if n:  # the step that failed is refused again when nothing of it was written
+                failed.append(exc)
     for target, options in reversed(opened):
         try:
             book_io.protect(target, options)

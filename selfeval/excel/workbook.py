@@ -210,13 +210,14 @@ class Plan:
 
 
 def _note_step(sheet: Any, cell: str, new: str | None, old: str | None) -> Step:
-    state: dict[str, bool | None] = {}
+    seen: dict[str, bool] = {}
 
     def apply() -> None:
-        state["had"] = book_io.set_note(sheet, cell, new, old)
+        book_io.set_note(sheet, cell, new, old, seen)
 
     def undo() -> None:
-        book_io.set_note(sheet, cell, old if state.get("had") else None, new)
+        if "had" in seen:  # else nothing was written
+            book_io.set_note(sheet, cell, old if seen["had"] else None, new)
 
     return Step(apply, undo)
 
