@@ -257,3 +257,69 @@ def test_a_sheet_formatted_down_whole_columns_is_read_only_where_data_is(form10:
     assert len(reads) == 2  # values once, formulas once
     for address in reads:
         assert int(address.split("$")[-1]) <= last, address
+
+
+# -- support log, one click at a time ----------------------------------------------------
+
+
+def caller(path: Path, monkeypatch: pytest.MonkeyPatch):
+    import xlwings as xw
+
+    from tests.xlwings_payload import payload
+
+    book = xw.Book(json=payload(load_workbook(path), path.name))
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    return book
+
+
+def alerts(book) -> list[str]:
+    return [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+
+
+def test_a_failure_is_kept_in_the_support_log_and_named(
+    form10: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.excel import support
+
+    book = caller(form10, monkeypatch)
+
+    def broken(book):
+        raise KeyError("意外")
+
+    monkeypatch.setitem(buttons.ACTIONS, "selfeval_validate", broken)
+    buttons.on_action("selfeval_validate")
+    log = support.log_path()
+    assert str(log) in alerts(book)[-1]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "KeyError" in text and "form10.xlsx" in text
+
+
+def test_the_support_log_keeps_the_last_runs(tmp_path: Path) -> None:
+    from selfeval.excel import support
+
+    for n in range(support.KEEP_RUNS + 5):
+        support.record("selfeval_validate", "a.xlsx", f"第 {n} 次")
+    text = support.log_path().read_text(encoding="utf-8")
+    assert "第 4 次" not in text and "第 5 次" in text and f"第 {support.KEEP_RUNS + 4} 次" in text
+
+
+def test_a_second_click_while_one_runs_is_turned_away(
+    form10: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.excel import support
+
+    book = caller(form10, monkeypatch)
+    with support.one_at_a_time(book.fullname) as free:
+        assert free
+        buttons.on_action("selfeval_validate")  # the second click, e.g. on a Mac
+    assert alerts(book) == ["上一次操作还在进行，请等它完成后再点按钮。"]
+    buttons.on_action("selfeval_validate")  # once the first is done
+    assert alerts(book)[-1].startswith("共检查 1 张自评表")
+
+
+def test_a_write_that_fails_is_kept_in_the_support_log(template: Path) -> None:
+    from selfeval.excel import support
+
+    applied, _ = press(buttons.rescore_book, template, desktop=True, fault_at=3)
+    assert ROLLED_BACK in applied.alerts[-1] and str(support.log_path()) in applied.alerts[-1]
+    assert "InjectedFault" in support.log_path().read_text(encoding="utf-8")

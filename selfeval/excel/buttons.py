@@ -95,8 +95,13 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
     def run(book: Any) -> str:
         try:
             message = work(book)
-        except (AddinError, Refused) as exc:
+        except AddinError as exc:
             message = str(exc)
+        except Refused as exc:
+            message = str(exc)
+            if exc.failure:  # keep what went wrong for support
+                log = support.record(work.__name__, book.fullname, traceback.format_exc())
+                message += f"\n详细信息已记入 {log}。"
         book.app.alert(message, TITLE)
         return message
 
@@ -124,8 +129,8 @@ def validate_book(book: Any) -> str:
     try:
         plan.run()
     except Refused as exc:
-        raise AddinError(f"{exc}\n{_summary(results)}") from exc
-    return _summary(results)
+        raise Refused(f"{exc}\n{_summary(results)}", exc.failure) from exc
+    return _summary(results) + _lost_note(view)
 
 
 def _cell_marks(findings: list[Finding]) -> dict[tuple[str, str], tuple[str, str]]:

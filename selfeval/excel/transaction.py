@@ -27,7 +27,12 @@ class Step:
 
 
 class Refused(Exception):
-    """The workbook was left as it was; the message (Chinese) says why."""
+    """The workbook was left as it was; the message (Chinese) says why. ``failure``: a
+    write failed (its traceback is worth keeping for support), not a password."""
+
+    def __init__(self, message: str, failure: bool = False) -> None:
+        super().__init__(message)
+        self.failure = failure
 
 
 def run(book: Any, sheets: list[Any], steps: list[Step], *, structure: bool = False) -> None:
@@ -53,7 +58,7 @@ def run(book: Any, sheets: list[Any], steps: list[Step], *, structure: bool = Fa
         raise Refused(password_message(exc, book)) from exc
     except Exception as exc:
         failed = _undo(done, opened)
-        raise Refused(failure_message(exc, failed)) from exc
+        raise Refused(failure_message(exc, failed), failure=True) from exc
 
 
 def _undo(done: list[Step], opened: list[tuple[Any, book_io.Protection]]) -> list[Exception]:
