@@ -323,3 +323,16 @@ def test_a_write_that_fails_is_kept_in_the_support_log(template: Path) -> None:
     applied, _ = press(buttons.rescore_book, template, desktop=True, fault_at=3)
     assert ROLLED_BACK in applied.alerts[-1] and str(support.log_path()) in applied.alerts[-1]
     assert "InjectedFault" in support.log_path().read_text(encoding="utf-8")
+
+
+def test_marks_of_a_sheet_where_no_form_is_found_stay_where_they_were() -> None:
+    from selfeval.excel.marks import Mark
+
+    kept = Mark(
+        SHEET, "G20", None, False, rescored=True, old=8, anchor="0|ind:产出指标/完成率#0.score"
+    )
+    gone = Mark("其他", "G9", None, False, rescored=True, old=3, anchor="0|stated_total")
+    ledger = Ledger({(m.sheet, m.cell): m for m in (kept, gone)})
+    lost = ledger.relocate({"其他": {"0|funds.points": "E8"}})
+    assert lost == [gone]
+    assert list(ledger.marks) == [(SHEET, "G20")]

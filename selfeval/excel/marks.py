@@ -166,12 +166,17 @@ class Ledger:
 
     def relocate(self, anchors: Anchors) -> list[Mark]:
         """Move each mark to the cell where its field sits now; drop and return the marks
-        whose field is gone (its row deleted, or its indicator renamed)."""
+        whose field is gone (its row deleted, or its indicator renamed).
+
+        A sheet where no form is found now keeps its marks where they were: its layout may
+        be broken for a moment, and a restore still writes only into a cell that holds
+        what Rescore wrote.
+        """
         moved: dict[Key, Mark] = {}
         lost = []
         for mark in self.marks.values():
-            if mark.anchor:
-                cell = anchors.get(mark.sheet, {}).get(mark.anchor)
+            if mark.anchor and anchors.get(mark.sheet):
+                cell = anchors[mark.sheet].get(mark.anchor)
                 if cell is None:
                     lost.append(mark)
                     continue
