@@ -197,3 +197,12 @@ def test_the_windows_bundle_installs_without_network_or_admin(windows_bundle: Pa
     guide = (windows_bundle / bundle.GUIDE).read_text(encoding="utf-8-sig")
     for says in ("不需要管理员权限", "Python 3.11 或 3.12", "install.bat", "support.log"):
         assert says in guide
+
+
+def test_a_bundle_that_fails_leaves_nothing_behind(tmp_path: Path, capsys) -> None:
+    from selfeval.cli import main
+
+    out = tmp_path / "bundle"
+    assert main(["bundle", "-o", str(out), "--wheel", str(tmp_path / "nope.whl")]) == 2
+    assert "找不到" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     install = actions.add_parser(
         "install",
         help="安装到 Excel 的启动文件夹（XLSTART）",
-        description="把加载项复制到 Excel 的启动文件夹（XLSTART），下次启动 Excel 时自动加载。"
+        description="把加载项复制到 Excel 的启动文件夹（XLSTART），下次启动 Excel 时自动加载；"
+        "并把运行本命令的 Python 记入加载项的配置文件，按钮就用这个 Python。"
         "只能在装有 Excel 的 Windows 或 macOS 上运行。",
     )
     install.add_argument(

@@ -120,7 +120,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "安装脚本和使用说明。把它复制到不能上网的电脑上，双击 install.bat 即可安装，"
         "不需要管理员权限。生成时需要能访问 PyPI。",
     )
-    parser.add_argument("-o", "--output-dir", type=Path, required=True, metavar="文件夹")
+    parser.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        required=True,
+        metavar="文件夹",
+        help="写入该文件夹（不存在时新建；已存在时须为空）",
+    )
     parser.add_argument(
         "--platform",
         choices=("windows", "current"),
@@ -155,8 +162,21 @@ def make_bundle(out: Path, targets: list[Target], wheel: Path | None = None) -> 
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BundleError(f"{out} 已存在且不是空文件夹，请换一个文件夹")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:  # made aside and moved in place at the end: a failure leaves nothing behind
+        _fill(work, targets, wheel)
+        if out.exists():
+            out.rmdir()
+        work.rename(out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def _fill(out: Path, targets: list[Target], wheel: Path | None) -> None:
     wheelhouse = out / WHEELS
-    wheelhouse.mkdir(parents=True)
+    wheelhouse.mkdir()
     own = _own_wheel(wheelhouse, wheel)
     for target in targets:
         fill_wheelhouse(wheelhouse, own, target)
@@ -165,7 +185,6 @@ def make_bundle(out: Path, targets: list[Target], wheel: Path | None = None) -> 
     for name, text in (install_scripts_windows() if windows else install_scripts_posix()).items():
         _write_script(out / name, text)
     (out / GUIDE).write_text(guide(windows, targets), encoding="utf-8-sig")
-    return out
 
 
 def _own_wheel(wheelhouse: Path, wheel: Path | None) -> Path:
