@@ -227,12 +227,13 @@ def test_restore_after_rows_inserted_inside_a_template(template: Path) -> None:
 def test_restore_keeps_a_score_the_user_changed_after_rescore(form10: Path) -> None:
     press(buttons.rescore_book, form10, desktop=True)
     cell = rescored_cells(form10)[0]
+    old = ledger(form10).marks[(SHEET, cell)].old
     wb = load_workbook(form10)
     wb[SHEET][cell] = 1.5
     wb.save(form10)
     applied, _ = press(buttons.restore_book, form10, desktop=True)
     assert load_workbook(form10)[SHEET][cell].value == 1.5
-    assert f"又被改动，保留现值未恢复：{SHEET}!{cell}" in applied.alerts[-1]
+    assert f"又被改动，保留现值未恢复：{SHEET}!{cell}（原值 {old}）" in applied.alerts[-1]
 
 
 @pytest.mark.parametrize("then", [buttons.clear_marks, buttons.validate_book])

@@ -276,18 +276,16 @@ def restore_book(book: Any) -> str:
     def edit(mark: Mark) -> None:
         mark.rescored, mark.old, mark.wrote, mark.rnote = False, None, None, ""
 
+    message = f"已撤销评分：{sum(map(len, writes.values()))} 个单元格恢复为重新评分前的值。"
+    if edited:  # said before the marks are cleared, while they still hold the old values
+        message += (
+            f"另有 {len(edited)} 个单元格在重新评分后又被改动，保留现值未恢复：{_places(edited)}。"
+        )
     plan = Plan(view)
     for sheet, values in writes.items():
         plan.values(sheet, values, current[sheet])
     plan.marks(view.ledger.change(keys, edit, view.cells))
     plan.run()
-    message = f"已撤销评分：{sum(map(len, writes.values()))} 个单元格恢复为重新评分前的值。"
-    if edited:
-        message += (
-            f"另有 {len(edited)} 个单元格在重新评分后又被改动，保留现值未恢复："
-            + _places(edited)
-            + "。"
-        )
     return message + _lost_note(view)
 
 
