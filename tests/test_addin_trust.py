@@ -134,6 +134,19 @@ def test_a_sheet_with_a_users_password_is_left_alone(template: Path, button) -> 
     assert f"工作表“{SHEET}”设有密码保护，未做任何修改" in applied.alerts[-1]
 
 
+@pytest.mark.parametrize("button", [buttons.restore_book, buttons.clear_marks])
+def test_undo_on_a_sheet_given_a_password_since_is_left_alone(template: Path, button) -> None:
+    press(buttons.rescore_book, template, desktop=True)
+    press(buttons.validate_book, template, desktop=True)
+    wb = load_workbook(template)
+    wb[SHEET].protection.password = "secret"
+    wb.save(template)
+    before = snapshot(template)
+    applied, _ = press(button, template, desktop=True)
+    assert snapshot(template) == before  # the ledger too: the undo can be done later
+    assert "设有密码保护，未做任何修改" in applied.alerts[-1]
+
+
 def test_a_workbook_structure_with_a_password_is_left_alone(form10: Path) -> None:
     wb = load_workbook(form10)
     wb.security = WorkbookProtection(workbookPassword="secret", lockStructure=True)
