@@ -1,7 +1,7 @@
 """The add-in's buttons, driven through real xlwings books (the remote engine) on Linux.
 
 Each test presses buttons on a workbook file: the payload is built from the file,
-the actions xlwings returns are played back onto it (tests/xlwings_payload.py),
+the actions xlwings queues are played onto it as they are made (tests/xlwings_payload.py),
 and the file is read again, so round trips are checked on the saved workbook.
 """
 

@@ -742,9 +742,11 @@ def _shift_rows(path: Path, sheet: str, at: int, amount: int) -> None:
     wb = load_workbook(path)
     ws = wb[sheet]
 
+    first_moved = at if amount > 0 else at - amount  # rows from here on shift by amount
+
     def moved(match: re.Match[str]) -> str:
         n = int(match[4])
-        if n >= at - min(amount, 0) or (amount > 0 and n >= at):
+        if n >= first_moved:
             n += amount
         return f"{match[1]}{match[2]}{match[3]}{n}"
 
