@@ -348,3 +348,15 @@ def test_python_dash_m_selfeval_runs_the_command() -> None:
         [sys.executable, "-m", "selfeval", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("selfeval ")
+
+
+def test_conf_on_a_mac_names_the_mac_interpreter_in_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    conf = addin_cli.conf_path("darwin")
+    assert conf == tmp_path / "Library/Containers/com.microsoft.Excel/Data/selfeval.conf"
+    addin_cli.write_conf(conf, "/Users/张三/venv/bin/python3", "darwin")
+    assert read_like_vba(conf.read_bytes(), "utf-8") == {
+        "INTERPRETER_MAC": "/Users/张三/venv/bin/python3"
+    }
