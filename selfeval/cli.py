@@ -19,6 +19,7 @@ COMMANDS = (
     "selfeval.commands.build",
     "selfeval.commands.demo",
     "selfeval.excel.addin_cli",
+    "selfeval.excel.bundle",
 )
 
 DESCRIPTION = """\
