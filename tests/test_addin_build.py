@@ -1,8 +1,8 @@
 """Static checks of the built selfeval.xlam, read with oletools, olefile and LibreOffice.
 
-Module sources are compared byte for byte with no exception: the files in selfeval/excel/addin/vba/ are
+Module sources are compared byte for byte with no exception: the files in addin/vba/ are
 kept exactly as VBA stores a module, ``Attribute VB_Name`` first line and CRLF included
-(selfeval/excel/addin/.gitattributes keeps the CRLF on checkout).
+(addin/.gitattributes keeps the CRLF on checkout).
 """
 
 import argparse

@@ -391,7 +391,7 @@ ACTIONS: dict[str, Callable[[Any], str]] = {
     "selfeval_report": export_report,
     "selfeval_new": new_form,
 }
-"""Ribbon control id -> button function (ids of selfeval/excel/addin/customUI.xml)."""
+"""Ribbon control id -> button function (ids of addin/customUI.xml)."""
 
 __all__ = [
     "ACTIONS",

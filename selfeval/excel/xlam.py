@@ -1,4 +1,4 @@
-"""Build ``selfeval.xlam`` from ``selfeval/excel/addin/`` and the ribbon add-in template shipped with xlwings.
+"""Build ``selfeval.xlam`` from ``addin/`` and the ribbon add-in template shipped with xlwings.
 
 The template (``quickstart_addin_ribbon.xlam``) was itself built without Excel: its
 ``_VBA_PROJECT`` stream has version 0xFFFF and no compiled code, so Excel compiles the
@@ -28,7 +28,17 @@ from selfeval.files import write_atomically
 
 ADDIN_NAME = "selfeval.xlam"
 PROJECT = "selfeval"
-ADDIN_DIR = Path(__file__).resolve().parent / "addin"  # package data: wheels carry it
+
+
+def _addin_dir() -> Path:
+    """The add-in's sources: shipped inside a wheel as selfeval/excel/addin, and kept in
+    the top-level addin/ folder of a source checkout (pyproject maps one to the other)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "addin"
+    return installed if installed.is_dir() else here.parents[1] / "addin"
+
+
+ADDIN_DIR = _addin_dir()
 # Found without importing xlwings, which takes a fifth of a second.
 XLWINGS_DIR = Path(importlib.util.find_spec("xlwings").origin).resolve().parent
 TEMPLATE = XLWINGS_DIR / "quickstart_addin_ribbon.xlam"
