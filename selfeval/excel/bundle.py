@@ -211,7 +211,8 @@ def build_wheel(source: Path, dest: Path) -> Path:
     ``build/`` and ``*.egg-info`` in the copy, not in the checkout)."""
     copy = dest / "source"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
-    shutil.copytree(source / "selfeval", copy / "selfeval", ignore=ignore)
+    for folder in ("selfeval", "addin"):  # addin/ ships as selfeval.excel.addin
+        shutil.copytree(source / folder, copy / folder, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(source / name, copy / name)
     _pip("wheel", "--no-deps", "--wheel-dir", str(dest), str(copy))
