@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from selfeval.findings import Finding
 from selfeval.html_report import cell_fragment
+from selfeval.portfolio import crossform
 from selfeval.portfolio.charts import all_charts
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Column, show, where
 from selfeval.portfolio.summary import Portfolio, Row
@@ -71,6 +72,8 @@ class HtmlReport:
             href=self._links.href,
             shown=self._links.shown,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            similarity=crossform.SIMILARITY,
+            low_rate=f"{crossform.LOW_RATE:.0%}",
         )
         return page.encode("utf-8")
 
