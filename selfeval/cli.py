@@ -18,6 +18,7 @@ COMMANDS = (
     "selfeval.commands.report",
     "selfeval.commands.build",
     "selfeval.commands.demo",
+    "selfeval.commands.sample",
     "selfeval.excel.addin_cli",
 )
 
