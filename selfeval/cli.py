@@ -19,6 +19,7 @@ COMMANDS = (
     "selfeval.commands.build",
     "selfeval.commands.demo",
     "selfeval.commands.sample",
+    "selfeval.commands.review",
     "selfeval.excel.addin_cli",
 )
 

@@ -47,7 +47,11 @@ def _form(r: FormResult) -> dict[str, Any]:
         if a.total is not None:
             figures.append(("计算总分", f"{a.total:.2f}（{a.grade}）"))
     return {
-        "title": "无法读取的文件" if r.form is None else project_title(r.form),
+        "title": "复核底稿"
+        if r.workpaper
+        else "无法读取的文件"
+        if r.form is None
+        else project_title(r.form),
         "where": r.place,
         "figures": figures,
         "findings": [_finding(f, r.file) for f in r.findings],

@@ -37,18 +37,17 @@ def add_sample_options(p: argparse.ArgumentParser, required: bool) -> None:
     )
 
 
-def draw_sample(args: argparse.Namespace, files: list[Path]):  # type: ignore[no-untyped-def]
-    """The portfolio, its frame and the units drawn (shared with ``selfeval review -n``)."""
+def draw_sample(args: argparse.Namespace, results: list):  # type: ignore[no-untyped-def]
+    """The portfolio of ``results``, its frame and the units drawn (all of them when no
+    ``-n``); shared with ``selfeval review -n``."""
     from selfeval.portfolio import summarise
     from selfeval.portfolio.sample import base_folder, draw, frame
-    from selfeval.results import check_paths
 
     if args.n is not None and args.n < 1:
         raise ValueError("抽取份数 -n 至少为 1")
     if (args.n is None) != (args.seed is None):
         raise ValueError("抽样须同时给出份数 -n 和随机数种子 --seed")
-    profile = profile_from(args)
-    portfolio = summarise(check_paths(files, profile, Progress()), profile)
+    portfolio = summarise(results, profile_from(args))
     units = frame(portfolio, base_folder(args.paths), args.seed or 0)
     return portfolio, units, draw(units, args.n or len(units))
 
@@ -67,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(why)
     if not files:
         raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到可读取的自评表文件")
-    portfolio, units, drawn = draw_sample(args, files)
+    from selfeval.results import check_paths
+
+    results = list(check_paths(files, profile_from(args), Progress()))
+    portfolio, units, drawn = draw_sample(args, results)
     if not units:
         raise ValueError("没有可抽取的自评表（文件均无法读取）")
     rule = weight_rule(portfolio.profile.sample)
