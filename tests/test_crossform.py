@@ -240,3 +240,29 @@ def test_xlsx_lists_cross_form_findings_on_their_own_sheet(tmp_path: Path) -> No
     assert kinds == ["重复提交", "年度目标近似（相似度 1.00）", "指标名称近似（相似度 1.00）"]
     goal = next(ws.iter_rows(min_row=3, max_row=3, values_only=True))
     assert goal[4] == goal[7] == GOALS["school"]
+
+
+def test_prefix_filtering_finds_exactly_the_pairs_a_full_comparison_finds() -> None:
+    import random
+
+    from selfeval.portfolio.crossform import Text, _grams, _near
+
+    rng = random.Random(13)
+    alphabet = [chr(0x4E00 + i) for i in range(40)]
+    bases = ["".join(rng.choices(alphabet, k=60)) for _ in range(6)]
+    texts = set()
+    for _ in range(120):  # copies of a few texts with one to three characters changed
+        chars = list(rng.choice(bases))
+        for _ in range(rng.randint(1, 3)):
+            chars[rng.randrange(len(chars))] = rng.choice(alphabet)
+        texts.add("".join(chars))
+    members = [[(None, Text("reason", t))] for t in sorted(texts)]
+    sets = [_grams(t) for t in sorted(texts)]
+    found = {(i, j) for i, j, _ in _near(members, sets)}
+    full = {
+        (i, j)
+        for j in range(len(sets))
+        for i in range(j)
+        if jaccard(sets[i], sets[j]) >= SIMILARITY
+    }
+    assert found == full and len(full) > 20

@@ -240,7 +240,10 @@ def normalise(text: str) -> str:
 
 def shingles(text: str) -> frozenset[str]:
     """The set of :data:`SHINGLE`-character substrings of the normalised text."""
-    t = normalise(text)
+    return _grams(normalise(text))
+
+
+def _grams(t: str) -> frozenset[str]:
     return frozenset(t[i : i + SHINGLE] for i in range(max(len(t) - SHINGLE + 1, 1)))
 
 
@@ -249,54 +252,88 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _similar(records: list[FormRecord], out: CrossChecks) -> None:
-    docs = [(r, t, shingles(t.text)) for r in records for t in r.texts]
+    # Identical texts (after normalising) are grouped first: a text copied into many
+    # forms is compared once, and its copies are pairs of similarity 1.
+    groups: dict[tuple[str, str], list[tuple[FormRecord, Text]]] = defaultdict(list)
+    for r in records:
+        for t in r.texts:
+            groups[t.kind, normalise(t.text)].append((r, t))
+    members = list(groups.values())
+    sets = [_grams(norm) for _, norm in groups]
+    partners: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for group in members:
+        _pairs(group, group, 1.0, out, partners)
+    for g, h, sim in _near(members, sets):
+        _pairs(members[g], members[h], sim, out, partners)
+    for (index, kind), others in sorted(partners.items()):
+        if not others:
+            continue
+        shown = "、".join(map(str, sorted(others)[:3]))
+        more = "等" if len(others) > 3 else ""
+        out._flag(index, f"{TEXT_KINDS[kind]}与第 {shown}{more} 份近似")
+
+
+def _near(members: list, sets: list[frozenset[str]]) -> list[tuple[int, int, float]]:
+    """Pairs of distinct texts of one kind with Jaccard ≥ :data:`SIMILARITY`, found by
+    prefix filtering: each set is indexed under its rarest shingles only."""
     df: Counter[str] = Counter()
-    for _, _, s in docs:
+    for s in sets:
         df.update(s)
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    pairs: dict[tuple[int, int], float] = {}
-    for i, (rec, text, s) in enumerate(docs):
-        ordered = sorted(s, key=lambda g: (df[g], g))
-        prefix = len(ordered) - math.ceil(SIMILARITY * len(ordered)) + 1
+    found = []
+    for i, s in enumerate(sets):
+        # The global order is rarest first (ties by text). Shingles found in no other
+        # text come first and can match nothing: when they fill the whole prefix, no
+        # other text can reach the threshold with this one, and it is skipped.
+        shared = [g for g in s if df[g] > 1]
+        prefix = len(s) - math.ceil(SIMILARITY * len(s)) + 1 - (len(s) - len(shared))
+        if prefix <= 0:
+            continue
+        kind = members[i][0][1].kind
+        ordered = sorted(shared, key=lambda g: (df[g], g))
         candidates: set[int] = set()
         for g in ordered[:prefix]:
-            candidates.update(index[text.kind, g])
-            index[text.kind, g].append(i)
-        for j in candidates:
-            other, _, t = docs[j]
-            if other.index == rec.index or (other.unit, other.project) == (rec.unit, rec.project):
-                continue
-            if min(len(s), len(t)) < SIMILARITY * max(len(s), len(t)):
-                continue
-            sim = jaccard(s, t)
-            if sim >= SIMILARITY:
-                pairs[j, i] = sim
-    _list_pairs(docs, pairs, out)
+            candidates.update(index[kind, g])
+            index[kind, g].append(i)
+        for j in sorted(candidates):
+            t = sets[j]
+            if min(len(s), len(t)) >= SIMILARITY * max(len(s), len(t)):
+                sim = jaccard(s, t)
+                if sim >= SIMILARITY:
+                    found.append((j, i, sim))
+    return found
 
 
-def _list_pairs(docs: list, pairs: dict[tuple[int, int], float], out: CrossChecks) -> None:
-    """Pairs grouped by text (a group of copies listed against its first text)."""
-    group = list(range(len(docs)))
+def _pairs(
+    left: list[tuple[FormRecord, Text]],
+    right: list[tuple[FormRecord, Text]],
+    sim: float,
+    out: CrossChecks,
+    partners: dict[tuple[int, str], set[int]],
+) -> None:
+    """Pairs across two groups of copies (or within one), from different units or
+    projects: the first form of ``left`` against the others is listed (at most
+    :data:`STAR_PAIRS`); every form notes up to four partners for its flag."""
+    same = left is right
+    anchor, text = left[0]
+    listed = 0
+    for other, other_text in right[1:] if same else right:
+        if listed < STAR_PAIRS and _apart(anchor, other):
+            out.similar.append(
+                SimilarPair(text.kind, round(sim, 2), anchor.index, other.index, text, other_text)
+            )
+            listed += 1
+    for a, t in left:
+        mine = partners[a.index, t.kind]
+        for b, _ in right:
+            if len(mine) > 3:
+                break
+            if _apart(a, b):
+                mine.add(b.index)
+                if not same:
+                    partners[b.index, t.kind].add(a.index)
 
-    def root(i: int) -> int:
-        while group[i] != i:
-            group[i] = group[group[i]]
-            i = group[i]
-        return i
 
-    for i, j in pairs:
-        group[root(j)] = root(i)
-    listed: Counter[int] = Counter()
-    partners: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for (i, j), sim in sorted(pairs.items()):
-        (a, ta, _), (b, tb, _) = docs[i], docs[j]
-        partners[a.index, ta.kind].append(b.index)
-        partners[b.index, ta.kind].append(a.index)
-        g = root(i)
-        if listed[g] < STAR_PAIRS:
-            listed[g] += 1
-            out.similar.append(SimilarPair(ta.kind, round(sim, 2), a.index, b.index, ta, tb))
-    for (index, kind), others in sorted(partners.items()):
-        shown = "、".join(map(str, sorted(set(others))[:3]))
-        more = "等" if len(set(others)) > 3 else ""
-        out._flag(index, f"{TEXT_KINDS[kind]}与第 {shown}{more} 份近似")
+def _apart(a: FormRecord, b: FormRecord) -> bool:
+    """Two forms of different units or projects (a form is never a copy of itself)."""
+    return a.index != b.index and (a.unit, a.project) != (b.unit, b.project)
