@@ -11,6 +11,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -401,3 +402,15 @@ def test_links_to_a_sheet_with_a_quote_in_its_name_match_excel():
     href = Links(None).href("表.xlsx", finding)
     assert href.endswith("#'%E5%BC%A0%E4%B8%89''s%20%E8%A1%A8'!G21")
     assert cell_link("表.xlsx", "张三's 表", "G21").endswith(href.split("#")[1])
+
+
+def test_validation_report_links_are_relative_to_the_report(tmp_path: Path) -> None:
+    from tests.seed_workbooks import write_seed_workbooks
+
+    [book, *_] = write_seed_workbooks(tmp_path / "收件")
+    out = tmp_path / "报告" / "校验.html"
+    out.parent.mkdir()
+    main(["validate", str(book), "--format", "html", "-o", str(out)])
+    links = re.findall(r'href="([^"#]+)#', out.read_text(encoding="utf-8"))
+    assert links and "file:" not in out.read_text(encoding="utf-8")
+    assert all((out.parent / unquote(link)).resolve() == book.resolve() for link in links)
