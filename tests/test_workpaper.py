@@ -155,3 +155,23 @@ def test_libreoffice_computes_the_engines_figures(libreoffice, folder, paper, tm
         assert (summary[f"I{n}"], summary[f"J{n}"], summary[f"K{n}"]) == (0, 0, 0)
     # LibreOffice's cached 偏离度 agrees with the checker's: no WORKPAPER_DEVIATION.
     assert findings(recalc) == []
+
+
+def test_the_addins_validate_button_checks_an_open_workpaper(paper, monkeypatch) -> None:
+    from selfeval.excel import buttons
+    from selfeval.excel.workbook import RESULTS_SHEET
+    from tests.xlwings_payload import enable_remote_engine, press
+
+    enable_remote_engine(monkeypatch)
+
+    def plant(ws) -> None:  # type: ignore[no-untyped-def]
+        first = form_spans(ws)[0][0]
+        ws[f"{COL['复核得分']}{first + 1}"] = 999
+
+    filled = fill(paper, plant)
+    applied, _ = press(buttons.validate_book, filled, desktop=True)
+    rows = list(load_workbook(filled)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2].split('"')[1]) for r in rows] == [
+        ("WORKPAPER_SCORE_RANGE", f"#'{SHEET}'!{COL['复核得分']}3")
+    ]
+    assert applied.alerts[0].startswith("已检查复核底稿")
