@@ -263,6 +263,8 @@ def make_row(index: int, result: FormResult, profile: Profile) -> Row:
     if form is None or a is None:
         first = result.findings[0] if result.findings else None
         why = first.message if first else "未找到自评表"
+        if result.workpaper:  # selfeval review's output, read back: not a form
+            why = "这是复核底稿（selfeval review 生成），不是自评表，未计入汇总"
         sheet = first.sheet if first else None
         return Row(index, result.file, sheet, findings=result.findings, unreadable=why)
     to_yuan = TO_YUAN.get(form.funds.unit, 1.0)

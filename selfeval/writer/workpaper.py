@@ -12,6 +12,7 @@ template writer's (:mod:`selfeval.writer.styles`, :mod:`selfeval.writer.package`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +38,10 @@ from selfeval.workpaper import (
 from selfeval.writer import styles
 from selfeval.writer.guidance import protect
 from selfeval.writer.package import workbook_bytes
+from selfeval.writer.sheet import LINE_HEIGHT, MIN_HEIGHT
 
 L = LETTERS
+_LEFT = frozenset({"unit", "project", "name", "target", "actual", "findings", "review_reason"})
 _FORMATS = {"points": styles.SCORE, "score": styles.SCORE, "suggested": styles.SCORE}
 _FORMATS |= {"review_score": styles.SCORE, "deduction": styles.SCORE, "deviation": styles.RATE}
 
@@ -65,6 +68,7 @@ def workpaper_workbook(forms: Sequence[Reviewed], year: int, notes: list[str]) -
     _alerts(ws)
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = f"A1:{L['deviation']}{ws.max_row}"
+    _print_setup(ws)
     protect(ws)
     _summary(wb.create_sheet(SUMMARY_SHEET), spans)
     _notes(wb.create_sheet(NOTES_SHEET), notes)
@@ -142,19 +146,34 @@ def _form_rows(ws: Worksheet, item: Reviewed) -> tuple[int, int, int]:
 
 
 def _line(ws: Worksheet, r: int, values: dict[str, Any], review: bool) -> None:
+    lines = 1
+    for c in COLUMNS:
+        text = values.get(c.key)
+        if isinstance(text, str) and text:  # a CJK character is about two width units
+            wrapped = sum(max(math.ceil(2.2 * len(t) / c.width), 1) for t in text.split("\n"))
+            lines = max(lines, wrapped)
+    ws.row_dimensions[r].height = max(LINE_HEIGHT * lines, MIN_HEIGHT)
     for c in COLUMNS:
         cell = ws[f"{L[c.key]}{r}"]
         store(cell, values.get(c.key))
         cell.font, cell.border = styles.BODY, styles.GRID
-        cell.alignment = (
-            styles.LEFT if c.key in ("findings", "review_reason", "name") else styles.CENTER
-        )
+        cell.alignment = styles.LEFT if c.key in _LEFT else styles.CENTER
         cell.number_format = _FORMATS.get(c.key, styles.TEXT if c.review else styles.GENERAL)
         if c.review and review:
             cell.protection, cell.fill = styles.UNLOCKED, styles.NO_FILL
         else:
             cell.protection, cell.fill = styles.LOCKED, styles.LOCKED_FILL
     ws[f"{L['review_score']}{r}"].number_format = styles.SCORE
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, every column on the page width, the heading row on every page."""
+    ws.print_title_rows = "1:1"
+    setup = ws.page_setup
+    setup.paperSize, setup.orientation = ws.PAPERSIZE_A4, ws.ORIENTATION_LANDSCAPE
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 def _messages(findings: list[Finding], pick: Any) -> str:
