@@ -81,3 +81,28 @@ def test_the_sample_needs_both_n_and_seed(folder, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["sample", str(folder), "-n", "3"])
     assert "--seed" in capsys.readouterr().err
+
+
+def test_the_weights_come_from_the_profile(folder, tmp_path, capsys) -> None:
+    flat = tmp_path / "flat.toml"
+    flat.write_text(
+        'base = "national"\nname = "flat"\ntitle = "等权"\n'
+        "[sample]\nbase = 2\namount = 0\nfindings = 0\nscore = 0\n",
+        encoding="utf-8",
+    )
+    args = ["sample", str(folder), "-n", "4", "--seed", "1", "--profile", str(flat)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.count("权重 2.0000") == 4 and "权重 = 2 + 0 × 全年预算数" in out
+
+
+def test_review_of_a_sample_holds_the_forms_drawn(folder, tmp_path, capsys) -> None:
+    ids = drawn(folder, 2026, capsys, n=3)
+    out = tmp_path / "复核底稿.xlsx"
+    assert main(["review", str(folder), "-n", "3", "--seed", "2026", "-o", str(out)]) == 0
+    summary = load_workbook(out)["汇总"]
+    files = sorted(
+        Path(r[3]).relative_to(folder).as_posix()
+        for r in summary.iter_rows(min_row=2, values_only=True)
+    )
+    assert files == sorted(ids)
