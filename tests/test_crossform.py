@@ -266,3 +266,9 @@ def test_prefix_filtering_finds_exactly_the_pairs_a_full_comparison_finds() -> N
         if jaccard(sets[i], sets[j]) >= SIMILARITY
     }
     assert found == full and len(full) > 20
+
+
+def test_texts_are_compared_without_punctuation_and_with_numbers_as_hash() -> None:
+    from selfeval.portfolio.crossform import normalise
+
+    assert normalise("完成养护道路 35.5 公里，优良率85%以上。") == "完成养护道路#公里优良率#以上"

@@ -229,13 +229,13 @@ def _full_units(records: list[FormRecord], out: CrossChecks) -> None:
 
 # -- near-duplicate texts -------------------------------------------------------------
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    """Text as compared: numbers as ``#``, no spaces or punctuation."""
-    return _NOT_WORD.sub("", _NUMBER.sub("#", text))
+    """Text as compared: no spaces or punctuation, each number as ``#`` (``85.5%`` too)."""
+    return _NUMBER.sub("#", _NOT_WORD.sub("", text))
 
 
 def shingles(text: str) -> frozenset[str]:
