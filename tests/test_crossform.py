@@ -4,6 +4,7 @@ anomaly raises it, with the forms it concerns; clean folders raise nothing."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 from selfeval.model import Form
@@ -123,6 +124,9 @@ def test_text_copied_across_two_units_is_shown_side_by_side(tmp_path: Path) -> N
     assert SIMILARITY <= goal.similarity < 1
     html = render(p, "html").decode()
     assert 'id="similar-texts"' in html and GOALS["school"] in html
+    summary_row = re.search(r'<tr id="row-5" class="flagged">.*?</tr>', html)
+    assert summary_row and "年度目标与第 1 份近似" in summary_row[0]
+    assert "年度目标与第 5 份近似" in render(p, "csv").decode("utf-8-sig")
 
 
 def test_numbers_changed_in_a_copied_text_still_count() -> None:

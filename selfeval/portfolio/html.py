@@ -60,6 +60,8 @@ class HtmlReport:
         )
 
     def finish(self, portfolio: Portfolio) -> bytes:
+        for index in portfolio.cross.flags:  # rows the cross-form checks flagged at the end
+            self._rows[index - 1] = summary_row(portfolio.rows[index - 1], self._links)
         page = _template().render(
             title=TITLE,
             p=portfolio,
