@@ -40,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(why)
     require_inputs(args.paths)
     results = list(check_paths(args.paths, profile_from(args), Progress()))
-    render = {"json": render_json, "html": render_html, "text": render_text}[args.format]
-    write_output(render(results), args.output)
+    if args.format == "html":  # links to the workbooks, relative to the page's folder
+        text = render_html(results, args.output.parent if args.output else None)
+    else:
+        text = (render_json if args.format == "json" else render_text)(results)
+    write_output(text, args.output)
     if any(r.unreadable for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

@@ -43,8 +43,9 @@ from selfeval.excel.workbook import (
 )
 from selfeval.findings import Finding, Severity, show_value
 from selfeval.model import Form
+from selfeval.readers.workpaper import workpaper_in
 from selfeval.rescore import Change, rescore
-from selfeval.results import FormResult, check_form, unreadable_result
+from selfeval.results import FormResult, check_form, unreadable_result, workpaper_result
 from selfeval.rules import FIELD_LABELS
 
 TITLE = "绩效自评"
@@ -113,9 +114,15 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
 
 @button
 def validate_book(book: Any) -> str:
-    """Check every form; list findings on 校验结果, colour and note offending cells."""
-    view = _forms_or_fail(book)
-    results = [check_form(f, view.profile, book.name) for f in view.forms]
+    """Check every form (or a filled 复核底稿); list findings on 校验结果, colour and note
+    offending cells."""
+    view = read_book(book)
+    paper = workpaper_in(list(view.grids.values()), book.name)
+    if paper is not None:
+        results = [workpaper_result(paper)]
+    else:
+        _require_forms(view)
+        results = [check_form(f, view.profile, book.name) for f in view.forms]
     findings = [f for r in results for f in r.findings]
     marks = _cell_marks(findings)
     old = view.ledger.keys(lambda m: bool(m.severity))
@@ -185,7 +192,11 @@ def _summary(results: list[FormResult]) -> str:
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     infos = sum(len(r.findings) for r in results) - errors - warnings
-    head = f"共检查 {len(results)} 张自评表："
+    head = (
+        "已检查复核底稿："
+        if results and results[0].workpaper
+        else f"共检查 {len(results)} 张自评表："
+    )
     if not errors and not warnings and not infos:
         return head + "未发现问题。"
     return (
@@ -377,10 +388,14 @@ def _free_path(path: Path) -> Path:
 
 def _forms_or_fail(book: Any) -> BookView:
     view = read_book(book)
+    _require_forms(view)
+    return view
+
+
+def _require_forms(view: BookView) -> None:
     if not view.forms:
         why = view.unreadable[0].why if view.unreadable else "工作簿为空"
         raise AddinError(f"未在工作簿中找到绩效自评表：{why}")
-    return view
 
 
 ACTIONS: dict[str, Callable[[Any], str]] = {
