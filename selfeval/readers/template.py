@@ -32,15 +32,15 @@ def template_form(grid: Grid, file: str | None = None) -> Form | None:
         return None
     reader = _TemplateReader(grid, layout)
     form = reader.read()
-    form.source = Source(file, grid.sheet, 1)
+    form.source = Source(file, grid.sheet, 1, origin="template")
     return form
 
 
 class _TemplateReader:
     def __init__(self, grid: Grid, layout: Layout) -> None:
         self.grid, self.layout = grid, layout
-        self.form = Form(layout="template")
         self.profile = _profile_named(cv.text(self._at("profile")))
+        self.form = Form(layout=layout.name, profile=self.profile.name)
         self.pending: list[str] = []  # computed fields with a formula but no cached value
 
     def _at(self, path: str) -> object:

@@ -61,7 +61,7 @@ def form_workbook(
     locked: bool = True,
 ) -> bytes:
     """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout)."""
-    name = layout_name or ("appraisal" if form.layout == "appraisal" else "standard")
+    name = layout_name or form.layout
     return _workbook(form, name, profile, year or form.header.year or current_year(), locked)
 
 
