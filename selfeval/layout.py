@@ -632,7 +632,7 @@ def _names_of(source: Any) -> dict[str, str]:
 
 # -- split targets --------------------------------------------------------------------
 
-_SPLIT = re.compile(r"([^\d.\s]*)(\d+(?:\.\d+)?)(.*)", re.S)
+_SPLIT = re.compile(r"(\D*?)(\d+(?:\.\d+)?)(.*)", re.S)
 QUALITATIVE = "定性"
 
 
@@ -640,9 +640,9 @@ def split_target(target: str) -> tuple[str, str, str]:
     """``≥90%`` -> (``≥``, ``90``, ``%``); a target without a number is (定性, text, "").
 
     Joining the parts again (:func:`join_target`) gives the target back exactly."""
-    match = _SPLIT.fullmatch(target)
     if not target:
         return ("", "", "")
+    match = _SPLIT.fullmatch(target)
     if match is None:
         return (QUALITATIVE, target, "")
     parts = (match[1], match[2], match[3])

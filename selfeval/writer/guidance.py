@@ -159,8 +159,13 @@ def page_setup(ws: Worksheet, layout: Layout) -> None:
     ws.oddFooter.center.font = styles.BODY_FONT
 
 
+INSTRUCTIONS_WIDTH = 100
+
+
 def instruction_sheet(ws: Worksheet, lines: tuple[str, ...]) -> None:
-    ws.column_dimensions["A"].width = 100
+    from selfeval.writer.sheet import text_height
+
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     for r, line in enumerate(lines, start=1):
         cell = ws.cell(r, 1)
@@ -169,4 +174,6 @@ def instruction_sheet(ws: Worksheet, lines: tuple[str, ...]) -> None:
         cell.data_type = "s"
         cell.font = styles.HEADING if heading else styles.BODY
         cell.alignment = styles.LEFT
+        # Rows do not grow by themselves in every program: wrapped lines would overlap.
+        ws.row_dimensions[r].height = text_height(cell.value, INSTRUCTIONS_WIDTH)
     ws.protection.sheet = True
