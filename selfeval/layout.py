@@ -64,6 +64,8 @@ LAYOUT_PROPERTY = "selfeval.layout"
 PROFILE_PROPERTY = "selfeval.profile"
 """Custom document properties of a template: its layout name and its profile (JSON)."""
 
+DEFAULT_LAYOUT = "standard"
+"""The layout of a form that names none (a project list entry without 表样)."""
 Kind = Literal["input", "computed", "text"]
 
 

@@ -203,8 +203,16 @@ def test_a_template_built_with_a_profile_file_reads_back_untouched(tmp_path, cap
         assert again.formulas_overwritten == [] and again.profile == "my"
     capsys.readouterr()
     cli(["validate", str(filled), "--format", "json"])
-    [result] = json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    [result] = json.loads(out)
     assert "FORMULA_OVERWRITTEN" not in {f["code"] for f in result["findings"]}
+    assert "按评分口径“my”生成，本次按“national”校验" in err  # --profile still decides
+
+
+def test_a_template_checked_under_its_own_profile_says_nothing(tmp_path, capsys):
+    filled = write_form(read_form_file(SEEDS[0])[0], tmp_path / "f.xlsx", SHANGHAI)
+    cli(["validate", str(filled), "--profile", "shanghai"])
+    assert "评分口径" not in capsys.readouterr().err
 
 
 def test_convert_of_an_appraisal_template_keeps_the_appraisal_layout(tmp_path, capsys):
@@ -232,3 +240,33 @@ def test_a_sichuan_form_keeps_its_other_funds_rows(tmp_path):
     [again] = read_file(write_form(form, tmp_path / "四川.xlsx", SHANGHAI))
     assert again.funds.special_account.annual_budget == 5000.0
     assert again.funds.unit_funds.executed == 300.0
+
+
+def test_a_project_list_chooses_each_projects_layout(tmp_path, capsys):
+    projects = tmp_path / "清单.yaml"
+    projects.write_text(
+        "项目:\n"
+        "  - 项目名称: 甲项目\n"
+        "    表样: sichuan\n"
+        "    资金:\n"
+        "      年度资金总额: {年初预算数: 100, 全年预算数: 120}\n"
+        "      财政专户管理资金: {年初预算数: 20, 全年预算数: 20}\n"
+        "  - 项目名称: 乙项目\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", "--projects", str(projects), "--layout", "standard", "--out", str(out)]
+    assert cli(args) == 0
+    forms = {f.header.project: f for p in sorted(out.glob("*.xlsx")) for f in read_file(p)}
+    assert {name: f.layout for name, f in forms.items()} == {
+        "甲项目": "sichuan",
+        "乙项目": "standard",
+    }
+    assert forms["甲项目"].funds.special_account.annual_budget == 20
+
+
+def test_a_project_list_naming_an_unknown_layout_is_refused(tmp_path, capsys):
+    projects = tmp_path / "清单.yaml"
+    projects.write_text("项目:\n  - 项目名称: 甲项目\n    表样: 广东\n", encoding="utf-8")
+    assert cli(["build", "--projects", str(projects), "--out", str(tmp_path / "out")]) == 2
+    assert "表样应为" in capsys.readouterr().err and not (tmp_path / "out").exists()
