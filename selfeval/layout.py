@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval import vocabulary
 from selfeval.model import LEVEL1_NAMES
+from selfeval.readers.grid import column_letter as letter
+from selfeval.readers.grid import column_number as _column_number
 
 if TYPE_CHECKING:
     from selfeval.profiles import Profile
@@ -366,22 +368,6 @@ def _range(c1: int, r1: int, c2: int, r2: int) -> str:
     return first if (c1, r1) == (c2, r2) else f"{first}:{letter(c2)}{r2}"
 
 
-def letter(n: int) -> str:
-    """1 -> "A", 27 -> "AA"."""
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def range_bounds(ref: str) -> tuple[int, int, int, int]:
     """``B3:D4`` -> (min_col, min_row, max_col, max_row), 1-based."""
     parts = [_CELL.fullmatch(p.replace("$", "")) for p in ref.split(":")]
@@ -584,6 +570,8 @@ def _built(name: str, sizes: tuple[int, ...]) -> Layout:
 
 def layout_for(source: Any, name: str | None = None) -> Layout | None:
     """The layout of a generated workbook (openpyxl Workbook or names -> address)."""
+    if name is None and hasattr(source, "custom_doc_props"):  # an openpyxl Workbook
+        name = {p.name: p.value for p in source.custom_doc_props.props}.get(LAYOUT_PROPERTY)
     names = _names_of(source)
     found = {}
     for level, key in LEVEL_KEYS.items():
@@ -662,8 +650,10 @@ def join_target(nature: str, value: str, unit: str) -> str:
 
 
 def template_properties(layout: str, profile: Profile) -> dict[str, str]:
-    """The custom document properties a template records: its layout and its profile."""
-    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: json.dumps(_profile_data(profile))}
+    """The custom document properties a template records: its layout and its profile
+    (every setting, as JSON, so that a profile file need not be at hand to read it)."""
+    data = dataclasses.asdict(profile)
+    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: json.dumps(data, ensure_ascii=False)}
 
 
 def profile_of(properties: Mapping[str, str]) -> Profile | None:
@@ -680,10 +670,6 @@ def profile_of(properties: Mapping[str, str]) -> Profile | None:
         return Profile(**data)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-
-
-def _profile_data(profile: Profile) -> dict[str, Any]:
-    return dataclasses.asdict(profile)
 
 
 # -- formulas -------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from selfeval.layout import (
     join_target,
     layout_for,
     layout_spec,
+    letter,
+    range_bounds,
     split_target,
 )
 from selfeval.model import Form
@@ -61,13 +63,8 @@ def piece_at(layout, address: str) -> str | None:
 
 
 def shift(address: str, columns: int = 0, rows: int = 0) -> str:
-    letters = "".join(ch for ch in address if ch.isalpha())
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    from selfeval.layout import letter
-
-    return f"{letter(n + columns)}{int(address[len(letters) :]) + rows}"
+    column, row, _, _ = range_bounds(address)
+    return f"{letter(column + columns)}{row + rows}"
 
 
 def test_at_least_the_four_official_shapes_are_shipped():
@@ -77,8 +74,8 @@ def test_at_least_the_four_official_shapes_are_shipped():
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_every_table_heading_is_a_vocabulary_word_for_its_column(name):
     layout = build_layout(name)
-    for column, letter in layout.columns.items():
-        heading = piece_at(layout, f"{letter}{layout.table_header_row}")
+    for column, col in layout.columns.items():
+        heading = piece_at(layout, f"{col}{layout.table_header_row}")
         assert vocabulary.match(printed(name, heading), INDICATOR_WORDS) == column, heading
 
 
