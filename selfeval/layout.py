@@ -216,6 +216,7 @@ class LayoutSpec:
     level_weights: bool
     total_label: str
     closing: list[list[Cell]]
+    closing_borders: bool  # whether the closing lines are ruled like the form
     texts: dict[str, str]
 
     @property
@@ -269,6 +270,7 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
         level_weights=bool(table.get("level_weights", False)),
         total_label=total,
         closing=_rows(data.get("closing", {}).get("rows", [])),
+        closing_borders=bool(data.get("closing", {}).get("borders", False)),
         texts={k: _words_in(v) for k, v in data.get("texts", {}).items()},
     )
     if {"target", *SPLIT_TARGET} & set(columns) not in ({"target"}, set(SPLIT_TARGET)):
