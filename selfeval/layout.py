@@ -224,9 +224,15 @@ class LayoutSpec:
         return len(self.widths)
 
 
+def layouts_folder() -> Any:
+    """Where the layout files are: ``selfeval/layouts`` in the package."""
+    return resources.files("selfeval") / "layouts"
+
+
+@cache
 def available_layouts() -> tuple[str, ...]:
-    """Names of the layouts shipped in the package."""
-    folder = resources.files("selfeval") / "layouts"
+    """Names of the layouts shipped in the package (Shanghai's two first)."""
+    folder = layouts_folder()
     names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
     shanghai = [n for n in ("standard", "appraisal") if n in names]
     return (*shanghai, *(n for n in names if n not in shanghai))
@@ -237,7 +243,7 @@ def layout_spec(name: str) -> LayoutSpec:
     """The parsed layout file ``selfeval/layouts/<name>.toml``."""
     if name not in available_layouts():
         raise LayoutError(f"没有名为“{name}”的表样，可选：{'、'.join(available_layouts())}")
-    path = resources.files("selfeval") / "layouts" / f"{name}.toml"
+    path = layouts_folder() / f"{name}.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return _spec(name, data)

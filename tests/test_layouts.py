@@ -267,3 +267,47 @@ def test_a_project_list_naming_an_unknown_layout_is_refused(tmp_path, capsys):
     projects.write_text("项目:\n  - 项目名称: 甲项目\n    表样: 广东\n", encoding="utf-8")
     assert cli(["build", "--projects", str(projects), "--out", str(tmp_path / "out")]) == 2
     assert "表样应为" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def province(tmp_path, monkeypatch):
+    """The layouts folder with one more file, as a maintainer would add it."""
+    from selfeval import layout as module
+
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    for name in LAYOUT_NAMES:
+        (folder / f"{name}.toml").write_bytes(
+            (module.layouts_folder() / f"{name}.toml").read_bytes()
+        )
+    national = (folder / "national.toml").read_text(encoding="utf-8")
+    guangdong = national.replace('title = "项目支出绩效自评表"', 'title = "绩效目标自评表"')
+    guangdong = guangdong.replace('"<goal.achieved>"', '"<goal.achieved=全年实际完成情况>"')
+    guangdong += '\n[table.words]\nactual = "全年实际值"\npoints = "权重"\n'
+    guangdong = guangdong.replace('[table]\nouter = "绩效\\n指标"\n', "[table]\n")
+    (folder / "guangdong.toml").write_text(guangdong, encoding="utf-8")
+    caches = (module.available_layouts, module.layout_spec, module._built)
+
+    def clear():
+        for cached in caches:
+            cached.cache_clear()
+
+    monkeypatch.setattr(module, "layouts_folder", lambda: folder)
+    clear()
+    yield "guangdong"
+    monkeypatch.undo()
+    clear()
+
+
+def test_a_province_is_added_by_adding_a_file(province, tmp_path, capsys):
+    assert cli(["build", "--year", "2026", "--layout", province, "--out", str(tmp_path)]) == 0
+    [blank] = (tmp_path / "2026").glob("*.xlsx")
+    assert blank.name == "绩效目标自评表_2026.xlsx"
+    ws = openpyxl.load_workbook(blank)["自评表"]
+    layout = build_layout(province)
+    headings = [ws[f"{col}{layout.table_header_row}"].value for col in layout.columns.values()]
+    assert headings[4:6] == ["全年实际值", "权重"] and layout.columns["level1"] == "A"
+    form = seed(SEEDS[0], province)
+    [again] = read_file(write_form(form, tmp_path / "填好.xlsx", SHANGHAI))
+    assert again.layout == province and again.formulas_overwritten == []
+    assert analyse(again, SHANGHAI).total == analyse(form, SHANGHAI).total
