@@ -281,7 +281,13 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
     )
     if {"target", *SPLIT_TARGET} & set(columns) not in ({"target"}, set(SPLIT_TARGET)):
         raise ValueError("指标值应为 target 一列，或 target_nature、target_value、target_unit 三列")
+    missing = [c for c in _TABLE_REQUIRED if c not in columns]
+    if missing or len(set(columns)) != len(columns):
+        raise ValueError(f"指标表缺少列 {missing}，或有重复的列")
     return spec
+
+
+_TABLE_REQUIRED = ("level1", "level2", "name", "actual", "points", "score", "reason")
 
 
 def _rows(rows: list[list[Any]]) -> list[list[Cell]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import tomllib
 from pathlib import Path
 
 import openpyxl
@@ -117,6 +118,10 @@ def test_a_layout_file_may_only_print_words_of_the_field(tmp_path, monkeypatch):
         module._words_in("<funds.points=满分>")
     with pytest.raises(LayoutError, match="没有名为"):
         build_layout("guangdong")
+    data = tomllib.loads((module.layouts_folder() / "standard.toml").read_text("utf-8"))
+    data["table"]["columns"].remove("score")
+    with pytest.raises(ValueError, match="指标表缺少列"):
+        module._spec("broken", data)
 
 
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
