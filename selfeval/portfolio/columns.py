@@ -87,6 +87,19 @@ CODE_LABELS: dict[str, str] = {
     "INPUT_MISSING": "表头信息缺失",
     "LAYOUT_UNRECOGNISED": "未识别出自评表",
     "READ_ERROR": "文件无法读取",
+    "EXEC_CAP": "执行率封顶扣分",
+    "EXEC_REASON": "执行率偏低未说明",
+    "COST_DIRECTION": "成本指标方向不当",
+    "CATEGORY_MISSING": "缺一级指标",
+    "QTY_IS_MONEY": "数量指标为资金支付",
+    "DUP_INDICATOR": "指标重复",
+    "PERCENT_OVER_100": "比率超过100%",
+    "PLACEHOLDER": "模板占位符未填",
+    "WEIGHT_CONCENTRATION": "权重过于集中",
+    "WEIGHT_ZERO": "指标分值为0",
+    "SATISFACTION_NO_SURVEY": "满意度无调查",
+    "REASON_QUALITY": "原因说明不充分",
+    "NUMERIC_ACTUAL_TEXT": "数值指标填文字",
 }
 """Short Chinese name of each finding code, for charts and tables."""
 
