@@ -507,6 +507,8 @@ def _level(word: str, target_word: str | None) -> Level | None:
     if target_word in _YES_NO:
         if word in _YES_NO:
             return "achieved" if word == target_word else "not_achieved"
+        if target_word == "否" and _ABSENT.match(word):
+            return "achieved"  # 是否发生违规: 否 / 无 / 未发生
         target_word = None if target_word == "否" else target_word
     if target_word and (_scale_top(target_word) or target_word in _GRADES):
         graded = _grade_level(word, target_word)

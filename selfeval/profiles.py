@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -109,7 +109,7 @@ class Review:
     money_words: tuple[str, ...]
     capped_rate_words: tuple[str, ...]
     growth_words: tuple[str, ...]
-    placeholders: tuple[str, ...]  # lower case; matched by ``placeholder_pattern``
+    placeholders: tuple[str, ...]  # lower case; matched case-blind (``mentions``)
     weight_share: float
     weight_min_indicators: int
     no_survey_words: tuple[str, ...]
@@ -117,9 +117,18 @@ class Review:
     reason_min_chars: int
     reason_copies: int
 
-    def pattern(self, words: str) -> re.Pattern[str]:
-        """One case-blind pattern for a keyword list, e.g. ``pattern("money_words")``."""
-        return _any_of(getattr(self, words))
+    def mentions(self, words: str, text: str) -> bool:
+        """``text`` holds a word of the keyword list ``words`` (``"money_words"`` …), any case.
+
+        A search for the words' first characters goes first: it is one quick pass and
+        most texts hold none of them."""
+        first, full = self._patterns[words]
+        return bool(first.search(text) and full.search(text))
+
+    @cached_property
+    def _patterns(self) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+        lists = {f.name: getattr(self, f.name) for f in fields(self) if f.type == "tuple[str, ...]"}
+        return {name: (_first_chars(words), _any_of(words)) for name, words in lists.items()}
 
 
 @cache
@@ -127,6 +136,12 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     if not words:
         return re.compile(r"(?!)")  # matches nothing
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+@cache
+def _first_chars(words: tuple[str, ...]) -> re.Pattern[str]:
+    chars = {ch for w in words if w for ch in (w[0].lower(), w[0].upper())}
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}]" if chars else r"(?!)")
 
 
 def available_profiles() -> list[str]:
@@ -242,7 +257,7 @@ def _review(data: dict[str, Any] | None) -> Review | None:
         money_words=words["money_words"],
         capped_rate_words=words["capped_rate_words"],
         growth_words=words["growth_words"],
-        placeholders=words["placeholders"],
+        placeholders=tuple(w.lower() for w in words["placeholders"]),
         weight_share=float(data["weight_share"]),
         weight_min_indicators=int(data["weight_min_indicators"]),
         no_survey_words=words["no_survey_words"],

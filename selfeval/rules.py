@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from selfeval.analysis import (
@@ -59,6 +59,11 @@ class Check:
     def __post_init__(self) -> None:
         review = self.profile.review
         self.on: dict[str, Severity] = review.severity if review is not None else {}
+
+    @cached_property
+    def scan(self) -> RowScan:
+        """The rows the review checks look at, gathered once."""
+        return scan_rows(self.form, self.analysis)
 
     def finding(self, code: str, path: str, **kw: Any) -> Finding:
         """A finding located at the form-level field ``path`` (sheet and cell if known)."""
@@ -484,15 +489,45 @@ def level2_matches(written: str, name: str) -> bool:
 
 # -- review (复核): what reviewers deduct for beyond arithmetic ------------------------
 # Each check is on, off or at another severity as the profile's [review.checks] says. The
-# row checks look over the rows themselves: a cheap test per row, then the finding.
+# row checks start from Check.scan: the rows worth a look, gathered in one pass.
 
-Rows = Iterator[tuple[int, Indicator, IndicatorAnalysis]]
 _COST = frozenset(("成本指标", "成本"))
 _QUANTITY = frozenset(("数量指标", "数量"))
 
 
-def _rows(c: Check) -> Rows:
-    return zip(range(len(c.form.indicators)), c.form.indicators, c.analysis.indicators, strict=True)
+@dataclass
+class RowScan:
+    """The rows each review check needs to look at (indexes), from one pass over the form."""
+
+    cost_floor: list[int] = field(default_factory=list)  # 成本指标 written with ≥ or >
+    quantity: list[int] = field(default_factory=list)  # 数量指标
+    percent_over_100: list[int] = field(default_factory=list)  # a % target above 100
+    satisfaction: list[int] = field(default_factory=list)  # 满意度 rows
+    worded: list[int] = field(default_factory=list)  # a numeric target answered in words
+    zero_points: list[int] = field(default_factory=list)  # 分值 0
+    explained: list[int] = field(default_factory=list)  # a reason needed and given
+
+
+def scan_rows(form: Form, analysis: Analysis) -> RowScan:
+    found = RowScan()
+    for i, (row, info) in enumerate(zip(form.indicators, analysis.indicators, strict=True)):
+        target = info.target
+        if target.kind == "numeric":
+            if target.op in (">=", ">") and not target.implied_op and row.level2 in _COST:
+                found.cost_floor.append(i)
+            if target.unit == "%" and ((target.value or 0.0) > 100 or (target.upper or 0.0) > 100):
+                found.percent_over_100.append(i)
+            if info.actual.kind == "qualitative" and not target.zero:
+                found.worded.append(i)
+        if row.level2 in _QUANTITY:
+            found.quantity.append(i)
+        if row.level1 == "满意度指标" or "满意" in row.name:
+            found.satisfaction.append(i)
+        if info.points == 0:
+            found.zero_points.append(i)
+        if info.reason_given and info.needs_reason:
+            found.explained.append(i)
+    return found
 
 
 @form_rule
@@ -526,7 +561,7 @@ def exec_reason(c: Check) -> Iterator[Finding]:
     if severity is None or rate is None or review is None or rate >= review.exec_reason_below:
         return
     texts = [c.form.goals.achieved, *(text(row.reason) for row in c.form.indicators)]
-    if review.pattern("exec_reason_words").search("\n".join(texts)):
+    if review.mentions("exec_reason_words", "\n".join(texts)):
         return
     yield c.finding(
         "EXEC_REASON",
@@ -543,14 +578,11 @@ def cost_direction(c: Check) -> Iterator[Finding]:
     severity = c.on.get("COST_DIRECTION")
     if severity is None:
         return
-    for i, row, info in _rows(c):
-        op = info.target.op
-        if op not in (">=", ">") or info.target.implied_op or info.target.kind != "numeric":
-            continue
-        if row.level2 not in _COST:
-            continue
+    for i in c.scan.cost_floor:
+        row = c.form.indicators[i]
         if c.profile.higher_despite_pattern.search(row.name):
             continue  # 成本节约率 ≥ 5 % is a saving, not a cost
+        op = c.analysis.indicators[i].target.op
         yield c.row_finding(
             "COST_DIRECTION",
             i,
@@ -583,11 +615,11 @@ def qty_is_money(c: Check) -> Iterator[Finding]:
     severity, review = c.on.get("QTY_IS_MONEY"), c.profile.review
     if severity is None or review is None:
         return
-    money = review.pattern("money_words")
-    for i, row, info in _rows(c):
-        if row.level2 not in _QUANTITY:
-            continue
-        if money.search(row.name) or info.target.unit.endswith("元"):
+    for i in c.scan.quantity:
+        row = c.form.indicators[i]
+        if review.mentions("money_words", row.name) or c.analysis.indicators[
+            i
+        ].target.unit.endswith("元"):
             yield c.row_finding("QTY_IS_MONEY", i, row, "name", found=row.name, severity=severity)
 
 
@@ -620,12 +652,10 @@ def percent_over_100(c: Check) -> Iterator[Finding]:
     severity, review = c.on.get("PERCENT_OVER_100"), c.profile.review
     if severity is None or review is None:
         return
-    for i, row, info in _rows(c):
-        target = info.target
-        if target.unit != "%" or max(target.value or 0.0, target.upper or 0.0) <= 100 + EPS:
-            continue
-        capped = review.pattern("capped_rate_words").search(row.name)
-        if capped and not review.pattern("growth_words").search(row.name):
+    for i in c.scan.percent_over_100:
+        row = c.form.indicators[i]
+        capped = review.mentions("capped_rate_words", row.name)
+        if capped and not review.mentions("growth_words", row.name):
             yield c.row_finding(
                 "PERCENT_OVER_100", i, row, "target", found=row.target, severity=severity
             )
@@ -639,15 +669,18 @@ def placeholder(c: Check) -> Iterator[Finding]:
     severity, review = c.on.get("PLACEHOLDER"), c.profile.review
     if severity is None or review is None:
         return
-    pattern = review.pattern("placeholders")
     rows = c.form.indicators
     texts = [row.target for row in rows] + [row.actual for row in rows]
-    if not pattern.search("\n".join(map(str, texts))):
-        return  # one search for the whole form in the usual case
+    try:
+        joined = "\n".join(texts)
+    except TypeError:  # a number in a text field (a Form built in code)
+        joined = "\n".join(map(text, texts))
+    if not review.mentions("placeholders", joined):
+        return  # one look at the whole form in the usual case
     for i, row in enumerate(rows):
         for attr, label in _PLACEHOLDER_LABELS.items():
             value = text(getattr(row, attr))
-            if pattern.search(value):
+            if review.mentions("placeholders", value):
                 yield c.row_finding(
                     "PLACEHOLDER",
                     i,
@@ -705,9 +738,9 @@ def weight_zero(c: Check) -> Iterator[Finding]:
     severity = c.on.get("WEIGHT_ZERO")
     if severity is None:
         return
-    rows = c.form.indicators
-    for i in [i for i, info in enumerate(c.analysis.indicators) if info.points == 0]:
-        yield c.row_finding("WEIGHT_ZERO", i, rows[i], "points", found=0.0, severity=severity)
+    for i in c.scan.zero_points:
+        row = c.form.indicators[i]
+        yield c.row_finding("WEIGHT_ZERO", i, row, "points", found=0.0, severity=severity)
 
 
 @form_rule
@@ -715,13 +748,11 @@ def satisfaction_no_survey(c: Check) -> Iterator[Finding]:
     severity, review = c.on.get("SATISFACTION_NO_SURVEY"), c.profile.review
     if severity is None or review is None:
         return
-    pattern = review.pattern("no_survey_words")
-    for i, row in enumerate(c.form.indicators):
-        if row.level1 != "满意度指标" and "满意" not in row.name:
-            continue
+    for i in c.scan.satisfaction:
+        row = c.form.indicators[i]
         for attr in ("actual", "reason"):
             value = text(getattr(row, attr))
-            if pattern.search(value):
+            if review.mentions("no_survey_words", value):
                 yield c.row_finding(
                     "SATISFACTION_NO_SURVEY", i, row, attr, found=value, severity=severity
                 )
@@ -734,20 +765,14 @@ def reason_quality(c: Check) -> Iterator[Finding]:
     if severity is None or review is None:
         return
     indicators = c.form.indicators
-    rows = [
-        (i, indicators[i], text(indicators[i].reason).strip())
-        for i, info in enumerate(c.analysis.indicators)
-        if info.reason_given and info.needs_reason
-    ]
-    if not rows:
-        return
-    copies = Counter(reason for _, _, reason in rows)
+    rows = [(i, indicators[i], text(indicators[i].reason).strip()) for i in c.scan.explained]
+    copies = Counter(reason for _, _, reason in rows) if len(rows) >= review.reason_copies else {}
     for i, row, reason in rows:
         if reason in review.empty_reasons:
             why = "没有说明任何原因"
         elif len(reason) < review.reason_min_chars:
             why = f"只有 {len(reason)} 个字，过于简短"
-        elif copies[reason] >= review.reason_copies:
+        elif copies.get(reason, 0) >= review.reason_copies:
             why = f"在 {copies[reason]} 个指标中原样重复"
         else:
             continue
@@ -761,18 +786,14 @@ def numeric_actual_text(c: Check) -> Iterator[Finding]:
     severity = c.on.get("NUMERIC_ACTUAL_TEXT")
     if severity is None:
         return
-    for i, row, info in _rows(c):
-        if info.actual.kind != "qualitative":
-            continue
-        target = info.target
-        if target.kind != "numeric" or target.zero:
-            continue
+    for i in c.scan.worded:
+        row = c.form.indicators[i]
         yield c.row_finding(
             "NUMERIC_ACTUAL_TEXT",
             i,
             row,
             "actual",
-            expected=target.format(),
+            expected=c.analysis.indicators[i].target.format(),
             found=row.actual,
             severity=severity,
         )

@@ -479,3 +479,8 @@ def test_a_negative_name_turns_a_bare_figure_into_a_ceiling():
 def test_actuals_carrying_an_operator_or_an_estimate(text, value, unit):
     a = parse_actual(text)
     assert (a.kind, a.value, a.unit) == ("numeric", value, unit)
+
+
+@pytest.mark.parametrize(("actual", "status"), [("否", "met"), ("无", "met"), ("是", "unmet")])
+def test_a_no_target_is_met_by_no_or_nothing(actual, status):
+    assert check("否", actual).status == status

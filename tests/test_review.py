@@ -350,3 +350,12 @@ def test_the_rows_skipped_as_quiet_are_those_no_row_rule_speaks_about(profile):
         full = every_row_rule(form, profile)
         fast = [(f.code, f.field) for f in validate(form, profile) if f.code in _ROW_CODES]
         assert sorted(fast) == sorted(full), form.indicators[0]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_rescoring_settles_every_probe_in_one_pass(profile):
+    scoring = {"UNMET_FULL", "MET_PARTIAL", "SCORE_POLICY", "FUNDS_SCORE", "TOTAL_MISMATCH"}
+    for form in probe_forms():
+        result = rescore(form, profile)
+        assert rescore(result.form, profile).changes == []
+        assert not [f.message for f in validate(result.form, profile) if f.code in scoring]
