@@ -248,6 +248,8 @@ def suggest_score(
     """
     if points is None:
         return None, "无分值", None
+    if not points > 0:  # 0, negative or NaN: nothing to score against
+        return score, "分值不是正数，无法按规则评分", None
     status = evaluation.status
     if status == "unknown":
         return score, "无法判断是否达标，保留原得分", None

@@ -188,7 +188,10 @@ _TEXT_FIELDS = frozenset({"level1", "level2", "name", "target", "actual", "reaso
 
 
 def _text(value: Any) -> Any:
-    """A number in a text field (YAML ``target: 100``) is the same text: ``"100"``."""
+    """A number in a text field (YAML ``target: 100``) is the same text: ``"100"``;
+    a field left blank in YAML (``name:``) is empty text."""
+    if value is None:
+        return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return str(int(value)) if float(value).is_integer() else str(value)

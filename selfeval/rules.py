@@ -714,6 +714,8 @@ def weight_concentration(c: Check) -> Iterator[Finding]:
             params={"why": why},
         )
         return
+    if total <= 0:
+        return  # POINTS_TOTAL says what is wrong with such points
     for i, points in scored:
         if points >= review.weight_share * total - EPS:
             row = c.form.indicators[i]

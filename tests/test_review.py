@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from selfeval.analysis import analyse
 from selfeval.findings import CODES, MESSAGES, Severity
@@ -14,6 +16,7 @@ from selfeval.profiles import REVIEW_CODES, load_profile
 from selfeval.rescore import rescore
 from selfeval.rules import validate
 from tests.forms import GOOD_ROWS, make_form
+from tests.test_verdicts import ROWS
 
 PROFILES = ["national", "shanghai"]
 KEYS = ("level1", "level2", "name", "target", "actual", "points", "score")
@@ -327,8 +330,6 @@ def every_row_rule(form: Form, profile: str) -> list[tuple[str, str]]:
 
 
 def probe_forms() -> list[Form]:
-    from tests.test_verdicts import ROWS
-
     forms = [review_probe(code)[0] for code in REVIEW_CODES]
     for name, target, actual, _ in ROWS:
         for score in (20, 10):
@@ -359,3 +360,43 @@ def test_rescoring_settles_every_probe_in_one_pass(profile):
         result = rescore(form, profile)
         assert rescore(result.form, profile).changes == []
         assert not [f.message for f in validate(result.form, profile) if f.code in scoring]
+
+
+# -- no crash on odd input --------------------------------------------------------------
+
+odd_values = st.sampled_from([None, "", 0, 5, 12.5, "五", "—", "**", "≥90%", "xx", -3, 1e9])
+
+
+@st.composite
+def odd_forms(draw) -> Form:
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        name, target, actual, _ = draw(st.sampled_from(ROWS))
+        rows.append(
+            (
+                draw(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""])),
+                draw(st.sampled_from(["数量指标", "成本指标", "服务对象满意度指标", ""])),
+                draw(st.one_of(st.just(name), odd_values)),
+                draw(st.one_of(st.just(target), odd_values)),
+                draw(st.one_of(st.just(actual), odd_values)),
+                draw(st.sampled_from([5, 10, 0, None, "五", -5])),
+                draw(st.sampled_from([5, 4.5, 0, None, "x", 20.0, 3.99])),
+            )
+        )
+    form = make_form(
+        rows,
+        total=draw(st.sampled_from([None, "auto", 99.0])),
+        budget=draw(st.sampled_from([100000.0, 0.0, None, "八十万"])),
+        executed=draw(st.sampled_from([95000.0, 0.0, None])),
+        rate=draw(st.sampled_from([0.95, "95%", None, "abc%"])),
+    )
+    return Form.from_dict(form.to_dict())  # as a YAML/JSON form arrives
+
+
+@settings(max_examples=150, deadline=None)
+@given(odd_forms(), st.sampled_from(PROFILES))
+def test_odd_forms_are_validated_and_rescored_without_a_crash(form, profile):
+    findings = validate(form, profile)
+    assert all(f.code in CODES and f.message for f in findings)
+    result = rescore(form, profile)
+    assert rescore(result.form, profile).changes == []
