@@ -560,7 +560,7 @@ def exec_reason(c: Check) -> Iterator[Finding]:
     severity, rate, review = c.on.get("EXEC_REASON"), c.analysis.execution_rate, c.profile.review
     if severity is None or rate is None or review is None or rate >= review.exec_reason_below:
         return
-    texts = [c.form.goals.achieved, *(text(row.reason) for row in c.form.indicators)]
+    texts = [text(c.form.goals.achieved), *(text(row.reason) for row in c.form.indicators)]
     if review.mentions("exec_reason_words", "\n".join(texts)):
         return
     yield c.finding(
@@ -752,7 +752,10 @@ def satisfaction_no_survey(c: Check) -> Iterator[Finding]:
         return
     for i in c.scan.satisfaction:
         row = c.form.indicators[i]
-        for attr in ("actual", "reason"):
+        # A reason may mention complaints beside a survey result; only without one is it
+        # a substitute for the survey.
+        surveyed = c.analysis.indicators[i].actual.kind == "numeric"
+        for attr in ("actual",) if surveyed else ("actual", "reason"):
             value = text(getattr(row, attr))
             if review.mentions("no_survey_words", value):
                 yield c.row_finding(

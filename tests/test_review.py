@@ -400,3 +400,13 @@ def test_odd_forms_are_validated_and_rescored_without_a_crash(form, profile):
     assert all(f.code in CODES and f.message for f in findings)
     result = rescore(form, profile)
     assert rescore(result.form, profile).changes == []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_survey_result_may_mention_complaints_in_its_reason(profile):
+    form = make_form(row(5, actual="92%"), reasons={5: "问卷调查满意度92%，全年无投诉"})
+    assert_none(form, "SATISFACTION_NO_SURVEY", profile)
+    form = make_form(row(5, actual="达标", score=10), reasons={5: "全年未收到投诉"})
+    assert_hit(
+        form, "SATISFACTION_NO_SURVEY", profile, Severity.WARNING, field="indicators[5].reason"
+    )
