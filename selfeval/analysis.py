@@ -359,6 +359,11 @@ def _unmet_score(
         return score, _FORMULA_RULES[matched[0]], formula
     chosen = "positive" if "positive" in values else "linear" if "linear" in values else "ratio"
     rule = _FORMULA_RULES[chosen]
+    if len(values) == 2:  # either formula would do: say both, and which one is suggested
+        rule = (
+            "反向指标按 指标值 ÷ 实际值 或 1 − (实际值 − 指标值) ÷ 指标值 计分，"
+            "两种均可，建议得分按后者"
+        )
     if values[chosen] < points * min(max(shares[chosen], 0.0), 1.0) - EPS:
         rule += "；未达到指标值，得分应低于满分"
     return values[chosen], rule, formula

@@ -410,3 +410,17 @@ def test_a_survey_result_may_mention_complaints_in_its_reason(profile):
     assert_hit(
         form, "SATISFACTION_NO_SURVEY", profile, Severity.WARNING, field="indicators[5].reason"
     )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_reason_copied_across_rows_or_of_two_characters_says_nothing(profile):
+    rows = [row(i, actual="未完成", score=5)[i] for i in (2, 3, 4)]
+    same = "受疫情影响进度滞后，下年加快推进"
+    form = make_form(GOOD_ROWS[:2] + rows + GOOD_ROWS[5:], reasons={2: same, 3: same, 4: same})
+    found = hits(form, "REASON_QUALITY", profile)
+    assert [f.field for f in found] == [f"indicators[{i}].reason" for i in (2, 3, 4)]
+    assert "原样重复" in found[0].message
+    short = make_form(row(3, actual="1起", score=0), reasons={3: "偶发"})
+    assert "过于简短" in assert_hit(short, "REASON_QUALITY", profile, Severity.WARNING).message
+    fine = make_form(row(3, actual="1起", score=0), reasons={3: "设备老化"})
+    assert_none(fine, "REASON_QUALITY", profile)
