@@ -73,12 +73,7 @@ class IndicatorAnalysis:
     formula: NegativeFormula | None = None  # negative indicator: the formula the score follows
     reason_given: bool = False  # 偏差原因 says something
     full: bool = False  # 得分 = 分值
-
-    @property
-    def needs_reason(self) -> bool:
-        """得分 below 分值, or the target not met: the form must say why."""
-        below = self.score is not None and self.points is not None and not self.full
-        return below or self.evaluation.status in ("unmet", "partial")
+    needs_reason: bool = False  # 得分 below 分值, or the target not met: the form must say why
 
 
 @dataclass
@@ -223,9 +218,11 @@ def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
     suggested, rule, formula = suggest_score(
         target, actual, evaluation, points, score, profile, reason
     )
+    scored = points is not None and score is not None
     full = points is not None and score is not None and score >= points - EPS
+    needs = (scored and not full) or evaluation.status in ("unmet", "partial")
     return IndicatorAnalysis(
-        target, actual, evaluation, points, score, suggested, rule, formula, reason, full
+        target, actual, evaluation, points, score, suggested, rule, formula, reason, full, needs
     )
 
 

@@ -599,7 +599,7 @@ def category_missing(c: Check) -> Iterator[Finding]:
     severity = c.on.get("CATEGORY_MISSING")
     if severity is None:
         return
-    present = {row.level1 for row in c.form.indicators}
+    present = c.analysis.category_points  # keyed by each row's 一级指标
     for name in LEVEL1_NAMES:
         if name not in present:
             yield c.finding(
