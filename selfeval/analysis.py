@@ -214,7 +214,11 @@ def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
     lower = profile.lower_is_better(row.name)
     target, actual, evaluation = _judge(target_text, actual_text, lower)
     points, score = number(row.points), number(row.score)
-    reason = has_reason(row.reason)
+    reason_text = row.reason
+    if type(reason_text) is str:  # has_reason, inlined: it runs on every row
+        reason = reason_text.strip() not in NO_REASON
+    else:
+        reason = has_reason(reason_text)
     suggested, rule, formula = suggest_score(
         target, actual, evaluation, points, score, profile, reason
     )
@@ -247,20 +251,17 @@ def suggest_score(
         return None, "无分值", None
     if not points > 0:  # 0, negative or NaN: nothing to score against
         return score, "分值不是正数，无法按规则评分", None
-    status = evaluation.status
-    if status == "unknown":
-        return score, "无法判断是否达标，保留原得分", None
-    if target.kind == "date" and status == "met":
-        return points, _MET_RULE, None  # a deadline kept is worth full points
-    if target.kind in ("qualitative", "date"):
-        level = _STATUS_LEVEL.get(status, "not_achieved")
-        return (*_band_score(level, points, score, profile), None)
-    if status == "met":
-        over = evaluation.over_ratio
+    status, kind = evaluation.status, target.kind
+    if status == "met" and kind != "qualitative":
+        over = evaluation.over_ratio  # None for a date: a deadline kept is worth full points
         if over is None or over < profile.over_achievement - EPS:
             return points, _MET_RULE, None
-        return (*_met_score(over, points, score, profile, reason_given), None)
-    return _unmet_score(target, evaluation, points, score, profile)
+        return _met_score(over, points, score, profile, reason_given)
+    if status == "unknown":
+        return score, "无法判断是否达标，保留原得分", None
+    if kind == "numeric":
+        return _unmet_score(target, evaluation, points, score, profile)
+    return _band_score(_STATUS_LEVEL.get(status, "not_achieved"), points, score, profile)
 
 
 _STATUS_LEVEL = {"met": "achieved", "partial": "partial"}
@@ -270,9 +271,7 @@ _MET_RULE = "达到指标值得满分"
 _BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
 
 
-def _band_score(
-    level: str, points: float, score: float | None, profile: Profile
-) -> tuple[float, str]:
+def _band_score(level: str, points: float, score: float | None, profile: Profile) -> Suggestion:
     """Bands are half-open as 财预〔2020〕10号 writes them: [80,100], [60,80), [0,60).
 
     A score inside its band stays; one below goes to the band's floor, one above to its
@@ -280,13 +279,13 @@ def _band_score(
     low, high = profile.bands[level]
     lo, hi, edge, rule = _band(level, low, high, points, profile.score_decimals)
     if score is None:
-        return hi, rule
+        return hi, rule, None
     tol = profile.policy_tolerance + EPS
     if score < lo - tol:
-        return lo, rule
+        return lo, rule, None
     if (edge is not None and score >= edge - EPS) or score > hi + tol:
-        return hi, rule
-    return score, rule
+        return hi, rule, None
+    return score, rule, None
 
 
 @lru_cache(maxsize=1024)
@@ -307,16 +306,16 @@ def _band(
 
 def _met_score(
     over: float, points: float, score: float | None, profile: Profile, reason: bool
-) -> tuple[float, str]:
+) -> Suggestion:
     """Far over-achieved (``over`` = actual ÷ target): full points, unless the unit explained
     it and reduced the score by at most the deviation (财预〔2020〕10号 lets it do so)."""
     if not reason or score is None:
-        return points, _MET_RULE
+        return points, _MET_RULE, None
     floor = excel_round(points * max(0.0, 2.0 - over), profile.score_decimals)
     rule = f"超额完成（{over:.0%}）并说明了原因，可按偏差扣减，得分不低于 {floor:g}"
     if floor - profile.policy_tolerance - EPS <= score <= points + EPS:
-        return score, rule
-    return floor, rule
+        return score, rule, None
+    return floor, rule, None
 
 
 _FORMULA_RULES = {
