@@ -58,6 +58,21 @@ CODES: dict[str, Severity] = {
     "WORKPAPER_REASON_MISSING": E,
     "WORKPAPER_SCORE_MISSING": W,
     "WORKPAPER_DEVIATION": E,
+    # What reviewers (复核) check beyond arithmetic; a profile may turn each off or change
+    # its severity (profiles.Review).
+    "EXEC_CAP": W,
+    "EXEC_REASON": W,
+    "COST_DIRECTION": W,
+    "CATEGORY_MISSING": W,
+    "QTY_IS_MONEY": W,
+    "DUP_INDICATOR": W,
+    "PERCENT_OVER_100": W,
+    "PLACEHOLDER": E,
+    "WEIGHT_CONCENTRATION": W,
+    "WEIGHT_ZERO": W,
+    "SATISFACTION_NO_SURVEY": W,
+    "REASON_QUALITY": W,
+    "NUMERIC_ACTUAL_TEXT": W,
 }
 """Every finding code and its default severity (DOMAIN.md; READ_ERROR for unreadable files)."""
 
@@ -80,7 +95,7 @@ MESSAGES: dict[str, str] = {
     "OVER_ACHIEVED": "指标“{name}”实际完成值 {found} 达到年度指标值的 {ratio}，超额较多且未说明原因（指标值可能设定偏低）",
     "TARGET_UNPARSED": "指标“{name}”的年度指标值“{found}”无法识别：{why}",
     "ACTUAL_UNPARSED": "指标“{name}”的实际完成值“{found}”无法与年度指标值比较：{why}",
-    "TARGET_NO_OPERATOR": "指标“{name}”的年度指标值“{found}”没有比较符号，按“{expected}”理解",
+    "TARGET_NO_OPERATOR": "指标“{name}”的年度指标值“{found}”没有比较符号，按“{expected}”理解（{assumed}）",
     "UNIT_MISMATCH": "指标“{name}”的实际完成值单位“{found}”与年度指标值单位“{expected}”不一致",
     "CATEGORY_MISPLACED": "指标“{name}”位置不当：{why}",
     "TOTAL_MISMATCH": "总分填报为 {found}，按规则计算应为 {expected}",
@@ -92,6 +107,19 @@ MESSAGES: dict[str, str] = {
     "WORKPAPER_REASON_MISSING": "第 {form} 份“{project}”指标“{name}”复核得分 {found} 低于分值 {expected}，但未填写扣分原因",
     "WORKPAPER_SCORE_MISSING": "第 {form} 份“{project}”指标“{name}”尚未填写复核得分",
     "WORKPAPER_DEVIATION": "第 {form} 份“{project}”的偏离度填为 {found}，按 (自评得分 − 复核得分) ÷ 自评得分 应为 {expected}",
+    "EXEC_CAP": "预算执行率为 {rate}，按{basis}，总分最高 {expected} 分，现为 {found} 分，复核时可能被扣减 {risk} 分",
+    "EXEC_REASON": "预算执行率为 {rate}，低于 {threshold}，表上未说明执行率偏低的原因（复核要求说明资金执行偏差）",
+    "COST_DIRECTION": "成本指标“{name}”的年度指标值“{found}”为下限（{op}）；复核要求成本指标设为上限（≤）",
+    "CATEGORY_MISSING": "{category}下没有任何指标；复核要求产出、效益、满意度指标齐全",
+    "QTY_IS_MONEY": "数量指标“{name}”衡量的是资金支付；复核不认可以资金支付作为产出数量（预算执行率已单独计分）",
+    "DUP_INDICATOR": "指标“{name}”同时出现在{categories}下；复核只计一次",
+    "PERCENT_OVER_100": "指标“{name}”的年度指标值“{found}”超过 100%，该比率不可能超过 100%（复核视为指标值设置不合理）",
+    "PLACEHOLDER": "指标“{name}”的{label}“{found}”是模板占位符，未填写实际内容（复核视为未填报）",
+    "WEIGHT_CONCENTRATION": "{why}（复核要求指标权重分布合理）",
+    "WEIGHT_ZERO": "指标“{name}”分值为 0；复核要求每个指标都有权重，不计分的指标应删除",
+    "SATISFACTION_NO_SURVEY": "满意度指标“{name}”以“{found}”代替调查结果；复核要求满意度来自问卷等调查",
+    "REASON_QUALITY": "指标“{name}”的偏差原因“{found}”{why}；复核要求逐项分析原因并提出改进措施",
+    "NUMERIC_ACTUAL_TEXT": "指标“{name}”的年度指标值为数值（{expected}），实际完成值却写成文字“{found}”；复核要求填写实际数值",
 }
 """Chinese message templates, one per code; placeholders come from ``Finding.params``."""
 

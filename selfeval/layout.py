@@ -666,23 +666,20 @@ def join_target(nature: str, value: str, unit: str) -> str:
 def template_properties(layout: str, profile: Profile) -> dict[str, str]:
     """The custom document properties a template records: its layout and its profile
     (every setting, as JSON, so that a profile file need not be at hand to read it)."""
-    data = dataclasses.asdict(profile)
-    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: json.dumps(data, ensure_ascii=False)}
+    settings = json.dumps(profile.settings, ensure_ascii=False)
+    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: settings}
 
 
 def profile_of(properties: Mapping[str, str]) -> Profile | None:
     """The profile a template recorded (:func:`template_properties`), None if unreadable."""
-    from selfeval.profiles import Profile
+    from selfeval.profiles import profile_from_settings  # profiles sit above the layout
 
     text = properties.get(PROFILE_PROPERTY)
     if not text:
         return None
     try:
-        data = json.loads(text)
-        data["bands"] = {k: tuple(v) for k, v in data["bands"].items()}
-        data["grades"] = tuple(tuple(g) for g in data["grades"])
-        return Profile(**data)
-    except (ValueError, TypeError, KeyError, AttributeError):
+        return profile_from_settings(json.loads(text))
+    except (ValueError, TypeError, AttributeError):  # ProfileError is a ValueError
         return None
 
 

@@ -204,9 +204,24 @@ def _build(cls: type, data: Any, path: str) -> Any:
             if not isinstance(value, list):
                 raise FormDataError(f"{sub}: 应为列表")
             kwargs[name] = [_build(Indicator, v, f"{sub}[{i}]") for i, v in enumerate(value)]
+        elif name in _TEXT_FIELDS:
+            kwargs[name] = _text(value)
         else:
             kwargs[name] = _number(value) if name in _NUMBER_FIELDS else value
     return cls(**kwargs)
+
+
+_TEXT_FIELDS = frozenset({"level1", "level2", "name", "target", "actual", "reason"})
+
+
+def _text(value: Any) -> Any:
+    """A number in a text field (YAML ``target: 100``) is the same text: ``"100"``;
+    a field left blank in YAML (``name:``) is empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 _NUMBER_FIELDS = frozenset(

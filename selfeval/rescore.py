@@ -14,6 +14,7 @@ from selfeval.analysis import (
     Analysis,
     analyse,
     execution_rate,
+    funds_basis,
     number,
     rate_convention,
     round_rate,
@@ -63,10 +64,10 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
     funds = new.funds
     for name in FUNDS_ROWS:  # the total's rate always, a sub-row's where the form states one
         row, path = getattr(funds, name), f"funds.{name}.stated_rate"
-        rate = execution_rate(row)
+        rate = execution_rate(funds_basis(funds) if name == "total" else row)
         if rate is None or (name != "total" and row.stated_rate is None):
             continue
-        if rate_convention(number(row.stated_rate), rate, prof) is None:
+        if rate_convention(row.stated_rate, rate, prof) is None:
             put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path))
     if before.funds_score is not None and not within(
         funds.stated_score, before.funds_score, prof.funds_score_tolerance

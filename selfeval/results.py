@@ -85,6 +85,7 @@ class FormResult:
                 "total": a.total,
                 "grade": a.grade,
                 "rate_convention": a.rate_convention,
+                "negative_formula": a.negative_formula,
             },
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -7,9 +7,10 @@ Messages live in :data:`selfeval.findings.MESSAGES`, not here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from selfeval.analysis import (
@@ -17,15 +18,16 @@ from selfeval.analysis import (
     IndicatorAnalysis,
     analyse,
     execution_rate,
-    has_reason,
     number,
     rate_convention,
     round_rate,
+    text,
     within,
 )
 from selfeval.findings import Finding, Severity
 from selfeval.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile, load_profile
+from selfeval.xlmath import excel_round
 
 FormRule = Callable[["Check"], Iterator[Finding]]
 RowRule = Callable[["Check", int, Indicator, IndicatorAnalysis], Finding | None]
@@ -53,6 +55,15 @@ class Check:
     form: Form
     analysis: Analysis
     profile: Profile
+
+    def __post_init__(self) -> None:
+        review = self.profile.review
+        self.on: dict[str, Severity] = review.severity if review is not None else {}
+
+    @cached_property
+    def scan(self) -> RowScan:
+        """The rows the review checks look at, gathered once."""
+        return scan_rows(self.form, self.analysis)
 
     def finding(self, code: str, path: str, **kw: Any) -> Finding:
         """A finding located at the form-level field ``path`` (sheet and cell if known)."""
@@ -83,13 +94,35 @@ def check_form(form: Form, profile: Profile) -> tuple[list[Finding], Analysis]:
     check = Check(form, analyse(form, profile), profile)
     found = [f for rule in FORM_RULES for f in rule(check)]
     rows = zip(form.indicators, check.analysis.indicators, strict=True)
+    over = profile.over_achievement - EPS
     for i, (row, info) in enumerate(rows):
+        if quiet(row, info, over):
+            continue  # most rows: no row rule has anything to say
         # Row rules return one finding or None: far cheaper than generators per row.
         for rule in ROW_RULES:
             finding = rule(check, i, row, info)
             if finding is not None:
                 found.append(finding)
     return found, check.analysis
+
+
+def quiet(row: Indicator, info: IndicatorAnalysis, over: float) -> bool:
+    """A row no row rule speaks about: target read and met, scored in full and no more,
+    no reason, an operator written, units alike, not far over-achieved, in its place.
+
+    A fast path for the usual row; tests/test_review.py runs every row rule on rows this
+    calls quiet and checks that none of them finds anything.
+    """
+    if not info.full or info.reason_given or info.evaluation.status != "met":
+        return False
+    target, evaluation = info.target, info.evaluation
+    if target.implied_op or evaluation.unit_mismatch or target.kind == "unparsed":
+        return False
+    if evaluation.over_ratio is not None and evaluation.over_ratio >= over:
+        return False
+    if info.score is None or info.points is None or info.score > info.points + EPS:
+        return False
+    return misplacement(row) is None
 
 
 def _profile(profile: Profile | str | None) -> Profile:
@@ -170,7 +203,7 @@ def funds_rate(c: Check) -> Iterator[Finding]:
         rate = execution_rate(row)
         if row.stated_rate is None or rate is None:
             continue
-        if rate_convention(number(row.stated_rate), rate, c.profile) is None:
+        if rate_convention(row.stated_rate, rate, c.profile) is None:
             yield c.finding(
                 "FUNDS_RATE",
                 f"funds.{name}.stated_rate",
@@ -279,17 +312,13 @@ def score_range(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
         return c.row_finding("SCORE_RANGE", i, row, "score", expected=info.points, found=info.score)
 
 
-def _full(info: IndicatorAnalysis) -> bool:
-    return info.points is not None and info.score is not None and info.score >= info.points - EPS
-
-
 def _targets(row: Indicator) -> dict[str, str]:
     return {"target": row.target, "actual": row.actual}
 
 
 @row_rule
 def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
-    if info.evaluation.status in ("unmet", "partial") and _full(info):
+    if info.evaluation.status in ("unmet", "partial") and info.full:
         return c.row_finding(
             "UNMET_FULL",
             i,
@@ -303,10 +332,13 @@ def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fin
 
 @row_rule
 def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
-    # Qualitative scores are judged by their bands (SCORE_POLICY), not here.
-    if info.target.kind != "numeric" or info.evaluation.status != "met":
+    # Qualitative scores are judged by their bands (SCORE_POLICY), not here; a reduced
+    # score the rules accept (far over-achievement explained) is not a finding.
+    if info.target.kind not in ("numeric", "date") or info.evaluation.status != "met":
         return None
-    if info.score is not None and info.points is not None and not _full(info):
+    if info.score is None or info.points is None or info.full:
+        return None
+    if info.suggested is None or abs(info.score - info.suggested) > EPS:
         return c.row_finding(
             "MET_PARTIAL",
             i,
@@ -322,9 +354,10 @@ def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
 def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.score is None or info.suggested is None or info.evaluation.status == "met":
         return None
-    if _full(info) and info.evaluation.status != "unknown":
+    if info.full and info.evaluation.status != "unknown":
         return None  # UNMET_FULL says it, with the suggested score
-    if abs(info.score - info.suggested) > c.profile.policy_tolerance + EPS:
+    # A score the rules accept comes back unchanged as the suggestion (analysis).
+    if abs(info.score - info.suggested) > EPS:
         return c.row_finding(
             "SCORE_POLICY",
             i,
@@ -341,26 +374,20 @@ def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> F
 
 @row_rule
 def reason_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
-    below = info.score is not None and info.points is not None and not _full(info)
-    unmet = info.evaluation.status in ("unmet", "partial")
-    if (below or unmet) and not has_reason(row.reason):
+    if not info.reason_given and info.needs_reason:
         return c.row_finding("REASON_MISSING", i, row, "reason", found=row.reason)
 
 
 @row_rule
 def reason_unexpected(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
-    if _full(info) and info.evaluation.status == "met" and has_reason(row.reason):
+    if info.reason_given and info.full and info.evaluation.status == "met":
         return c.row_finding("REASON_UNEXPECTED", i, row, "reason", found=row.reason)
 
 
 @row_rule
 def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     ratio = info.evaluation.over_ratio
-    if (
-        ratio is not None
-        and ratio >= c.profile.over_achievement - EPS
-        and not has_reason(row.reason)
-    ):
+    if ratio is not None and ratio >= c.profile.over_achievement - EPS and not info.reason_given:
         return c.row_finding(
             "OVER_ACHIEVED",
             i,
@@ -396,7 +423,13 @@ def actual_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -
 def target_no_operator(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind == "numeric" and info.target.implied_op:
         return c.row_finding(
-            "TARGET_NO_OPERATOR", i, row, "target", expected=info.target.format(), found=row.target
+            "TARGET_NO_OPERATOR",
+            i,
+            row,
+            "target",
+            expected=info.target.format(),
+            found=row.target,
+            params={"assumed": info.target.assumed},
         )
 
 
@@ -452,3 +485,320 @@ def _misplacement(level1: str, level2: str, satisfaction: bool) -> str | None:
 def level2_matches(written: str, name: str) -> bool:
     """`可持续影响` is the printed short form of `可持续影响指标` in some forms."""
     return written == name or (written != "" and written + "指标" == name)
+
+
+# -- review (复核): what reviewers deduct for beyond arithmetic ------------------------
+# Each check is on, off or at another severity as the profile's [review.checks] says. The
+# row checks start from Check.scan: the rows worth a look, gathered in one pass.
+
+_COST = frozenset(("成本指标", "成本"))
+_QUANTITY = frozenset(("数量指标", "数量"))
+
+
+@dataclass
+class RowScan:
+    """The rows each review check needs to look at (indexes), from one pass over the form."""
+
+    cost_floor: list[int] = field(default_factory=list)  # 成本指标 written with ≥ or >
+    quantity: list[int] = field(default_factory=list)  # 数量指标
+    percent_over_100: list[int] = field(default_factory=list)  # a % target above 100
+    satisfaction: list[int] = field(default_factory=list)  # 满意度 rows
+    worded: list[int] = field(default_factory=list)  # a numeric target answered in words
+    zero_points: list[int] = field(default_factory=list)  # 分值 0
+    explained: list[int] = field(default_factory=list)  # a reason needed and given
+
+
+def scan_rows(form: Form, analysis: Analysis) -> RowScan:
+    found = RowScan()
+    for i, (row, info) in enumerate(zip(form.indicators, analysis.indicators, strict=True)):
+        target = info.target
+        if target.kind == "numeric":
+            if target.op in (">=", ">") and not target.implied_op and row.level2 in _COST:
+                found.cost_floor.append(i)
+            if target.unit == "%" and ((target.value or 0.0) > 100 or (target.upper or 0.0) > 100):
+                found.percent_over_100.append(i)
+            if info.actual.kind == "qualitative" and not target.zero:
+                found.worded.append(i)
+        if row.level2 in _QUANTITY:
+            found.quantity.append(i)
+        if row.level1 == "满意度指标" or "满意" in row.name:
+            found.satisfaction.append(i)
+        if info.points == 0:
+            found.zero_points.append(i)
+        if info.reason_given and info.needs_reason:
+            found.explained.append(i)
+    return found
+
+
+@form_rule
+def exec_cap(c: Check) -> Iterator[Finding]:
+    severity, rate, review = c.on.get("EXEC_CAP"), c.analysis.execution_rate, c.profile.review
+    if severity is None or rate is None or review is None:
+        return
+    caps = [cap for below, cap in review.exec_caps if rate < below - EPS]
+    stated = number(c.form.stated_total)
+    total = stated if stated is not None else c.analysis.total
+    if not caps or total is None or total <= min(caps) + EPS:
+        return
+    cap = min(caps)
+    yield c.finding(
+        "EXEC_CAP",
+        "stated_total",
+        expected=cap,
+        found=total,
+        severity=severity,
+        params={
+            "rate": f"{rate:.2%}",
+            "basis": review.exec_cap_basis,
+            "risk": round(total - cap, 2),
+        },
+    )
+
+
+@form_rule
+def exec_reason(c: Check) -> Iterator[Finding]:
+    severity, rate, review = c.on.get("EXEC_REASON"), c.analysis.execution_rate, c.profile.review
+    if severity is None or rate is None or review is None or rate >= review.exec_reason_below:
+        return
+    texts = [text(c.form.goals.achieved), *(text(row.reason) for row in c.form.indicators)]
+    if review.mentions("exec_reason_words", "\n".join(texts)):
+        return
+    yield c.finding(
+        "EXEC_REASON",
+        "funds.total.stated_rate",
+        expected=review.exec_reason_below,
+        found=rate,
+        severity=severity,
+        params={"rate": f"{rate:.2%}", "threshold": f"{review.exec_reason_below:.0%}"},
+    )
+
+
+@form_rule
+def cost_direction(c: Check) -> Iterator[Finding]:
+    severity = c.on.get("COST_DIRECTION")
+    if severity is None:
+        return
+    for i in c.scan.cost_floor:
+        row = c.form.indicators[i]
+        if c.profile.higher_despite_pattern.search(row.name):
+            continue  # 成本节约率 ≥ 5 % is a saving, not a cost
+        op = c.analysis.indicators[i].target.op
+        yield c.row_finding(
+            "COST_DIRECTION",
+            i,
+            row,
+            "target",
+            found=row.target,
+            severity=severity,
+            params={"op": "≥" if op == ">=" else ">"},
+        )
+
+
+@form_rule
+def category_missing(c: Check) -> Iterator[Finding]:
+    severity = c.on.get("CATEGORY_MISSING")
+    if severity is None:
+        return
+    present = c.analysis.category_points  # keyed by each row's 一级指标
+    for name in LEVEL1_NAMES:
+        if name not in present:
+            yield c.finding(
+                "CATEGORY_MISSING",
+                f"category_weights.{name}",
+                severity=severity,
+                params={"category": name},
+            )
+
+
+@form_rule
+def qty_is_money(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("QTY_IS_MONEY"), c.profile.review
+    if severity is None or review is None:
+        return
+    for i in c.scan.quantity:
+        row = c.form.indicators[i]
+        if review.mentions("money_words", row.name) or c.analysis.indicators[
+            i
+        ].target.unit.endswith("元"):
+            yield c.row_finding("QTY_IS_MONEY", i, row, "name", found=row.name, severity=severity)
+
+
+@form_rule
+def dup_indicator(c: Check) -> Iterator[Finding]:
+    severity = c.on.get("DUP_INDICATOR")
+    if severity is None:
+        return
+    rows = c.form.indicators
+    if len({row.name for row in rows}) == len(rows):
+        return  # no name twice
+    first: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        name = row.name.strip()
+        seen = first.setdefault(name, row.level1) if name else row.level1
+        if seen != row.level1:
+            yield c.row_finding(
+                "DUP_INDICATOR",
+                i,
+                row,
+                "name",
+                found=row.name,
+                severity=severity,
+                params={"categories": f"{seen}和{row.level1}"},
+            )
+
+
+@form_rule
+def percent_over_100(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("PERCENT_OVER_100"), c.profile.review
+    if severity is None or review is None:
+        return
+    for i in c.scan.percent_over_100:
+        row = c.form.indicators[i]
+        capped = review.mentions("capped_rate_words", row.name)
+        if capped and not review.mentions("growth_words", row.name):
+            yield c.row_finding(
+                "PERCENT_OVER_100", i, row, "target", found=row.target, severity=severity
+            )
+
+
+_PLACEHOLDER_LABELS = {"target": "年度指标值", "actual": "实际完成值"}
+
+
+@form_rule
+def placeholder(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("PLACEHOLDER"), c.profile.review
+    if severity is None or review is None:
+        return
+    rows = c.form.indicators
+    texts = [row.target for row in rows] + [row.actual for row in rows]
+    try:
+        joined = "\n".join(texts)
+    except TypeError:  # a number in a text field (a Form built in code)
+        joined = "\n".join(map(text, texts))
+    if not review.mentions("placeholders", joined):
+        return  # one look at the whole form in the usual case
+    for i, row in enumerate(rows):
+        for attr, label in _PLACEHOLDER_LABELS.items():
+            value = text(getattr(row, attr))
+            if review.mentions("placeholders", value):
+                yield c.row_finding(
+                    "PLACEHOLDER",
+                    i,
+                    row,
+                    attr,
+                    found=value,
+                    severity=severity,
+                    params={"label": label},
+                )
+                break
+
+
+@form_rule
+def weight_concentration(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("WEIGHT_CONCENTRATION"), c.profile.review
+    if severity is None or review is None or not c.form.indicators:
+        return
+    points = [info.points or 0.0 for info in c.analysis.indicators]
+    total, count = sum(points), len(points) - points.count(0.0)
+    if count >= review.weight_min_indicators and max(points) < review.weight_share * total - EPS:
+        return  # the usual case: weights spread over enough rows
+    scored = [(i, p) for i, p in enumerate(points) if p]
+    if len(scored) < review.weight_min_indicators:
+        why = f"有分值的指标只有 {len(scored)} 个，少于 {review.weight_min_indicators} 个"
+        yield c.finding(
+            "WEIGHT_CONCENTRATION",
+            "indicators",
+            expected=review.weight_min_indicators,
+            found=len(scored),
+            severity=severity,
+            params={"why": why},
+        )
+        return
+    if total <= 0:
+        return  # POINTS_TOTAL says what is wrong with such points
+    for i, points in scored:
+        if points >= review.weight_share * total - EPS:
+            row = c.form.indicators[i]
+            why = (
+                f"指标“{row.name}”分值 {points:g} 占指标分值合计 {total:g} 的"
+                f" {points / total:.0%}，达到 {review.weight_share:.0%}"
+            )
+            yield c.row_finding(
+                "WEIGHT_CONCENTRATION",
+                i,
+                row,
+                "points",
+                expected=excel_round(review.weight_share * total, 2),
+                found=points,
+                severity=severity,
+                params={"why": why},
+            )
+
+
+@form_rule
+def weight_zero(c: Check) -> Iterator[Finding]:
+    severity = c.on.get("WEIGHT_ZERO")
+    if severity is None:
+        return
+    for i in c.scan.zero_points:
+        row = c.form.indicators[i]
+        yield c.row_finding("WEIGHT_ZERO", i, row, "points", found=0.0, severity=severity)
+
+
+@form_rule
+def satisfaction_no_survey(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("SATISFACTION_NO_SURVEY"), c.profile.review
+    if severity is None or review is None:
+        return
+    for i in c.scan.satisfaction:
+        row = c.form.indicators[i]
+        # A reason may mention complaints beside a survey result; only without one is it
+        # a substitute for the survey.
+        surveyed = c.analysis.indicators[i].actual.kind == "numeric"
+        for attr in ("actual",) if surveyed else ("actual", "reason"):
+            value = text(getattr(row, attr))
+            if review.mentions("no_survey_words", value):
+                yield c.row_finding(
+                    "SATISFACTION_NO_SURVEY", i, row, attr, found=value, severity=severity
+                )
+                break
+
+
+@form_rule
+def reason_quality(c: Check) -> Iterator[Finding]:
+    severity, review = c.on.get("REASON_QUALITY"), c.profile.review
+    if severity is None or review is None:
+        return
+    indicators = c.form.indicators
+    rows = [(i, indicators[i], text(indicators[i].reason).strip()) for i in c.scan.explained]
+    copies = Counter(reason for _, _, reason in rows) if len(rows) >= review.reason_copies else {}
+    for i, row, reason in rows:
+        if reason in review.empty_reasons:
+            why = "没有说明任何原因"
+        elif len(reason) < review.reason_min_chars:
+            why = f"只有 {len(reason)} 个字，过于简短"
+        elif copies.get(reason, 0) >= review.reason_copies:
+            why = f"在 {copies[reason]} 个指标中原样重复"
+        else:
+            continue
+        yield c.row_finding(
+            "REASON_QUALITY", i, row, "reason", found=reason, severity=severity, params={"why": why}
+        )
+
+
+@form_rule
+def numeric_actual_text(c: Check) -> Iterator[Finding]:
+    severity = c.on.get("NUMERIC_ACTUAL_TEXT")
+    if severity is None:
+        return
+    for i in c.scan.worded:
+        row = c.form.indicators[i]
+        yield c.row_finding(
+            "NUMERIC_ACTUAL_TEXT",
+            i,
+            row,
+            "actual",
+            expected=c.analysis.indicators[i].target.format(),
+            found=row.actual,
+            severity=severity,
+        )

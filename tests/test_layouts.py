@@ -183,7 +183,7 @@ def test_a_template_records_its_layout_and_profile(name):
     wb = openpyxl.load_workbook(io.BytesIO(blank_workbook(name, 2026, SHANGHAI)))
     props = {p.name: p.value for p in wb.custom_doc_props.props}
     assert props[LAYOUT_PROPERTY] == name
-    assert json.loads(props[PROFILE_PROPERTY])["rate_rounding"] == "roundup"
+    assert json.loads(props[PROFILE_PROPERTY])["funds"]["rate_rounding"] == "roundup"
 
 
 def test_a_template_built_with_a_profile_file_reads_back_untouched(tmp_path, capsys):

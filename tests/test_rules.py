@@ -46,7 +46,7 @@ def test_funds_rate_beyond_both_conventions_is_an_error():
 
 
 def test_shanghai_profile_expects_the_rounded_up_rate():
-    form = make_form(budget=819700.0, executed=812000.0, rate=0.99, funds_score=9.91)
+    form = make_form(budget=819700.0, executed=812000.0, rate=0.98, funds_score=9.91)
     shanghai = [f for f in validate(form, "shanghai") if f.code == "FUNDS_RATE"]
     assert shanghai[0].expected == 0.9907
 
@@ -137,15 +137,16 @@ def test_met_partial_is_a_warning():
 def test_proportional_score_for_a_negative_indicator_depends_on_the_profile(tmp_path):
     rows = replace_row(3, target="<=2次", actual="3次", score=12)
     form = make_form(rows, reasons={3: "设备老化"})
-    assert_finding(form, "SCORE_POLICY", expected=10.0)  # 15 × 2 ÷ 3
-    linear = tmp_path / "linear.toml"
-    linear.write_text(
-        'name = "linear"\ntitle = "线性"\nbase = "national"\n'
-        '[scoring]\nnegative_formula = "linear"\n',
+    # national accepts either formula and suggests the national system's linear one
+    assert_finding(form, "SCORE_POLICY", expected=7.5)  # 15 × (1 − (3 − 2) ÷ 2)
+    ratio = tmp_path / "ratio.toml"
+    ratio.write_text(
+        'name = "ratio"\ntitle = "比值"\nbase = "national"\n'
+        '[scoring]\nnegative_formula = "ratio"\n',
         encoding="utf-8",
     )
-    hits = [f for f in validate(form, str(linear)) if f.code == "SCORE_POLICY"]
-    assert hits[0].expected == 7.5  # 15 × (1 − (3 − 2) ÷ 2)
+    hits = [f for f in validate(form, str(ratio)) if f.code == "SCORE_POLICY"]
+    assert hits[0].expected == 10.0  # 15 × 2 ÷ 3
 
 
 def test_zero_target_missed_scores_nothing():
@@ -159,7 +160,7 @@ def test_qualitative_bands():
     too_low = replace_row(4, actual="基本完善", score=6)  # 40 % is below the partial band
     assert_finding(make_form(too_low, reasons={4: "制度尚在制定"}), "SCORE_POLICY", expected=9.0)
     full = make_form(replace_row(4, actual="基本完善"))
-    assert_finding(full, "UNMET_FULL", expected=12.0)
+    assert_finding(full, "UNMET_FULL", expected=11.99)  # 80 % (12) belongs to the band above
 
 
 def test_reasons():

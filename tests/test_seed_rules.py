@@ -30,12 +30,19 @@ def seed_form(n: int) -> Form:
 # form -> (computed total, rate convention, {code: count}) under the shanghai profile
 EXPECTED = {
     1: (97.91, "roundup", {"POINTS_CATEGORY": 2}),  # 工程返修次数/场所安全性 read under 产出
-    2: (96.75, "both", {"SCORE_POLICY": 1}),  # 88 % vs ≥90 % scored 4 of 5: rule gives 4.89
+    # 88 % vs ≥90 % scored 4 of 5: rule gives 4.89; 77.45 % executed: the review checks
+    # (复核) cap the total at 89 and ask why so little was spent
+    2: (96.75, "both", {"SCORE_POLICY": 1, "EXEC_CAP": 1, "EXEC_REASON": 1}),
     3: (99.94, "both", {}),
     4: (99.07, "roundup", {"OVER_ACHIEVED": 2, "CATEGORY_MISPLACED": 3}),
-    5: (98.10, "both", {"POINTS_CATEGORY": 2}),
-    6: (94.68, "roundup", {"POINTS_MISSING": 1, "SCORE_POLICY": 1}),
-    7: (94.96, "roundup", {}),
+    5: (98.10, "both", {"POINTS_CATEGORY": 2, "EXEC_REASON": 1}),  # 80.98 % unexplained
+    # 66.80 % is read as the number 0.668: at that printed precision both conventions agree
+    6: (
+        94.68,
+        "both",
+        {"POINTS_MISSING": 1, "SCORE_POLICY": 1, "EXEC_CAP": 1, "EXEC_REASON": 1},
+    ),
+    7: (94.96, "roundup", {"EXEC_CAP": 1, "EXEC_REASON": 1}),  # 69.62 %: capped at 79
     8: (97.56, "both", {"SCORE_POLICY": 1}),
     9: (99.74, "roundup", {}),
     # 产出 adds to 43 under a printed (50分); 分值 total 93; stated 97.78 is 7 points too many

@@ -9,7 +9,6 @@ printed under the output's name.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 
 from selfeval.analysis import Analysis
@@ -92,10 +91,10 @@ def converted(
         changes.append(f"表样：{old} → {new}")
         form.layout = layout
     profile = chosen or load_profile(DEFAULT_PROFILE)
-    own = analyse(form, profile).rate_convention
-    if chosen is None and own in _ROUNDING and own != profile.rate_rounding:
+    own = _own_rounding(form, profile)
+    if chosen is None and own is not None and own != profile.rate_rounding:
         title = f"{profile.title}（执行率{_ROUNDING[own]}，同原表）"
-        profile = dataclasses.replace(profile, rate_rounding=own, title=title)
+        profile = profile.amended({"title": title, "funds": {"rate_rounding": own}})
     changes += _figures(form, analyse(form, profile), profile)
     printed = build_layout(form.layout).funds_rows
     for row in FUNDS_SUBROWS:
@@ -103,6 +102,23 @@ def converted(
         if row not in printed and any(v is not None for v in values):
             changes.append(f"资金“{FUNDS_ROWS[row].label}”一行未写入：该表样没有这一行")
     return profile, changes
+
+
+def _own_rounding(form: Form, profile: Profile) -> str | None:
+    """The rounding the form's stated 执行率 follows at the template's decimals (66.8% is
+    0.6680 rounded up, not 0.6679), the profile's own when both fit; None if neither."""
+    from selfeval.analysis import execution_rate, number
+    from selfeval.xlmath import excel_round, excel_roundup
+
+    stated, raw = number(form.funds.total.stated_rate), execution_rate(form.funds.total)
+    if stated is None or raw is None:
+        return None
+    rounding = {"round": excel_round, "roundup": excel_roundup}
+    mine = profile.rate_rounding
+    for name in (mine, *(r for r in rounding if r != mine)):
+        if abs(rounding[name](raw, profile.rate_decimals) - stated) < 1e-9:
+            return name
+    return None
 
 
 def _figures(form: Form, a: Analysis, profile: Profile) -> list[str]:

@@ -91,6 +91,19 @@ CODE_LABELS: dict[str, str] = {
     "WORKPAPER_REASON_MISSING": "复核扣分未说明原因",
     "WORKPAPER_SCORE_MISSING": "未填复核得分",
     "WORKPAPER_DEVIATION": "偏离度与计算不符",
+    "EXEC_CAP": "执行率封顶扣分",
+    "EXEC_REASON": "执行率偏低未说明",
+    "COST_DIRECTION": "成本指标方向不当",
+    "CATEGORY_MISSING": "缺一级指标",
+    "QTY_IS_MONEY": "数量指标为资金支付",
+    "DUP_INDICATOR": "指标重复",
+    "PERCENT_OVER_100": "比率超过100%",
+    "PLACEHOLDER": "模板占位符未填",
+    "WEIGHT_CONCENTRATION": "权重过于集中",
+    "WEIGHT_ZERO": "指标分值为0",
+    "SATISFACTION_NO_SURVEY": "满意度无调查",
+    "REASON_QUALITY": "原因说明不充分",
+    "NUMERIC_ACTUAL_TEXT": "数值指标填文字",
 }
 """Short Chinese name of each finding code, for charts and tables."""
 
