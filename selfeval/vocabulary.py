@@ -43,7 +43,16 @@ INDICATOR_COLUMNS: dict[str, Term] = _table(
     Term(
         "target",
         "年度指标值",
-        ("指标值", "年度目标值", "预期指标值", "全年指标值", "目标值", "年度绩效指标值"),
+        (
+            "指标值",
+            "年度目标值",
+            "预期指标值",
+            "全年指标值",
+            "目标值",
+            "年度绩效指标值",
+            "年初目标值",
+            "绩效指标值",
+        ),
     ),
     Term(
         "actual",
@@ -94,7 +103,7 @@ FUNDS_COLUMNS: dict[str, Term] = _table(
 """The funds block's columns (项目资金)."""
 
 FUNDS_ROWS: dict[str, Term] = _table(
-    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计")),
+    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额", "年度财政资金总额")),
     Term("current", "当年财政拨款", ("本年财政拨款", "财政拨款", "财政资金", "本级财政资金")),
     Term("carryover", "上年结转资金", ("上年结转", "结转资金")),
     Term("special_account", "财政专户管理资金", ("财政专户资金",)),
@@ -111,8 +120,10 @@ HEADER_FIELDS: dict[str, Term] = _table(
 """The header lines above the funds block."""
 
 GOAL_COLUMNS: dict[str, Term] = _table(
-    Term("planned", "预算目标", ("预期目标", "年度目标", "年初设定目标", "总体目标")),
-    Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标")),
+    Term(
+        "planned", "预算目标", ("预期目标", "年度目标", "年初设定目标", "总体目标", "项目年度目标")
+    ),
+    Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标", "年度目标完成情况")),
 )
 """年度总体目标: planned and achieved."""
 
@@ -121,6 +132,23 @@ TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
 
 PLACEHOLDER_ROWS: tuple[str, ...] = ("……", "…", "...", "其他需要说明事项", "其他说明事项")
 """Row labels that stand for no indicator."""
+
+CLOSING_LABELS: tuple[str, ...] = (
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "项目负责人",
+    "财务负责人",
+    "审核人",
+    "填报人",
+    "填报日期",
+    "联系电话",
+    "偏差大或目标未完成原因分析",
+)
+"""Labels of the lines after the indicator table (not part of it), as they start a cell."""
+
+TARGET_NATURES: dict[str, str] = {"正向": "≥", "反向": "≤", "定量": "", "定性": ""}
+"""指标性质 written as a word: the operator it stands for when 指标值 has none ("" adds none)."""
 
 
 _BRACKET_SUFFIX = re.compile(r"[（(][^（()）]{1,8}[)）]$")
@@ -155,6 +183,7 @@ def words(table: dict[str, Term]) -> tuple[str, ...]:
 
 
 __all__ = [
+    "CLOSING_LABELS",
     "FUNDS_COLUMNS",
     "FUNDS_ROWS",
     "GOAL_COLUMNS",
@@ -162,6 +191,7 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
     "SPLIT_TARGET_COLUMNS",
+    "TARGET_NATURES",
     "TOTAL_LABELS",
     "Term",
     "heading_key",
