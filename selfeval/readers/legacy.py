@@ -41,6 +41,7 @@ _FUNDS_HEADINGS = vocab.words({k: vocab.FUNDS_COLUMNS[k] for k in ("annual_budge
 _FUNDS_ROW_WORDS = vocab.words(vocab.FUNDS_ROWS)
 _NAME_WORDS = vocab.INDICATOR_COLUMNS["name"].words
 _TOTAL_LABELS = frozenset(vocab.TOTAL_LABELS)
+_TOTAL_WORDS = tuple(vocab.TOTAL_LABELS)
 _SUBROW_PREFIX = re.compile(r"^其中[:：]?")
 _NUMBERED_NAME = re.compile(r"^指标\d+[:：.、]?")  # 指标1工程完工率: a template's numbering
 _NEEDED = ("name", "target", "points", "score")  # the table is unreadable without these
@@ -112,8 +113,7 @@ class _Sheet:
 
     def has(self, r: int, words: tuple[str, ...]) -> bool:
         """Whether some key of row ``r`` contains one of ``words``."""
-        text = self.texts[r]
-        return any(w in text for w in words)
+        return _pattern(words).search(self.texts[r]) is not None
 
     def rows_with(self, pred: Callable[[str], bool], words: tuple[str, ...]) -> list[int]:
         """Rows with a key accepted by ``pred``; every key it accepts contains one of ``words``."""
@@ -128,15 +128,12 @@ class _Sheet:
     ) -> tuple[int, int] | None:
         """First (row, column) of a key accepted by ``pred``, which only accepts keys
         containing one of ``words``."""
-        texts, keys = self.texts, self.keys
+        texts, keys, search = self.texts, self.keys, _pattern(words).search
         for r in rows:
-            text = texts[r]
-            for word in words:
-                if word in text:
-                    for c, k in enumerate(keys[r]):
-                        if k and pred(k):
-                            return r, c
-                    break
+            if search(texts[r]) is not None:
+                for c, k in enumerate(keys[r]):
+                    if k and pred(k):
+                        return r, c
         return None
 
     def next_value(self, r: int, c: int) -> tuple[str, int]:
@@ -148,6 +145,12 @@ class _Sheet:
                     break
                 return self.shown(r, cc), cc
         return "", c + 1
+
+
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of ``words``."""
+    return re.compile("|".join(map(re.escape, words)))
 
 
 # -- one form -----------------------------------------------------------------------
@@ -317,15 +320,10 @@ class _FormReader:
 
     def _table(self, table: _TableHeader) -> None:
         columns = table.columns
-        stop = self.stop
-        for r in range(table.first_row, self.stop):
-            if self.s.has(r, _CLOSING_WORDS) and _is_closing(self.s.keys[r]):
-                stop = r
-                break
         total = self.s.find(
-            lambda k: k in _TOTAL_LABELS, range(table.first_row, stop), tuple(_TOTAL_LABELS)
+            lambda k: k in _TOTAL_LABELS, range(table.first_row, self.stop), _TOTAL_WORDS
         )
-        end = total[0] if total else stop
+        end = total[0] if total else self._closing(table.first_row)
         level1 = level2 = ""
         later_level1: list[tuple[int, str]] = []  # (indicators read so far, 一级 label)
         for r in range(table.first_row, end):
@@ -341,6 +339,13 @@ class _FormReader:
         self.end = end if total else end - 1
         if total is not None:
             self._total(total[0], total[1], columns)
+
+    def _closing(self, first: int) -> int:
+        """Where a table without a total row ends: its first closing line, else the form's end."""
+        for r in range(first, self.stop):
+            if self.s.has(r, _CLOSING_WORDS) and _is_closing(self.s.keys[r]):
+                return r
+        return self.stop
 
     def _row(self, r: int, table: _TableHeader, level1: str, level2: str) -> tuple[str, str]:
         columns = table.columns
