@@ -147,7 +147,17 @@ CLOSING_LABELS: tuple[str, ...] = (
 )
 """Labels of the lines after the indicator table (not part of it), as they start a cell."""
 
-TARGET_NATURES: dict[str, str] = {"正向": "≥", "反向": "≤", "定量": "", "定性": ""}
+TARGET_NATURES: dict[str, str] = {
+    "正向": "≥",
+    "反向": "≤",
+    "大于等于": "≥",
+    "小于等于": "≤",
+    "大于": ">",
+    "小于": "<",
+    "等于": "=",
+    "定量": "",
+    "定性": "",
+}
 """指标性质 written as a word: the operator it stands for when 指标值 has none ("" adds none)."""
 
 

@@ -337,6 +337,7 @@ def test_funds_points_read_from_the_block_label_when_no_column_holds_them() -> N
         ("反向", "5", "%", "≤5%"),
         ("正向", "≥90", "%", "≥90%"),
         ("=", "100%", "%", "=100%"),
+        ("大于等于", "90", "%", "≥90%"),
         ("", "", "个", ""),
     ],
 )
@@ -344,3 +345,10 @@ def test_split_targets_join(nature: str, value: str, unit: str, joined: str) -> 
     from selfeval.vocabulary import TARGET_NATURES
 
     assert cv.join_target(nature, value, unit, TARGET_NATURES) == joined
+
+
+def test_points_and_scores_written_with_their_unit_are_numbers() -> None:
+    [form] = forms_in_grid(
+        _form_grid(["产出指标", "数量指标", "人数", "≥5人", "5人", "90分", "88分", "无"])
+    )
+    assert (form.indicators[0].points, form.indicators[0].score) == (90, 88)

@@ -43,7 +43,9 @@ _NAME_WORDS = vocab.INDICATOR_COLUMNS["name"].words
 _TOTAL_LABELS = frozenset(vocab.TOTAL_LABELS)
 _TOTAL_WORDS = tuple(vocab.TOTAL_LABELS)
 _SUBROW_PREFIX = re.compile(r"^其中[:：]?")
-_NUMBERED_NAME = re.compile(r"^指标\d+[:：.、]?")  # 指标1工程完工率: a template's numbering
+_NUMBERED_NAME = re.compile(
+    r"^指标\d{1,2}(?!\d)[:：.、]?"
+)  # 指标1工程完工率: a template's numbering
 _NEEDED = ("name", "target", "points", "score")  # the table is unreadable without these
 _LEVEL_FIELDS = frozenset({"level1", "level2", "name"})
 _SHIFTS = (0, 1, -1, 2, -2)
@@ -393,8 +395,8 @@ class _FormReader:
             name=name or (names[0][0] if names else ""),
             target=self._target(r, slots, table.split),
             actual=self.s.shown(r, slots["actual"]) if "actual" in slots else "",
-            points=cv.amount(data["points"]),
-            score=cv.amount(data["score"]),
+            points=cv.amount(cv.strip_points(data["points"])),
+            score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
         row.cells = {
@@ -461,7 +463,7 @@ class _TableHeader:
         keys = list(sheet.keys[head])
         first_row = head + 1
         for other in (head - 1, head + 1):
-            if not 0 <= other < len(sheet.keys) or (other == head - 1 and other < 0):
+            if not 0 <= other < len(sheet.keys):
                 continue
             below = other == head + 1
             extra = sheet.keys[other]
@@ -624,12 +626,17 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
     if max(cp, cs, cn, ct) >= width:
         return False
     for c in (cp, cs):
-        if not (cv.is_number(values[c]) or cv.is_blank(values[c])):
+        if not (_is_figure(values[c]) or cv.is_blank(values[c])):
             return False
     for c in (cn, ct):
         if cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0):
             return False
     return all(cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0) for c in range(cn))
+
+
+def _is_figure(value: object) -> bool:
+    """A 分值 or 得分: a number, or a number of 分 (``10分``)."""
+    return cv.is_number(cv.strip_points(value))
 
 
 def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int) -> int:
@@ -641,7 +648,7 @@ def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int
     total = 0
     numbers = 0
     for v in (at(columns["points"] + s), at(columns["score"] + s)):
-        if cv.is_number(v):
+        if _is_figure(v):
             total, numbers = total + 2, numbers + 1
         elif not cv.is_blank(v):
             total -= 3
