@@ -121,7 +121,9 @@ HEADER_FIELDS: dict[str, Term] = _table(
 
 GOAL_COLUMNS: dict[str, Term] = _table(
     Term(
-        "planned", "预算目标", ("预期目标", "年度目标", "年初设定目标", "总体目标", "项目年度目标")
+        "planned",
+        "预算目标",
+        ("预期目标", "年度目标", "年初设定目标", "总体目标", "项目年度目标"),
     ),
     Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标", "年度目标完成情况")),
 )

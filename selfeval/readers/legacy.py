@@ -179,7 +179,9 @@ class _FormReader:
         if funds is not None:
             self._funds(funds[0])
         self._goals()
-        self.form.source = Source(self.file, self.s.grid.sheet, self.s.grid.origin[0] + title_row)
+        self.form.source = Source(
+            self.file, self.s.grid.sheet, self.s.grid.origin[0] + title_row, origin="handmade"
+        )
         if head is None:
             return self._unreadable(
                 f"找不到指标表头（{_label_of('name')}、"
@@ -194,7 +196,7 @@ class _FormReader:
                 f"第 {self.s.grid.origin[0] + head[0]} 行的指标表头中找不到{names}列"
             )
         self._table(table)
-        self.form.layout = self._layout(table)  # type: ignore[assignment]
+        self.form.layout = self._layout(table)
         return self.form
 
     def _unreadable(self, why: str) -> Unreadable:
