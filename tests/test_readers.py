@@ -353,3 +353,17 @@ def test_points_and_scores_written_with_their_unit_are_numbers() -> None:
         _form_grid(["产出指标", "数量指标", "人数", "≥5人", "5人", "90分", "88分", "无"])
     )
     assert (form.indicators[0].points, form.indicators[0].score) == (90, 88)
+
+
+def test_short_first_level_labels_and_a_total_in_its_label_cell() -> None:
+    [form] = forms_in_grid(
+        _form_grid(
+            ["产出（60分）", "数量", "人数", "≥5人", "5人", 60, 60, ""],
+            ["效益", "社会效益", "知晓率", "≥90%", "92%", 30, 30, ""],
+            ["总分：100", "", "", "", "", "", "", ""],
+        )
+    )
+    assert [(r.level1, r.level2) for r in form.indicators] == [
+        ("产出指标", "数量"), ("效益指标", "社会效益")
+    ]  # fmt: skip
+    assert form.category_weights == {"产出指标": 60} and form.stated_total == 100

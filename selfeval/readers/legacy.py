@@ -42,6 +42,7 @@ _FUNDS_ROW_WORDS = vocab.words(vocab.FUNDS_ROWS)
 _NAME_WORDS = vocab.INDICATOR_COLUMNS["name"].words
 _TOTAL_LABELS = frozenset(vocab.TOTAL_LABELS)
 _TOTAL_WORDS = tuple(vocab.TOTAL_LABELS)
+_TOTAL_INLINE = re.compile("(?:" + "|".join(vocab.TOTAL_LABELS) + r")[:：]([+-]?\d+(?:\.\d+)?)分?")
 _SUBROW_PREFIX = re.compile(r"^其中[:：]?")
 _NUMBERED_NAME = re.compile(
     r"^指标\d{1,2}(?!\d)[:：.、]?"
@@ -324,9 +325,7 @@ class _FormReader:
 
     def _table(self, table: _TableHeader) -> None:
         columns = table.columns
-        total = self.s.find(
-            lambda k: k in _TOTAL_LABELS, range(table.first_row, self.stop), _TOTAL_WORDS
-        )
+        total = self.s.find(_is_total_label, range(table.first_row, self.stop), _TOTAL_WORDS)
         end = total[0] if total else self._closing(table.first_row)
         level1 = level2 = ""
         later_level1: list[tuple[int, str]] = []  # (indicators read so far, 一级 label)
@@ -357,6 +356,7 @@ class _FormReader:
         first_data = table.first_data + shift
         # a row that fits its header has its 二级 label in the 二级 column, however worded
         level2_col = columns["level2"] if shift == 0 and "level2" in columns else -1
+        level1_col = columns["level1"] if shift == 0 and "level1" in columns else -1
         l1 = l2 = None
         names: list[tuple[str, int]] = []
         values, keys = self.s.grid.values[r], self.s.keys[r]
@@ -372,6 +372,8 @@ class _FormReader:
                 kind = 2  # 满意度指标 | 满意度指标 | …: the second is the 二级 label
             elif kind == 0 and c == level2_col and l2 is None and _is_label_like(key):
                 kind = 2  # 社会效益, 公共服务: a 二级 label in its own column
+            elif kind == 0 and c == level1_col and l1 is None and (short := _short_level1(key)):
+                kind, name, weight = 1, *short  # 产出 (50分): a 一级 label without 指标
             if kind == 1:
                 l1 = (name, c)
                 if weight is not None:
@@ -438,6 +440,9 @@ class _FormReader:
             self.put("stated_points_total", r, cp)
             self.form.stated_total = total
             self.put("stated_total", r, ct)
+        elif not numbers and (inline := _TOTAL_INLINE.fullmatch(self.s.keys[r][label_col])):
+            self.form.stated_total = float(inline[1])  # 总分：97.5 in the label's own cell
+            self.put("stated_total", r, label_col)
         elif numbers:
             c, figure = numbers[0]
             # 合计 | 100 | (得分 blank): the one figure sits under 分值, not 得分
@@ -517,6 +522,11 @@ def _column_field(key: str) -> str | None:
     )
 
 
+def _is_total_label(key: str) -> bool:
+    """总分 / 总计 / 合计, alone or with its figure (``总分：97.5``)."""
+    return key in _TOTAL_LABELS or _TOTAL_INLINE.fullmatch(key) is not None
+
+
 def _is_name_heading(key: str) -> bool:
     return vocab.match(key, vocab.INDICATOR_COLUMNS) == "name"
 
@@ -550,6 +560,12 @@ def _is_placeholder(name: str, blank: bool) -> bool:
     if key.startswith(vocab.PLACEHOLDER_ROWS):
         return True
     return blank and (_NUMBERED_NAME.sub("", key) == "" or set(key) <= set("…. "))
+
+
+def _short_level1(key: str) -> tuple[str, float | None] | None:
+    """``产出`` / ``效益（30分）`` as the 一级 label it shortens, with its weight."""
+    name, weight = cv.split_weight(key)
+    return (name + "指标", weight) if name + "指标" in LEVEL1_NAMES else None
 
 
 def _is_label_like(key: str) -> bool:
