@@ -367,3 +367,30 @@ def test_short_first_level_labels_and_a_total_in_its_label_cell() -> None:
         ("产出指标", "数量"), ("效益指标", "社会效益")
     ]  # fmt: skip
     assert form.category_weights == {"产出指标": 60} and form.stated_total == 100
+
+
+def test_a_numbering_column_and_units_in_their_own_columns() -> None:
+    header = [
+        "序号",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "单位",
+        "实际完成值",
+        "分值（分）",
+        "得分",
+    ]
+    grid = Grid(
+        "表",
+        [
+            ["项目名称", "某项目"],
+            header,
+            [1, "产出指标", "数量指标", "培训人数", "≥50", "人", "52", 90, 90],
+            [2, "", "", "覆盖率", "100", "%", "98%", 10, 9.8],
+        ],
+    )
+    [form] = forms_in_grid(grid)
+    assert [(r.name, r.target, r.points) for r in form.indicators] == [
+        ("培训人数", "≥50人", 90), ("覆盖率", "100%", 10)
+    ]  # fmt: skip

@@ -386,6 +386,8 @@ class _FormReader:
         slots = {f: c + shift for f, c in columns.items() if f not in _LEVEL_FIELDS}
         data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
         blank = all(cv.is_blank(v) for v in data.values())
+        if len(names) > 1 and cv.is_number(values[names[0][1]]):
+            names = [n for n in names if not cv.is_number(values[n[1]])] or names  # 序号 1, 2 …
         if names and _is_placeholder(names[0][0], blank):
             names = []
             blank = True  # ……, 指标2, 其他需要说明事项 | 无: no indicator
