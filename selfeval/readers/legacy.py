@@ -44,9 +44,8 @@ _TOTAL_LABELS = frozenset(vocab.TOTAL_LABELS)
 _TOTAL_WORDS = tuple(vocab.TOTAL_LABELS)
 _TOTAL_INLINE = re.compile("(?:" + "|".join(vocab.TOTAL_LABELS) + r")[:：]([+-]?\d+(?:\.\d+)?)分?")
 _SUBROW_PREFIX = re.compile(r"^其中[:：]?")
-_NUMBERED_NAME = re.compile(
-    r"^指标\d{1,2}(?!\d)[:：.、]?"
-)  # 指标1工程完工率: a template's numbering
+# 指标1工程完工率: a template's numbering, dropped from the name
+_NUMBERED_NAME = re.compile(r"^指标\d{1,2}(?!\d)[:：.、]?")
 _NEEDED = ("name", "target", "points", "score")  # the table is unreadable without these
 _LEVEL_FIELDS = frozenset({"level1", "level2", "name"})
 _SHIFTS = (0, 1, -1, 2, -2)
@@ -166,6 +165,7 @@ class _FormReader:
         self.previous_end, self.file = previous_end, file
         self.end = start
         self.form = Form()
+        self.title = ""  # the text of the rows above the form (title, year, 部门 …)
 
     def put(self, path: str, r: int, c: int) -> None:
         self.form.cells[path] = self.s.address(r, c)
@@ -656,7 +656,9 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
 
 def _is_figure(value: object) -> bool:
     """A 分值 or 得分: a number, or a number of 分 (``10分``)."""
-    return cv.is_number(cv.strip_points(value))
+    if cv.is_number(value):
+        return True
+    return isinstance(value, str) and "分" in value and cv.is_number(cv.strip_points(value))
 
 
 def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int) -> int:
