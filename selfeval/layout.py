@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval import vocabulary
 from selfeval.model import LEVEL1_NAMES
+from selfeval.readers.grid import column_letter as letter
+from selfeval.readers.grid import column_number as _column_number
 
 if TYPE_CHECKING:
     from selfeval.profiles import Profile
@@ -64,6 +66,8 @@ LAYOUT_PROPERTY = "selfeval.layout"
 PROFILE_PROPERTY = "selfeval.profile"
 """Custom document properties of a template: its layout name and its profile (JSON)."""
 
+DEFAULT_LAYOUT = "standard"
+"""The layout of a form that names none (a project list entry without 表样)."""
 Kind = Literal["input", "computed", "text"]
 
 
@@ -212,6 +216,7 @@ class LayoutSpec:
     level_weights: bool
     total_label: str
     closing: list[list[Cell]]
+    closing_borders: bool  # whether the closing lines are ruled like the form
     texts: dict[str, str]
 
     @property
@@ -219,9 +224,15 @@ class LayoutSpec:
         return len(self.widths)
 
 
+def layouts_folder() -> Any:
+    """Where the layout files are: ``selfeval/layouts`` in the package."""
+    return resources.files("selfeval") / "layouts"
+
+
+@cache
 def available_layouts() -> tuple[str, ...]:
-    """Names of the layouts shipped in the package."""
-    folder = resources.files("selfeval") / "layouts"
+    """Names of the layouts shipped in the package (Shanghai's two first)."""
+    folder = layouts_folder()
     names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
     shanghai = [n for n in ("standard", "appraisal") if n in names]
     return (*shanghai, *(n for n in names if n not in shanghai))
@@ -232,7 +243,7 @@ def layout_spec(name: str) -> LayoutSpec:
     """The parsed layout file ``selfeval/layouts/<name>.toml``."""
     if name not in available_layouts():
         raise LayoutError(f"没有名为“{name}”的表样，可选：{'、'.join(available_layouts())}")
-    path = resources.files("selfeval") / "layouts" / f"{name}.toml"
+    path = layouts_folder() / f"{name}.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return _spec(name, data)
@@ -265,6 +276,7 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
         level_weights=bool(table.get("level_weights", False)),
         total_label=total,
         closing=_rows(data.get("closing", {}).get("rows", [])),
+        closing_borders=bool(data.get("closing", {}).get("borders", False)),
         texts={k: _words_in(v) for k, v in data.get("texts", {}).items()},
     )
     if {"target", *SPLIT_TARGET} & set(columns) not in ({"target"}, set(SPLIT_TARGET)):
@@ -362,22 +374,6 @@ def _place(rows: list[list[Cell]], first_row: int) -> tuple[list[tuple[str, str]
 def _range(c1: int, r1: int, c2: int, r2: int) -> str:
     first = f"{letter(c1)}{r1}"
     return first if (c1, r1) == (c2, r2) else f"{first}:{letter(c2)}{r2}"
-
-
-def letter(n: int) -> str:
-    """1 -> "A", 27 -> "AA"."""
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def range_bounds(ref: str) -> tuple[int, int, int, int]:
@@ -582,6 +578,8 @@ def _built(name: str, sizes: tuple[int, ...]) -> Layout:
 
 def layout_for(source: Any, name: str | None = None) -> Layout | None:
     """The layout of a generated workbook (openpyxl Workbook or names -> address)."""
+    if name is None and hasattr(source, "custom_doc_props"):  # an openpyxl Workbook
+        name = {p.name: p.value for p in source.custom_doc_props.props}.get(LAYOUT_PROPERTY)
     names = _names_of(source)
     found = {}
     for level, key in LEVEL_KEYS.items():
@@ -660,8 +658,10 @@ def join_target(nature: str, value: str, unit: str) -> str:
 
 
 def template_properties(layout: str, profile: Profile) -> dict[str, str]:
-    """The custom document properties a template records: its layout and its profile."""
-    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: json.dumps(_profile_data(profile))}
+    """The custom document properties a template records: its layout and its profile
+    (every setting, as JSON, so that a profile file need not be at hand to read it)."""
+    data = dataclasses.asdict(profile)
+    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: json.dumps(data, ensure_ascii=False)}
 
 
 def profile_of(properties: Mapping[str, str]) -> Profile | None:
@@ -678,10 +678,6 @@ def profile_of(properties: Mapping[str, str]) -> Profile | None:
         return Profile(**data)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-
-
-def _profile_data(profile: Profile) -> dict[str, Any]:
-    return dataclasses.asdict(profile)
 
 
 # -- formulas -------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from selfeval.layout import (
     join_target,
     layout_for,
     layout_spec,
+    letter,
+    range_bounds,
     split_target,
 )
 from selfeval.model import Form
@@ -61,13 +63,8 @@ def piece_at(layout, address: str) -> str | None:
 
 
 def shift(address: str, columns: int = 0, rows: int = 0) -> str:
-    letters = "".join(ch for ch in address if ch.isalpha())
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    from selfeval.layout import letter
-
-    return f"{letter(n + columns)}{int(address[len(letters) :]) + rows}"
+    column, row, _, _ = range_bounds(address)
+    return f"{letter(column + columns)}{row + rows}"
 
 
 def test_at_least_the_four_official_shapes_are_shipped():
@@ -77,8 +74,8 @@ def test_at_least_the_four_official_shapes_are_shipped():
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_every_table_heading_is_a_vocabulary_word_for_its_column(name):
     layout = build_layout(name)
-    for column, letter in layout.columns.items():
-        heading = piece_at(layout, f"{letter}{layout.table_header_row}")
+    for column, col in layout.columns.items():
+        heading = piece_at(layout, f"{col}{layout.table_header_row}")
         assert vocabulary.match(printed(name, heading), INDICATOR_WORDS) == column, heading
 
 
@@ -203,8 +200,16 @@ def test_a_template_built_with_a_profile_file_reads_back_untouched(tmp_path, cap
         assert again.formulas_overwritten == [] and again.profile == "my"
     capsys.readouterr()
     cli(["validate", str(filled), "--format", "json"])
-    [result] = json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    [result] = json.loads(out)
     assert "FORMULA_OVERWRITTEN" not in {f["code"] for f in result["findings"]}
+    assert "按评分口径“my”生成，本次按“national”校验" in err  # --profile still decides
+
+
+def test_a_template_checked_under_its_own_profile_says_nothing(tmp_path, capsys):
+    filled = write_form(read_form_file(SEEDS[0])[0], tmp_path / "f.xlsx", SHANGHAI)
+    cli(["validate", str(filled), "--profile", "shanghai"])
+    assert "评分口径" not in capsys.readouterr().err
 
 
 def test_convert_of_an_appraisal_template_keeps_the_appraisal_layout(tmp_path, capsys):
@@ -232,3 +237,77 @@ def test_a_sichuan_form_keeps_its_other_funds_rows(tmp_path):
     [again] = read_file(write_form(form, tmp_path / "四川.xlsx", SHANGHAI))
     assert again.funds.special_account.annual_budget == 5000.0
     assert again.funds.unit_funds.executed == 300.0
+
+
+def test_a_project_list_chooses_each_projects_layout(tmp_path, capsys):
+    projects = tmp_path / "清单.yaml"
+    projects.write_text(
+        "项目:\n"
+        "  - 项目名称: 甲项目\n"
+        "    表样: sichuan\n"
+        "    资金:\n"
+        "      年度资金总额: {年初预算数: 100, 全年预算数: 120}\n"
+        "      财政专户管理资金: {年初预算数: 20, 全年预算数: 20}\n"
+        "  - 项目名称: 乙项目\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", "--projects", str(projects), "--layout", "standard", "--out", str(out)]
+    assert cli(args) == 0
+    forms = {f.header.project: f for p in sorted(out.glob("*.xlsx")) for f in read_file(p)}
+    assert {name: f.layout for name, f in forms.items()} == {
+        "甲项目": "sichuan",
+        "乙项目": "standard",
+    }
+    assert forms["甲项目"].funds.special_account.annual_budget == 20
+
+
+def test_a_project_list_naming_an_unknown_layout_is_refused(tmp_path, capsys):
+    projects = tmp_path / "清单.yaml"
+    projects.write_text("项目:\n  - 项目名称: 甲项目\n    表样: 广东\n", encoding="utf-8")
+    assert cli(["build", "--projects", str(projects), "--out", str(tmp_path / "out")]) == 2
+    assert "表样应为" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def province(tmp_path, monkeypatch):
+    """The layouts folder with one more file, as a maintainer would add it."""
+    from selfeval import layout as module
+
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    for name in LAYOUT_NAMES:
+        (folder / f"{name}.toml").write_bytes(
+            (module.layouts_folder() / f"{name}.toml").read_bytes()
+        )
+    national = (folder / "national.toml").read_text(encoding="utf-8")
+    guangdong = national.replace('title = "项目支出绩效自评表"', 'title = "绩效目标自评表"')
+    guangdong = guangdong.replace('"<goal.achieved>"', '"<goal.achieved=全年实际完成情况>"')
+    guangdong += '\n[table.words]\nactual = "全年实际值"\npoints = "权重"\n'
+    guangdong = guangdong.replace('[table]\nouter = "绩效\\n指标"\n', "[table]\n")
+    (folder / "guangdong.toml").write_text(guangdong, encoding="utf-8")
+    caches = (module.available_layouts, module.layout_spec, module._built)
+
+    def clear():
+        for cached in caches:
+            cached.cache_clear()
+
+    monkeypatch.setattr(module, "layouts_folder", lambda: folder)
+    clear()
+    yield "guangdong"
+    monkeypatch.undo()
+    clear()
+
+
+def test_a_province_is_added_by_adding_a_file(province, tmp_path, capsys):
+    assert cli(["build", "--year", "2026", "--layout", province, "--out", str(tmp_path)]) == 0
+    [blank] = (tmp_path / "2026").glob("*.xlsx")
+    assert blank.name == "绩效目标自评表_2026.xlsx"
+    ws = openpyxl.load_workbook(blank)["自评表"]
+    layout = build_layout(province)
+    headings = [ws[f"{col}{layout.table_header_row}"].value for col in layout.columns.values()]
+    assert headings[4:6] == ["全年实际值", "权重"] and layout.columns["level1"] == "A"
+    form = seed(SEEDS[0], province)
+    [again] = read_file(write_form(form, tmp_path / "填好.xlsx", SHANGHAI))
+    assert again.layout == province and again.formulas_overwritten == []
+    assert analyse(again, SHANGHAI).total == analyse(form, SHANGHAI).total

@@ -23,7 +23,13 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
 from selfeval.files import write_atomically
-from selfeval.layout import INSTRUCTIONS_SHEET, SHEET, build_layout, template_properties
+from selfeval.layout import (
+    DEFAULT_LAYOUT,
+    INSTRUCTIONS_SHEET,
+    SHEET,
+    build_layout,
+    template_properties,
+)
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.writer import guidance
@@ -61,8 +67,9 @@ def form_workbook(
     layout_name: str | None = None,
     locked: bool = True,
 ) -> bytes:
-    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout)."""
-    name = layout_name or form.layout
+    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout, and
+    :data:`~selfeval.layout.DEFAULT_LAYOUT` for a form that names none)."""
+    name = layout_name or form.layout or DEFAULT_LAYOUT
     return _workbook(form, name, profile, year or form.header.year or current_year(), locked)
 
 

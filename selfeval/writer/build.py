@@ -45,7 +45,7 @@ def project_files(
         form.header.year = year
         if form.funds.points is None:
             form.funds.points = profile.funds_weight
-        for layout in layouts:
+        for layout in (form.layout,) if form.layout else layouts:  # the project's own 表样
             stem = f"{layout_spec(layout).title}_{safe_filename(form.header.project)}_{year}"
             name, n = f"{stem}.xlsx", 2
             while name in files:  # two names that differ only in unsafe characters

@@ -14,7 +14,9 @@ from typing import Any
 
 import yaml
 
-from selfeval.model import FUNDS_ROWS, Form, FundsRow, Goals, Header, Indicator
+from selfeval import vocabulary
+from selfeval.layout import available_layouts
+from selfeval.model import Form, FundsRow, Goals, Header, Indicator
 
 MAX_FILE = 5 * 1024 * 1024
 
@@ -28,10 +30,12 @@ PROJECT_KEYS = {
     "预算目标": "planned",
     "一级指标分值": "weights",
     "指标": "indicators",
+    "表样": "layout",
 }
-FUNDS_KEYS = dict(
-    zip(("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"), FUNDS_ROWS, strict=True)
-)
+FUNDS_KEYS = {term.label: row for row, term in vocabulary.FUNDS_ROWS.items()}
+ANY_LAYOUT = ""
+"""``Form.layout`` of a project that names no 表样: it is written in every layout the
+command line chose (``build --layout``)."""
 AMOUNT_KEYS = {"年初预算数": "initial_budget", "全年预算数": "annual_budget"}
 INDICATOR_KEYS = {
     "一级指标": "level1",
@@ -47,6 +51,7 @@ CSV_PROJECT_COLUMNS = (
     "资金单位",
     "资金分值",
     "预算目标",
+    "表样",
 )
 
 
@@ -120,7 +125,7 @@ def _csv_items(text: str) -> list[dict[str, Any]]:
 
 
 def _form(item: Any, where: str, problems: list[str]) -> Form:
-    form = Form(layout="standard")
+    form = Form(layout=ANY_LAYOUT)
     if not isinstance(item, dict):
         problems.append(f"{where}：应为“键: 值”的表")
         return form
@@ -130,6 +135,13 @@ def _form(item: Any, where: str, problems: list[str]) -> Form:
         problems.append(f"{where}：缺少项目名称")
     where = f"{where}（{name}）" if name else where
     form.header = Header(None, name, _text(item, "主管部门"), _text(item, "实施单位"))
+    layout = _text(item, "表样")
+    if layout and layout not in available_layouts():
+        problems.append(
+            f"{where}：表样应为 {'、'.join(available_layouts())} 之一，而不是“{layout}”"
+        )
+    else:
+        form.layout = layout
     form.goals = Goals(planned=_text(item, "预算目标"))
     unit = _text(item, "资金单位") or "元"
     if unit not in ("元", "万元"):

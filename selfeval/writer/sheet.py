@@ -157,7 +157,8 @@ def _piece(ws, styler, layout: Layout, ref, content, fill: Fill, profile, locked
         cell.value = content
         if min_col >= column_index_from_string(layout.check_columns.split(":")[0]):  # 校验区
             look = look._replace(fill=styles.CHECK_FILL)
-    if content in ("#title", "@header.year") or min_row > layout.total_row:
+    below = min_row > layout.total_row and not layout.spec.closing_borders
+    if content in ("#title", "@header.year") or below:
         look = look._replace(border=styles.NO_BORDER)
     styler.apply(cell, look)
     edge = Look(border=look.border)
