@@ -12,18 +12,16 @@ give the same computed total and the same findings as the form it came from.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from selfeval.layout import split_target
 from selfeval.model import Form, Indicator
 from tests.seed_workbooks import typed_value
 
 Cell = str | float | int | None
-
-_TARGET = re.compile(r"^(>=|<=|=|＝|≥|≤|<|>|≧|≦)?(\d+(?:\.\d+)?)(\D*)$")
 
 
 @dataclass(frozen=True)
@@ -217,14 +215,6 @@ SHAPES: tuple[Shape, ...] = (
         stray_zero=True,
     ),
 )
-
-
-def split_target(target: str) -> tuple[str, str, str]:
-    """``>=90%`` -> (``>=``, ``90``, ``%``); a text target is 定性 with the text as value."""
-    match = _TARGET.match(target)
-    if match is None:
-        return ("定性" if target else "", target, "")
-    return match[1] or "", match[2], match[3]
 
 
 def relay(form: Form, shape: Shape) -> list[list[Cell]]:
