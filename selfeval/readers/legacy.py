@@ -48,6 +48,7 @@ _SUBROW_PREFIX = re.compile(r"^其中[:：]?")
 _NUMBERED_NAME = re.compile(r"^指标\d{1,2}(?!\d)[:：.、]?")
 _NEEDED = ("name", "target", "points", "score")  # the table is unreadable without these
 _LEVEL_FIELDS = frozenset({"level1", "level2", "name"})
+_PLACEHOLDER_START = frozenset(w[0] for w in vocab.PLACEHOLDER_ROWS)
 _SHIFTS = (0, 1, -1, 2, -2)
 
 
@@ -383,33 +384,35 @@ class _FormReader:
                 l2 = (name, c)
             elif kind == 0:
                 names.append((self.s.shown(r, c), c))
-        slots = {f: c + shift for f, c in columns.items() if f not in _LEVEL_FIELDS}
+        slots = {f: c + shift for f, c in table.data_columns}
         data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
         blank = all(cv.is_blank(v) for v in data.values())
         if len(names) > 1 and cv.is_number(values[names[0][1]]):
             names = [n for n in names if not cv.is_number(values[n[1]])] or names  # 序号 1, 2 …
-        if names and _is_placeholder(names[0][0], blank):
+        if (
+            names
+            and (blank or names[0][0][:1] in _PLACEHOLDER_START)
+            and _is_placeholder(names[0][0], blank)
+        ):
             names = []
             blank = True  # ……, 指标2, 其他需要说明事项 | 无: no indicator
         if not names and blank:
             return _levels(level1, level2, l1, l2)  # a row holding only level labels
         level1, level2 = _levels(level1, level2, l1, l2)
-        name = _NUMBERED_NAME.sub("", names[0][0]) if names else ""
+        name = names[0][0] if names else ""
+        if name.startswith("指标"):
+            name = _NUMBERED_NAME.sub("", name) or name
         row = Indicator(
             level1=level1,
             level2=level2,
-            name=name or (names[0][0] if names else ""),
+            name=name,
             target=self._target(r, slots, table.split),
             actual=self.s.shown(r, slots["actual"]) if "actual" in slots else "",
             points=cv.amount(cv.strip_points(data["points"])),
             score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        row.cells = {
-            f: self.s.address(r, c)
-            for f, c in slots.items()
-            if f not in ("target_nature", "target_unit")
-        }
+        row.cells = {f: self.s.address(r, c + shift) for f, c in table.cell_columns}
         row.cells["name"] = self.s.address(r, names[0][1] if names else columns["name"] + shift)
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
@@ -464,7 +467,12 @@ class _TableHeader:
     def __init__(self, columns: dict[str, int], words: dict[str, str], first_row: int) -> None:
         self.columns, self.words, self.first_row = columns, words, first_row
         self.split = "target_nature" in columns or "target_unit" in columns
-        data = [c for f, c in columns.items() if f not in _LEVEL_FIELDS]
+        self.data_columns = tuple((f, c) for f, c in columns.items() if f not in _LEVEL_FIELDS)
+        # every data field's cell is recorded, the split target by its 指标值 cell
+        self.cell_columns = tuple(
+            (f, c) for f, c in self.data_columns if f not in ("target_nature", "target_unit")
+        )
+        data = [c for _, c in self.data_columns]
         self.first_data = min(data) if data else columns.get("name", 0) + 1
 
     @classmethod
@@ -641,17 +649,23 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
     name and the target plain text (not level labels) in their columns, and nothing
     but level labels left of the name. Whatever the other cells hold (a stray 0 as
     reason, 社会效益 as 二级), such a row is not moved."""
-    width = len(values)
     cp, cs, cn, ct = columns["points"], columns["score"], columns["name"], columns["target"]
-    if max(cp, cs, cn, ct) >= width:
+    if max(cp, cs, cn, ct) >= len(values):
         return False
     for c in (cp, cs):
-        if not (_is_figure(values[c]) or cv.is_blank(values[c])):
+        v = values[c]
+        if not (v is None or v == "" or _is_figure(v) or cv.is_blank(v)):
             return False
     for c in (cn, ct):
         if cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0):
             return False
-    return all(cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0) for c in range(cn))
+    for c in range(cn):  # left of the name: level labels or nothing
+        v = values[c]
+        if v is None or v == "":
+            continue
+        if not (keys[c] and _level(keys[c])[0] != 0) and not cv.is_blank(v):
+            return False
+    return True
 
 
 def _is_figure(value: object) -> bool:
