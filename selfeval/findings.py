@@ -101,7 +101,7 @@ MESSAGES: dict[str, str] = {
     "TOTAL_MISMATCH": "总分填报为 {found}，按规则计算应为 {expected}",
     "FORMULA_OVERWRITTEN": "{label}应为公式，现被改为固定值 {found}",
     "INPUT_MISSING": "{label}未填写",
-    "LAYOUT_UNRECOGNISED": "未能在工作表中找到自评表：{why}",
+    "LAYOUT_UNRECOGNISED": "未能读取自评表：{why}",
     "READ_ERROR": "文件无法读取：{why}",
     "WORKPAPER_SCORE_RANGE": "第 {form} 份“{project}”指标“{name}”的复核得分 {found} 不在 0 至分值 {expected} 之间",
     "WORKPAPER_REASON_MISSING": "第 {form} 份“{project}”指标“{name}”复核得分 {found} 低于分值 {expected}，但未填写扣分原因",

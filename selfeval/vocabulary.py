@@ -43,7 +43,16 @@ INDICATOR_COLUMNS: dict[str, Term] = _table(
     Term(
         "target",
         "年度指标值",
-        ("指标值", "年度目标值", "预期指标值", "全年指标值", "目标值", "年度绩效指标值"),
+        (
+            "指标值",
+            "年度目标值",
+            "预期指标值",
+            "全年指标值",
+            "目标值",
+            "年度绩效指标值",
+            "年初目标值",
+            "绩效指标值",
+        ),
     ),
     Term(
         "actual",
@@ -94,7 +103,7 @@ FUNDS_COLUMNS: dict[str, Term] = _table(
 """The funds block's columns (项目资金)."""
 
 FUNDS_ROWS: dict[str, Term] = _table(
-    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额")),
+    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额", "年度财政资金总额")),
     Term("current", "当年财政拨款", ("本年财政拨款", "财政拨款", "财政资金", "本级财政资金")),
     Term("carryover", "上年结转资金", ("上年结转", "结转资金")),
     Term("special_account", "财政专户管理资金", ("财政专户资金",)),
@@ -125,6 +134,33 @@ TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
 
 PLACEHOLDER_ROWS: tuple[str, ...] = ("……", "…", "...", "其他需要说明事项", "其他说明事项")
 """Row labels that stand for no indicator."""
+
+CLOSING_LABELS: tuple[str, ...] = (
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "项目负责人",
+    "财务负责人",
+    "审核人",
+    "填报人",
+    "填报日期",
+    "联系电话",
+    "偏差大或目标未完成原因分析",
+)
+"""Labels of the lines after the indicator table (not part of it), as they start a cell."""
+
+TARGET_NATURES: dict[str, str] = {
+    "正向": "≥",
+    "反向": "≤",
+    "大于等于": "≥",
+    "小于等于": "≤",
+    "大于": ">",
+    "小于": "<",
+    "等于": "=",
+    "定量": "",
+    "定性": "",
+}
+"""指标性质 written as a word: the operator it stands for when 指标值 has none ("" adds none)."""
 
 
 _BRACKET_SUFFIX = re.compile(r"[（(][^（()）]{1,8}[)）]$")
@@ -159,6 +195,7 @@ def words(table: dict[str, Term]) -> tuple[str, ...]:
 
 
 __all__ = [
+    "CLOSING_LABELS",
     "FUNDS_COLUMNS",
     "FUNDS_ROWS",
     "GOAL_COLUMNS",
@@ -166,6 +203,7 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
     "SPLIT_TARGET_COLUMNS",
+    "TARGET_NATURES",
     "TOTAL_LABELS",
     "Term",
     "heading_key",

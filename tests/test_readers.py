@@ -244,3 +244,153 @@ def test_grid_addresses_match_openpyxl() -> None:
         assert column_letter(n) == get_column_letter(n) and column_number(column_letter(n)) == n
     grid = Grid("表", [[1, 2], [3, 4]], origin=(5, 3))
     assert grid.address(1, 1) == "D6" and grid.at("$D$6") == 4 and grid.at("A1") is None
+
+
+# -- hand-made forms of any shape (issue 9) --------------------------------------------
+
+_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "原因"]
+
+
+def _form_grid(*rows: list) -> Grid:
+    top = [
+        ["项目名称", "某项目"],
+        ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ]
+    return Grid("表", [*top, ["年度资金总额", 100, 100, 10, 1.0, 10], _HEADER, *rows])
+
+
+def test_a_row_that_fits_its_header_is_never_shifted() -> None:
+    grid = _form_grid(
+        ["效益指标", "社会效益", "群众知晓率", ">=90%", "95%", 10, 10, 0],
+        ["", "", "宣传次数", ">=4次", "5次", 20, 20, "0"],
+    )
+    [form] = forms_in_grid(grid)
+    first, second = form.indicators
+    assert (first.name, first.level2, first.points, first.score) == (
+        "群众知晓率",
+        "社会效益",
+        10,
+        10,
+    )
+    assert (second.name, second.points, second.cells["score"]) == ("宣传次数", 20, "G6")
+
+
+def test_a_missing_points_column_is_named_not_a_silent_empty_form(tmp_path: Path) -> None:
+    from selfeval.results import check_paths
+
+    header = [h for h in _HEADER if h != "分值"]
+    grid = Grid(
+        "表", [["项目名称", "某项目"], header, ["产出指标", "数量指标", "人数", "≥5人", "5人", 10]]
+    )
+    [item] = forms_in_grid(grid, "x.xlsx")
+    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert "“分值”" in item.why and "第 2 行" in item.why and "某项目" in item.why
+    wb = openpyxl.Workbook()
+    for row in grid.values:
+        wb.active.append(row)
+    wb.save(tmp_path / "无分值.xlsx")
+    [result] = check_paths([tmp_path / "无分值.xlsx"], load_profile("national"))
+    assert [f.code for f in result.findings] == ["LAYOUT_UNRECOGNISED"]
+    assert "“分值”" in result.findings[0].message
+
+
+def test_a_located_form_without_an_indicator_table_is_reported() -> None:
+    grid = Grid("表", [["项目名称", "某项目"], ["全年预算数", "全年执行数"], [100, 90]])
+    [item] = forms_in_grid(grid)
+    assert isinstance(item, Unreadable) and "指标表头" in item.why
+
+
+def test_one_unreadable_form_does_not_hide_the_others(tmp_path: Path) -> None:
+    good = _form_grid(["产出指标", "数量指标", "人数", "≥5人", "5人", 90, 90, ""]).values
+    bad = [["项目名称", "另一项目"], [h for h in _HEADER if h != "得分"]]
+    wb = openpyxl.Workbook()
+    for row in [*good, [], *bad]:
+        wb.active.append(row)
+    wb.save(tmp_path / "两份.xlsx")
+    form, problem = read_file(tmp_path / "两份.xlsx")
+    assert isinstance(form, Form) and form.header.project == "某项目"
+    assert isinstance(problem, Unreadable) and "“得分”" in problem.why
+
+
+def test_funds_points_read_from_the_block_label_when_no_column_holds_them() -> None:
+    grid = Grid(
+        "表",
+        [
+            ["项目名称", "某项目"],
+            ["预算执行情况（万元）（20分）", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分"],
+            ["年度财政资金总额", 200, 195.5, 0.9775, 19.55],
+            _HEADER,
+            ["产出指标", "数量指标", "人数", "≥5人", "5人", 80, 80, ""],
+        ],
+    )
+    [form] = forms_in_grid(grid)
+    funds = form.funds
+    assert (funds.unit, funds.points, funds.stated_score) == ("万元", 20, 19.55)
+    assert (funds.total.annual_budget, funds.total.executed) == (200, 195.5)
+
+
+@pytest.mark.parametrize(
+    ("nature", "value", "unit", "joined"),
+    [
+        ("≧", "735", "人次", "≧735人次"),
+        ("定性", "有效", "", "有效"),
+        ("正向", "300", "天", "≥300天"),
+        ("反向", "5", "%", "≤5%"),
+        ("正向", "≥90", "%", "≥90%"),
+        ("=", "100%", "%", "=100%"),
+        ("大于等于", "90", "%", "≥90%"),
+        ("", "", "个", ""),
+    ],
+)
+def test_split_targets_join(nature: str, value: str, unit: str, joined: str) -> None:
+    from selfeval.vocabulary import TARGET_NATURES
+
+    assert cv.join_target(nature, value, unit, TARGET_NATURES) == joined
+
+
+def test_points_and_scores_written_with_their_unit_are_numbers() -> None:
+    [form] = forms_in_grid(
+        _form_grid(["产出指标", "数量指标", "人数", "≥5人", "5人", "90分", "88分", "无"])
+    )
+    assert (form.indicators[0].points, form.indicators[0].score) == (90, 88)
+
+
+def test_short_first_level_labels_and_a_total_in_its_label_cell() -> None:
+    [form] = forms_in_grid(
+        _form_grid(
+            ["产出（60分）", "数量", "人数", "≥5人", "5人", 60, 60, ""],
+            ["效益", "社会效益", "知晓率", "≥90%", "92%", 30, 30, ""],
+            ["总分：100", "", "", "", "", "", "", ""],
+        )
+    )
+    assert [(r.level1, r.level2) for r in form.indicators] == [
+        ("产出指标", "数量"), ("效益指标", "社会效益")
+    ]  # fmt: skip
+    assert form.category_weights == {"产出指标": 60} and form.stated_total == 100
+
+
+def test_a_numbering_column_and_units_in_their_own_columns() -> None:
+    header = [
+        "序号",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "单位",
+        "实际完成值",
+        "分值（分）",
+        "得分",
+    ]
+    grid = Grid(
+        "表",
+        [
+            ["项目名称", "某项目"],
+            header,
+            [1, "产出指标", "数量指标", "培训人数", "≥50", "人", "52", 90, 90],
+            [2, "", "", "覆盖率", "100", "%", "98%", 10, 9.8],
+        ],
+    )
+    [form] = forms_in_grid(grid)
+    assert [(r.name, r.target, r.points) for r in form.indicators] == [
+        ("培训人数", "≥50人", 90), ("覆盖率", "100%", 10)
+    ]  # fmt: skip

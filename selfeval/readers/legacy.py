@@ -1,11 +1,16 @@
-"""Hand-made forms found by their labels, wherever they sit in a sheet.
+"""Hand-made forms found by what their labels mean, wherever they sit in a sheet.
 
 Works on a :class:`~selfeval.readers.grid.Grid` only. A form starts at its
 项目名称 row (its title and year just above); the funds block is found by its
-column headings (全年预算数 …), the indicator table by its header row
-(三级指标 … 分值 得分) and ends at 总分 / 总计. Rows shifted by merged cells are
-realigned one by one (:func:`_best_shift`). docs/legacy-reading.md gives the
-conventions; every field read records its A1 address in ``cells``.
+column headings (全年预算数 / 调整后预算数 …), the indicator table by its header
+row(s) (三级指标 … 分值 / 权重, 得分), in any order and under any name that
+:mod:`selfeval.vocabulary` lists, and ends at 总分 / 总计 / 合计 or at the closing
+lines (评价结论 …). A target split over 指标性质 | 指标值 | 度量单位 is joined.
+Rows shifted by merged cells are realigned one by one (:func:`_best_shift`); a
+row that fits its header is never moved. A located form whose table lacks a
+needed column yields an :class:`~selfeval.readers.Unreadable` naming it.
+docs/legacy-reading.md gives the conventions; every field read records its A1
+address in ``cells``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from selfeval import vocabulary as vocab
 from selfeval.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
@@ -24,54 +30,42 @@ from selfeval.model import (
     Indicator,
     Source,
 )
+from selfeval.readers import Unreadable
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid, column_letter
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}
 _OUTER = frozenset({"绩效指标", "绩效", "指标"})  # the table's outer label spilling into rows
-_FUNDS_COLUMNS = (
-    (lambda k: k.startswith("年初预算数"), "initial_budget"),
-    (lambda k: k.startswith("全年预算数"), "annual_budget"),
-    (lambda k: k.startswith("全年执行数"), "executed"),
-    (lambda k: k.startswith("执行率"), "stated_rate"),
-    (lambda k: k.startswith("分值"), "points"),
-    (lambda k: k.startswith("得分"), "score"),
-)
-_FUNDS_HEADINGS = ("全年预算数", "全年执行数")  # see _is_funds_heading
-_FUNDS_ROW_WORDS = ("年度资金总额", "当年财政拨款", "上年结转", "其他资金")  # see _FUNDS_ROWS
-_FUNDS_ROWS = (
-    (lambda k: k.startswith("年度资金总额"), "total"),
-    (lambda k: "当年财政拨款" in k, "current"),
-    (lambda k: k.startswith("上年结转"), "carryover"),
-    (lambda k: k.startswith("其他资金"), "other"),
-)
-_TABLE_COLUMNS = (
-    (lambda k: k == "一级指标", "level1"),
-    (lambda k: k == "二级指标", "level2"),
-    (lambda k: k == "三级指标", "name"),
-    (lambda k: k.startswith("年度指标值"), "target"),
-    (lambda k: k.startswith("实际完成值"), "actual"),
-    (lambda k: k == "分值", "points"),
-    (lambda k: k == "得分", "score"),
-    (lambda k: k.startswith("偏差原因"), "reason"),
-)
-_TOTAL_LABELS = frozenset({"总分", "总计", "合计"})
+_FUNDS_HEADINGS = vocab.words({k: vocab.FUNDS_COLUMNS[k] for k in ("annual_budget", "executed")})
+_FUNDS_ROW_WORDS = vocab.words(vocab.FUNDS_ROWS)
+_NAME_WORDS = vocab.INDICATOR_COLUMNS["name"].words
+_TOTAL_LABELS = frozenset(vocab.TOTAL_LABELS)
+_TOTAL_WORDS = tuple(vocab.TOTAL_LABELS)
+_TOTAL_INLINE = re.compile("(?:" + "|".join(vocab.TOTAL_LABELS) + r")[:：]([+-]?\d+(?:\.\d+)?)分?")
+_SUBROW_PREFIX = re.compile(r"^其中[:：]?")
+# 指标1工程完工率: a template's numbering, dropped from the name
+_NUMBERED_NAME = re.compile(r"^指标\d{1,2}(?!\d)[:：.、]?")
+_NEEDED = ("name", "target", "points", "score")  # the table is unreadable without these
+_LEVEL_FIELDS = frozenset({"level1", "level2", "name"})
+_PLACEHOLDER_START = frozenset(w[0] for w in vocab.PLACEHOLDER_ROWS)
 _SHIFTS = (0, 1, -1, 2, -2)
 
 
 # -- public -------------------------------------------------------------------------
 
 
-def legacy_forms(grid: Grid, file: str | None = None) -> list[Form]:
-    """Every hand-made form in ``grid``, top to bottom."""
+def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]:
+    """Every hand-made form in ``grid``, top to bottom; a form whose indicator table
+    lacks a needed column comes as an Unreadable (LAYOUT_UNRECOGNISED) naming it."""
     sheet = _Sheet(grid)
     anchors = sheet.rows_with(lambda k: k.startswith("项目名称"), ("项目名称",))
     if not anchors:
         anchors = sheet.rows_with(
-            lambda k: k.startswith("年度资金总额") or k == "三级指标", ("年度资金总额", "三级指标")
+            lambda k: _funds_row(k) == "total" or _is_name_heading(k),
+            (*_FUNDS_ROW_WORDS, *_NAME_WORDS),
         )[:1]
-    forms: list[Form] = []
+    forms: list[Form | Unreadable] = []
     previous_end = -1
     for i, start in enumerate(anchors):
         stop = anchors[i + 1] if i + 1 < len(anchors) else len(grid.values)
@@ -122,8 +116,7 @@ class _Sheet:
 
     def has(self, r: int, words: tuple[str, ...]) -> bool:
         """Whether some key of row ``r`` contains one of ``words``."""
-        text = self.texts[r]
-        return any(w in text for w in words)
+        return _pattern(words).search(self.texts[r]) is not None
 
     def rows_with(self, pred: Callable[[str], bool], words: tuple[str, ...]) -> list[int]:
         """Rows with a key accepted by ``pred``; every key it accepts contains one of ``words``."""
@@ -138,15 +131,12 @@ class _Sheet:
     ) -> tuple[int, int] | None:
         """First (row, column) of a key accepted by ``pred``, which only accepts keys
         containing one of ``words``."""
-        texts, keys = self.texts, self.keys
+        texts, keys, search = self.texts, self.keys, _pattern(words).search
         for r in rows:
-            text = texts[r]
-            for word in words:
-                if word in text:
-                    for c, k in enumerate(keys[r]):
-                        if k and pred(k):
-                            return r, c
-                    break
+            if search(texts[r]) is not None:
+                for c, k in enumerate(keys[r]):
+                    if k and pred(k):
+                        return r, c
         return None
 
     def next_value(self, r: int, c: int) -> tuple[str, int]:
@@ -160,6 +150,12 @@ class _Sheet:
         return "", c + 1
 
 
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of ``words``."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 # -- one form -----------------------------------------------------------------------
 
 
@@ -170,26 +166,47 @@ class _FormReader:
         self.previous_end, self.file = previous_end, file
         self.end = start
         self.form = Form()
+        self.title = ""  # the text of the rows above the form (title, year, 部门 …)
 
     def put(self, path: str, r: int, c: int) -> None:
         self.form.cells[path] = self.s.address(r, c)
 
-    def read(self) -> Form | None:
+    def read(self) -> Form | Unreadable | None:
         funds = self.s.find(_is_funds_heading, self.rows, _FUNDS_HEADINGS)
-        table = self.s.find(lambda k: k == "三级指标", self.rows, ("三级指标",))
-        if funds is None and table is None:
+        head = self.s.find(_is_name_heading, self.rows, _NAME_WORDS)
+        if funds is None and head is None:
             return None
         title_row = self._title()
         self._header()
         if funds is not None:
             self._funds(funds[0])
         self._goals()
-        if table is not None:
-            self._table(table[0])
         self.form.source = Source(
             self.file, self.s.grid.sheet, self.s.grid.origin[0] + title_row, origin="handmade"
         )
+        if head is None:
+            return self._unreadable(
+                f"找不到指标表头（{_label_of('name')}、"
+                f"{_label_of('points')}、{_label_of('score')}）"
+            )
+        table = _TableHeader.read(self.s, head[0])
+        missing = [f for f in _NEEDED if f not in table.columns]
+        if missing:
+            self.end = head[0]
+            names = "、".join(f"“{_label_of(f)}”" for f in missing)
+            return self._unreadable(
+                f"第 {self.s.grid.origin[0] + head[0]} 行的指标表头中找不到{names}列"
+            )
+        self._table(table)
+        self.form.layout = self._layout(table)
         return self.form
+
+    def _unreadable(self, why: str) -> Unreadable:
+        project = self.form.header.project
+        where = f"（项目“{project}”）" if project else ""
+        return Unreadable(
+            self.file or "", "LAYOUT_UNRECOGNISED", why + where, sheet=self.s.grid.sheet
+        )
 
     # title, year and layout
 
@@ -199,37 +216,43 @@ class _FormReader:
         texts = " ".join(cv.text(v) for r in window for v in self.s.grid.values[r])
         if match := _YEAR.search(texts):
             self.form.header.year = int(match[1])
-        appraisal = "自评价" in texts or bool(
-            self.s.find(
-                lambda k: k.startswith("项目资金情况") or k in ("总计",),
-                self.rows,
-                ("项目资金情况", "总计"),
-            )
-        )
-        self.form.layout = "appraisal" if appraisal else "standard"
+        self.title = texts
         return title_rows[0] if title_rows else self.start
+
+    def _layout(self, table: _TableHeader) -> str:
+        """The official layout this form is closest to (docs/legacy-reading.md 2)."""
+        appraisal = "自评价" in self.title or bool(
+            self.s.find(lambda k: k.startswith("项目资金情况"), self.rows, ("项目资金情况",))
+        )
+        if appraisal:
+            return "appraisal"
+        if table.split or "权重" in table.words.get("points", ""):
+            return "sichuan"
+        if "自评表" in self.title and "财政项目支出绩效自评表" not in self.title:
+            return "national"
+        return "standard"
 
     # 项目名称 / 主管部门 / 实施单位
 
     def _header(self) -> None:
         header = self.form.header = Header(year=self.form.header.year)
         head_rows = range(self.start, min(self.stop, self.start + 8))
-        for attr, word in (
-            ("project", "项目名称"),
-            ("department", "主管部门"),
-            ("implementer", "实施单位"),
-        ):
-            self._after(header, f"header.{attr}", word, head_rows)
+        for attr, term in vocab.HEADER_FIELDS.items():
+            self._after(header, f"header.{attr}", term, head_rows)
 
     # 项目资金
 
     def _funds(self, heading: int) -> None:
         funds = self.form.funds
-        columns = _columns(self.s.keys[heading], _FUNDS_COLUMNS)
+        keys = self.s.keys[heading]
+        columns = _columns(keys, vocab.FUNDS_COLUMNS)
         around = range(max(self.start, heading - 1), heading + 1)
         funds.unit = "万元" if any(self.s.has(r, ("万元",)) for r in around) else "元"
+        if "points" not in columns:  # 预算执行情况（10分）: the points in the block's label
+            weights = [cv.split_weight(k)[1] for k in keys if k and "分" in k]
+            funds.points = next((w for w in weights if w is not None), None)
         for r in range(heading + 1, min(self.stop, heading + 8)):
-            name = _funds_row(self.s.keys[r]) if self.s.has(r, _FUNDS_ROW_WORDS) else None
+            name = self._funds_row_name(r)
             if name is None:
                 continue
             row = FundsRow()
@@ -245,55 +268,73 @@ class _FormReader:
                         setattr(funds, path, cv.amount(self.s.value(r, columns[attr])))
                         self.put(f"funds.{path}", r, columns[attr])
 
+    def _funds_row_name(self, r: int) -> str | None:
+        if not self.s.has(r, _FUNDS_ROW_WORDS):
+            return None
+        return next((n for k in self.s.keys[r] if k and (n := _funds_row(k))), None)
+
     # 年度总体目标
 
     def _goals(self) -> None:
         goals = self.form.goals = Goals()
-        plan = self.s.find(lambda k: k == "预算目标", self.rows, ("预算目标",))
+        planned_words = vocab.GOAL_COLUMNS["planned"].words
+        plan = self.s.find(
+            lambda k: vocab.match(k, vocab.GOAL_COLUMNS) == "planned", self.rows, planned_words
+        )
         if plan is not None:
             r0, cp = plan
-            ca = next((c for c, k in enumerate(self.s.keys[r0]) if k == "实际完成情况"), None)
-            for r in range(r0 + 1, min(self.stop, r0 + 4)):
-                planned = self.s.shown(r, cp)
-                achieved = self.s.shown(r, ca) if ca is not None else ""
-                if planned or achieved:
-                    goals.planned, goals.achieved = planned, achieved
-                    self.put("goals.planned", r, cp)
-                    if ca is not None:
+            ca = next(
+                (
+                    c
+                    for c, k in enumerate(self.s.keys[r0])
+                    if c > cp and k and vocab.match(k, vocab.GOAL_COLUMNS) == "achieved"
+                ),
+                None,
+            )
+            if ca is not None:  # a heading row: the texts sit below it
+                for r in range(r0 + 1, min(self.stop, r0 + 4)):
+                    planned = self.s.shown(r, cp)
+                    achieved = self.s.shown(r, ca)
+                    if planned or achieved:
+                        goals.planned, goals.achieved = planned, achieved
+                        self.put("goals.planned", r, cp)
                         self.put("goals.achieved", r, ca)
-                    return
-            return
-        for attr, word in (("planned", "预期目标"), ("achieved", "实际完成情况")):
-            self._after(goals, f"goals.{attr}", word, self.rows)
+                        return
+                return
+        for attr, term in vocab.GOAL_COLUMNS.items():
+            self._after(goals, f"goals.{attr}", term, self.rows)
 
-    def _after(self, obj: object, path: str, word: str, rows: range) -> None:
+    def _after(self, obj: object, path: str, term: vocab.Term, rows: range) -> None:
         """A field written after its label: in the label's own cell, else the next one."""
-        hit = self.s.find(lambda k: k.startswith(word), rows, (word,))
+        label = term.label
+        hit = self.s.find(
+            lambda k: k.startswith(label) or vocab.heading_key(k) in term.words,
+            rows,
+            term.words,
+        )
         if hit is None:
             return
         r, c = hit
-        inline = _after_label(cv.text(self.s.value(r, c)), word)
+        key = self.s.keys[r][c]
+        own = key.startswith(label) and vocab.heading_key(key) not in term.words
+        inline = _after_label(cv.text(self.s.value(r, c)), label) if own else ""
         value, col = (inline, c) if inline else self.s.next_value(r, c)
         setattr(obj, path.split(".")[1], value)
         self.put(path, r, col)
 
     # the indicator table
 
-    def _table(self, head: int) -> None:
-        columns = _columns(self.s.keys[head], _TABLE_COLUMNS)
-        if not {"name", "target", "points", "score"} <= columns.keys():
-            return
-        total = self.s.find(
-            lambda k: k in _TOTAL_LABELS, range(head + 1, self.stop), tuple(_TOTAL_LABELS)
-        )
-        end = total[0] if total else self.stop
+    def _table(self, table: _TableHeader) -> None:
+        columns = table.columns
+        total = self.s.find(_is_total_label, range(table.first_row, self.stop), _TOTAL_WORDS)
+        end = total[0] if total else self._closing(table.first_row)
         level1 = level2 = ""
         later_level1: list[tuple[int, str]] = []  # (indicators read so far, 一级 label)
-        for r in range(head + 1, end):
+        for r in range(table.first_row, end):
             if all(cv.is_blank(v) for v in self.s.grid.values[r]):
                 continue
             before = level1
-            level1, level2 = self._row(r, columns, level1, level2)
+            level1, level2 = self._row(r, table, level1, level2)
             if level1 != before:
                 later_level1.append((len(self.form.indicators), level1))
         for row_index, row in enumerate(self.form.indicators):
@@ -301,22 +342,39 @@ class _FormReader:
                 row.level1 = next((l1 for n, l1 in later_level1 if n > row_index), "")
         self.end = end if total else end - 1
         if total is not None:
-            self._total(total[0], total[1])
+            self._total(total[0], total[1], columns)
 
-    def _row(self, r: int, columns: dict[str, int], level1: str, level2: str) -> tuple[str, str]:
+    def _closing(self, first: int) -> int:
+        """Where a table without a total row ends: its first closing line, else the form's end."""
+        for r in range(first, self.stop):
+            if self.s.has(r, _CLOSING_WORDS) and _is_closing(self.s.keys[r]):
+                return r
+        return self.stop
+
+    def _row(self, r: int, table: _TableHeader, level1: str, level2: str) -> tuple[str, str]:
+        columns = table.columns
         shift = _best_shift(self.s, r, columns)
-        target_col = columns["target"] + shift
+        first_data = table.first_data + shift
+        # a row that fits its header has its 二级 label in the 二级 column, however worded
+        level2_col = columns["level2"] if shift == 0 and "level2" in columns else -1
+        level1_col = columns["level1"] if shift == 0 and "level1" in columns else -1
         l1 = l2 = None
         names: list[tuple[str, int]] = []
         values, keys = self.s.grid.values[r], self.s.keys[r]
         width = len(values)
-        for c in range(min(target_col, width)):
+        for c in range(min(first_data, width)):
             key = keys[c]
             if not key:
                 if not cv.is_blank(values[c]):
                     names.append((self.s.shown(r, c), c))
                 continue
             kind, name, weight = _level(key)
+            if kind == 1 and l1 is not None and l2 is None:
+                kind = 2  # 满意度指标 | 满意度指标 | …: the second is the 二级 label
+            elif kind == 0 and c == level2_col and l2 is None and _is_label_like(key):
+                kind = 2  # 社会效益, 公共服务: a 二级 label in its own column
+            elif kind == 0 and c == level1_col and l1 is None and (short := _short_level1(key)):
+                kind, name, weight = 1, *short  # 产出 (50分): a 一级 label without 指标
             if kind == 1:
                 l1 = (name, c)
                 if weight is not None:
@@ -326,22 +384,35 @@ class _FormReader:
                 l2 = (name, c)
             elif kind == 0:
                 names.append((self.s.shown(r, c), c))
-        slots = {f: c + shift for f, c in columns.items() if f not in ("level1", "level2", "name")}
+        slots = {f: c + shift for f, c in table.data_columns}
         data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
-        if not names and all(cv.is_blank(v) for v in data.values()):
+        blank = all(cv.is_blank(v) for v in data.values())
+        if len(names) > 1 and cv.is_number(values[names[0][1]]):
+            names = [n for n in names if not cv.is_number(values[n[1]])] or names  # 序号 1, 2 …
+        if (
+            names
+            and (blank or names[0][0][:1] in _PLACEHOLDER_START)
+            and _is_placeholder(names[0][0], blank)
+        ):
+            names = []
+            blank = True  # ……, 指标2, 其他需要说明事项 | 无: no indicator
+        if not names and blank:
             return _levels(level1, level2, l1, l2)  # a row holding only level labels
         level1, level2 = _levels(level1, level2, l1, l2)
+        name = names[0][0] if names else ""
+        if name.startswith("指标"):
+            name = _NUMBERED_NAME.sub("", name) or name
         row = Indicator(
             level1=level1,
             level2=level2,
-            name=names[0][0] if names else "",
-            target=self.s.shown(r, slots["target"]),
+            name=name,
+            target=self._target(r, slots, table.split),
             actual=self.s.shown(r, slots["actual"]) if "actual" in slots else "",
-            points=cv.amount(data["points"]),
-            score=cv.amount(data["score"]),
+            points=cv.amount(cv.strip_points(data["points"])),
+            score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        row.cells = {f: self.s.address(r, c) for f, c in slots.items()}
+        row.cells = {f: self.s.address(r, c + shift) for f, c in table.cell_columns}
         row.cells["name"] = self.s.address(r, names[0][1] if names else columns["name"] + shift)
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
@@ -353,11 +424,20 @@ class _FormReader:
         self.form.indicators.append(row)
         return level1, level2
 
-    def _total(self, r: int, label_col: int) -> None:
+    def _target(self, r: int, slots: dict[str, int], split: bool) -> str:
+        value = self.s.shown(r, slots["target"])
+        if not split:
+            return value
+        nature = self.s.shown(r, slots["target_nature"]) if "target_nature" in slots else ""
+        unit = self.s.shown(r, slots["target_unit"]) if "target_unit" in slots else ""
+        return cv.join_target(nature, value, unit, vocab.TARGET_NATURES)
+
+    def _total(self, r: int, label_col: int, columns: dict[str, int]) -> None:
+        values = self.s.grid.values[r]
         numbers = [
-            (c, cv.amount(v))
-            for c, v in enumerate(self.s.grid.values[r])
-            if c > label_col and cv.is_number(v)
+            (c, cv.amount(cv.strip_points(v)))
+            for c, v in enumerate(values)
+            if c > label_col and cv.is_number(cv.strip_points(v))
         ]
         if len(numbers) >= 2:
             (cp, points), (ct, total) = numbers[-2], numbers[-1]
@@ -365,36 +445,142 @@ class _FormReader:
             self.put("stated_points_total", r, cp)
             self.form.stated_total = total
             self.put("stated_total", r, ct)
+        elif not numbers and (inline := _TOTAL_INLINE.fullmatch(self.s.keys[r][label_col])):
+            self.form.stated_total = float(inline[1])  # 总分：97.5 in the label's own cell
+            self.put("stated_total", r, label_col)
         elif numbers:
-            self.form.stated_total = numbers[0][1]
-            self.put("stated_total", r, numbers[0][0])
+            c, figure = numbers[0]
+            # 合计 | 100 | (得分 blank): the one figure sits under 分值, not 得分
+            under_points = c - columns["points"] in (0, 1, -1) and c - columns["score"] not in (
+                0,
+                1,
+            )
+            field = "stated_points_total" if under_points else "stated_total"
+            setattr(self.form, field, figure)
+            self.put(field, r, c)
+
+
+class _TableHeader:
+    """The indicator table's header: one row, or two (年度指标值 over 指标性质 | 指标值 |
+    度量单位; 绩效指标 over 一级 | 二级 | 三级), read into field -> column."""
+
+    def __init__(self, columns: dict[str, int], words: dict[str, str], first_row: int) -> None:
+        self.columns, self.words, self.first_row = columns, words, first_row
+        self.split = "target_nature" in columns or "target_unit" in columns
+        self.data_columns = tuple((f, c) for f, c in columns.items() if f not in _LEVEL_FIELDS)
+        # every data field's cell is recorded, the split target by its 指标值 cell
+        self.cell_columns = tuple(
+            (f, c) for f, c in self.data_columns if f not in ("target_nature", "target_unit")
+        )
+        data = [c for _, c in self.data_columns]
+        self.first_data = min(data) if data else columns.get("name", 0) + 1
+
+    @classmethod
+    def read(cls, sheet: _Sheet, head: int) -> _TableHeader:
+        keys = list(sheet.keys[head])
+        first_row = head + 1
+        for other in (head - 1, head + 1):
+            if not 0 <= other < len(sheet.keys):
+                continue
+            below = other == head + 1
+            extra = sheet.keys[other]
+            fields = [_column_field(k) for k in extra]
+            found = [f for f in fields if f]
+            if below:
+                row = sheet.grid.values[other]
+                if not found or any(cv.is_number(v) for v in row):
+                    continue
+                first_row = head + 2
+            elif len([f for f in found if f not in _LEVEL_FIELDS]) < 2:
+                continue
+            width = max(len(keys), len(extra))
+            keys += [""] * (width - len(keys))
+            for c, k in enumerate(extra):
+                mine = _column_field(keys[c]) if keys[c] else None
+                if k and fields[c] and (below or mine is None):
+                    keys[c] = k  # the lower row names the column; the upper only where blank
+        columns: dict[str, int] = {}
+        words: dict[str, str] = {}
+        for c, k in enumerate(keys):
+            f = _column_field(k) if k else None
+            if f and f not in columns:
+                columns[f], words[f] = c, k
+        return cls(columns, words, first_row)
 
 
 # -- helpers ------------------------------------------------------------------------
 
+_CLOSING_WORDS = vocab.CLOSING_LABELS
+
+
+def _is_closing(keys: list[str]) -> bool:
+    """Whether a row is one of the lines after the table (评价结论, 项目负责人: …)."""
+    first = next((k for k in keys if k), "")
+    return first.startswith(_CLOSING_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def _column_field(key: str) -> str | None:
+    """The indicator table field a header key names (split-target parts included)."""
+    return (
+        vocab.match(key, vocab.SPLIT_TARGET_COLUMNS)
+        if key in ("指标性质", "度量单位")
+        else (
+            vocab.match(key, vocab.INDICATOR_COLUMNS)
+            or vocab.match(key, vocab.SPLIT_TARGET_COLUMNS)
+        )
+    )
+
+
+def _is_total_label(key: str) -> bool:
+    """总分 / 总计 / 合计, alone or with its figure (``总分：97.5``)."""
+    return key in _TOTAL_LABELS or _TOTAL_INLINE.fullmatch(key) is not None
+
+
+def _is_name_heading(key: str) -> bool:
+    return vocab.match(key, vocab.INDICATOR_COLUMNS) == "name"
+
 
 def _is_funds_heading(key: str) -> bool:
-    return key.startswith("全年预算数") or key.startswith("全年执行数")
+    return vocab.match(key, vocab.FUNDS_COLUMNS) in ("annual_budget", "executed")
 
 
-def _columns(
-    keys: list[str], headings: tuple[tuple[Callable[[str], bool], str], ...]
-) -> dict[str, int]:
-    """Field -> the first column whose heading key ``headings`` assigns to it."""
+def _label_of(field: str) -> str:
+    return vocab.INDICATOR_COLUMNS[field].label
+
+
+def _columns(keys: list[str], table: dict[str, vocab.Term]) -> dict[str, int]:
+    """Field -> the first column whose heading ``table`` names it."""
     columns: dict[str, int] = {}
     for c, k in enumerate(keys):
-        for pred, attr in headings:
-            if k and attr not in columns and pred(k):
-                columns[attr] = c
+        if k and (f := vocab.match(k, table)) and f not in columns:
+            columns[f] = c
     return columns
 
 
-def _funds_row(keys: list[str]) -> str | None:
-    for key in keys:
-        for pred, name in _FUNDS_ROWS:
-            if key and pred(key):
-                return name
-    return None
+@lru_cache(maxsize=1024)
+def _funds_row(key: str) -> str | None:
+    """The funds row a label names: ``其中：当年财政拨款`` -> ``current``."""
+    return vocab.match(_SUBROW_PREFIX.sub("", key), vocab.FUNDS_ROWS)
+
+
+def _is_placeholder(name: str, blank: bool) -> bool:
+    """A row that stands for no indicator: ……, 其他需要说明事项, or a bare 指标2."""
+    key = "".join(name.split())
+    if key.startswith(vocab.PLACEHOLDER_ROWS):
+        return True
+    return blank and (_NUMBERED_NAME.sub("", key) == "" or set(key) <= set("…. "))
+
+
+def _short_level1(key: str) -> tuple[str, float | None] | None:
+    """``产出`` / ``效益（30分）`` as the 一级 label it shortens, with its weight."""
+    name, weight = cv.split_weight(key)
+    return (name + "指标", weight) if name + "指标" in LEVEL1_NAMES else None
+
+
+def _is_label_like(key: str) -> bool:
+    """Short text without digits or operators: a level label, not a measured name."""
+    return len(key) <= 12 and not any(ch.isdigit() or ch in "=<>≥≤%" for ch in key)
 
 
 def _after_label(text: str, word: str) -> str:
@@ -410,8 +596,9 @@ def _level(key: str) -> tuple[int, str, float | None]:
     name, weight = cv.split_weight(key)
     if name in LEVEL1_NAMES:
         return 1, name, weight
-    if key.endswith("指标") or key == "可持续影响":
-        return 2, key, None
+    bare = key.removesuffix("等")  # 服务对象满意度指标等
+    if bare.endswith("指标") or bare == "可持续影响" or bare + "指标" in _STANDARD_OWNER:
+        return 2, bare, None
     return 0, key, None
 
 
@@ -430,7 +617,7 @@ def _levels(
     if l1 is not None:
         level1 = l1[0]
     elif l2 is not None:
-        level1 = _STANDARD_OWNER.get(l2[0], level1)
+        level1 = _STANDARD_OWNER.get(l2[0], _STANDARD_OWNER.get(l2[0] + "指标", level1))
     return level1, level2
 
 
@@ -439,19 +626,53 @@ _PERFECT = 7  # 分值 and 得分 numbers, name and target plain text, no number
 
 def _best_shift(sheet: _Sheet, r: int, columns: dict[str, int]) -> int:
     """How far a row's cells sit from the header's columns (merged cells shift them):
-    the most plausible of _SHIFTS, the earliest on a tie."""
+    0 for a row that fits its header, else the most plausible of _SHIFTS, the
+    earliest on a tie."""
     values, keys = sheet.grid.values[r], sheet.keys[r]
+    if _fits(values, keys, columns):
+        return 0
     best, best_score = 0, _plausibility(values, keys, columns, 0)
     leftmost = min(columns.values())
     for s in _SHIFTS[1:]:
         if best_score == _PERFECT:
-            break  # nothing scores higher; most rows sit where the header says
+            break  # nothing scores higher
         if leftmost + s < 0:
             continue  # the table cannot sit left of column A
         score = _plausibility(values, keys, columns, s)
         if score > best_score:
             best, best_score = s, score
     return best
+
+
+def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
+    """Whether a row already sits under its header: 分值 and 得分 numbers or blank, the
+    name and the target plain text (not level labels) in their columns, and nothing
+    but level labels left of the name. Whatever the other cells hold (a stray 0 as
+    reason, 社会效益 as 二级), such a row is not moved."""
+    cp, cs, cn, ct = columns["points"], columns["score"], columns["name"], columns["target"]
+    if max(cp, cs, cn, ct) >= len(values):
+        return False
+    for c in (cp, cs):
+        v = values[c]
+        if not (v is None or v == "" or _is_figure(v) or cv.is_blank(v)):
+            return False
+    for c in (cn, ct):
+        if cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0):
+            return False
+    for c in range(cn):  # left of the name: level labels or nothing
+        v = values[c]
+        if v is None or v == "":
+            continue
+        if not (keys[c] and _level(keys[c])[0] != 0) and not cv.is_blank(v):
+            return False
+    return True
+
+
+def _is_figure(value: object) -> bool:
+    """A 分值 or 得分: a number, or a number of 分 (``10分``)."""
+    if cv.is_number(value):
+        return True
+    return isinstance(value, str) and "分" in value and cv.is_number(cv.strip_points(value))
 
 
 def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int) -> int:
@@ -463,7 +684,7 @@ def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int
     total = 0
     numbers = 0
     for v in (at(columns["points"] + s), at(columns["score"] + s)):
-        if cv.is_number(v):
+        if _is_figure(v):
             total, numbers = total + 2, numbers + 1
         elif not cv.is_blank(v):
             total -= 3
@@ -474,7 +695,7 @@ def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int
         c = columns[field] + s
         if cv.is_blank(at(c)):
             total -= field == "name"
-        elif _level(keys[c])[0] != 0:
+        elif 0 <= c < width and _level(keys[c])[0] != 0:
             total -= 3
         else:
             total += 1

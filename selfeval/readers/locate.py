@@ -21,15 +21,16 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
         form = template_form(grid, file)
         if form is not None:
             return [form]
-    forms: list[Form | Unreadable] = list(legacy_forms(grid, file))
-    return forms or [Unreadable(file or "", "LAYOUT_UNRECOGNISED", NO_FORM, sheet=grid.sheet)]
+    found = legacy_forms(grid, file)  # forms, and located forms missing a needed column
+    return found or [Unreadable(file or "", "LAYOUT_UNRECOGNISED", NO_FORM, sheet=grid.sheet)]
 
 
 def forms_in_grids(grids: list[Grid], file: str) -> list[Form | Unreadable]:
-    """Forms of every sheet; one LAYOUT_UNRECOGNISED for the file when no sheet holds one."""
+    """Forms of every sheet, and every located form that could not be read; one
+    LAYOUT_UNRECOGNISED for the file when no sheet holds a form at all."""
     found = [item for grid in grids for item in forms_in_grid(grid, file)]
     forms = [i for i in found if isinstance(i, Form)]
-    problems = [i for i in found if isinstance(i, Unreadable) and i.code != "LAYOUT_UNRECOGNISED"]
+    problems = [i for i in found if isinstance(i, Unreadable) and i.why != NO_FORM]
     if forms or problems:
         return [*forms, *problems]
     if not grids:

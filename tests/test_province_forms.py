@@ -1,0 +1,192 @@
+"""Published forms from other provinces, transcribed with our own names and figures
+but in their exact shape (tests/fixtures/provinces/*.txt: one line per row, a tab
+per cell boundary, ``\\n`` for a line break inside a cell).
+
+Each is read as a staff member's workbook: every 分值 must be found, the computed
+total must be right, every real mistake reported and no false error raised.
+
+Shapes, as published:
+- sichuan_equipment, sichuan_wages: 四川 部门预算项目支出绩效自评表(2023年度) (county
+  bureaus of 大英县 and 青神县): 预算执行情况(10分) with a 年度预算数(万元) caption, rows
+  总额 / 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金 with `/`; 指标性质 | 指标值 |
+  度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析; 合计; 评价结论 … 项目负责人.
+- anhui_commission: 安徽 池州市贵池区 项目支出绩效自评表 (2022年度): 年度资金总额 left at 0
+  while 本年财政拨款 carries the money, 一级 labels with (50分), an empty 经济效益指标 row,
+  满意度指标 written again as the 二级 label.
+- hebei_heating: 河北 廊坊市 项目支出绩效自评表 (2019): headings broken over lines in
+  their cells, names numbered 指标1…, empty 指标2 and …… rows, 0 typed as a reason.
+- hubei_no_points: 湖北 黄石市 项目自评表 (2022): 预算数(A) / 执行数(B) / 执行率(B/A)
+  and an indicator table with 得分 but no 分值 column.
+- national_reordered, two_row_split: the two shapes issue #9 reports from published
+  forms (分值 before 年度指标值 with 全年实际值 and a …… row; 年度指标值 over 指标性质 |
+  指标值 | 度量单位 on a two-row header); not transcribed from a page found here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from selfeval.findings import Severity
+from selfeval.model import Form
+from selfeval.profiles import load_profile
+from selfeval.readers import Unreadable, read_file
+from selfeval.rules import check_form
+from tests.relaid_forms import write_rows
+
+PROVINCES = Path(__file__).parent / "fixtures" / "provinces"
+PROFILE = load_profile("national")
+
+
+@dataclass(frozen=True)
+class Expected:
+    points: tuple[float, ...]  # every indicator's 分值, in order
+    total: float  # the computed total (funds score by the rule + indicator scores)
+    errors: frozenset[str]  # the form's real mistakes
+
+
+EXPECTED: dict[str, Expected] = {
+    "sichuan_equipment": Expected(
+        (20, 15, 10, 5, 20, 20),
+        99.38,  # 4.50 of 4.80 万元 executed: 9.38, not the stated 10
+        frozenset({"FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH", "UNMET_FULL", "REASON_MISSING"}),
+    ),
+    "sichuan_wages": Expected((60, 30), 99.5, frozenset()),
+    "anhui_commission": Expected(
+        (8, 8, 8, 8, 8, 10, 10, 10, 10, 10),
+        100.0,  # 79.96 of 80 万元 executed, read from the sub-row (DOMAIN.md)
+        frozenset({"FUNDS_SUM", "FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH"}),
+    ),
+    "hebei_heating": Expected(
+        (10,) * 9, 97.62, frozenset({"FUNDS_SCORE", "TOTAL_MISMATCH"})
+    ),  # 86% printed for 86.2 % is display rounding; 9 for 8.62 is a mistake
+    "national_reordered": Expected(
+        (20, 15, 15, 20, 10, 10), 97.5, frozenset({"UNMET_FULL", "REASON_MISSING"})
+    ),
+    "two_row_split": Expected(
+        (20, 10, 20, 20, 10, 10), 100.0, frozenset({"UNMET_FULL", "REASON_MISSING"})
+    ),
+}
+
+# Gaps in the rules, not in reading: the 分值 and amounts these forms hold are read.
+_SUBROW_TOTAL = pytest.mark.xfail(
+    strict=True,
+    reason="rules: rate, funds score and total are not yet computed from the sub-rows "
+    "when 年度资金总额 is left at 0 (DOMAIN.md, Funds block)",
+)
+_PRINTED_PRECISION = pytest.mark.xfail(
+    strict=True,
+    reason="rules: a rate is not yet judged at the precision it is printed with (86% for 86.2 %)",
+)
+TOTAL_CASES = [
+    pytest.param(n, marks=_SUBROW_TOTAL) if n == "anhui_commission" else n for n in EXPECTED
+]
+MISTAKE_CASES = TOTAL_CASES
+FALSE_ERROR_CASES = [
+    pytest.param(n, marks=_PRINTED_PRECISION) if n == "hebei_heating" else n for n in EXPECTED
+]
+
+
+def workbook(name: str, folder: Path) -> Path:
+    lines = (PROVINCES / f"{name}.txt").read_text("utf-8").rstrip("\n").split("\n")
+    rows = [[cell.replace("\\n", "\n") for cell in line.split("\t")] for line in lines]
+    return write_rows(rows, folder / f"{name}.xlsx", sheet="Sheet1")
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Form | Unreadable]]:
+    folder = tmp_path_factory.mktemp("provinces")
+    names = [p.stem for p in sorted(PROVINCES.glob("*.txt"))]
+    return {name: read_file(workbook(name, folder)) for name in names}
+
+
+def one_form(forms: dict[str, list[Form | Unreadable]], name: str) -> Form:
+    [form] = forms[name]
+    assert isinstance(form, Form), form
+    return form
+
+
+def errors(form: Form) -> set[str]:
+    return {f.code for f in check_form(form, PROFILE)[0] if f.severity == Severity.ERROR}
+
+
+def test_every_transcribed_form_has_its_expectations(forms: dict) -> None:
+    assert set(forms) == {*EXPECTED, "hubei_no_points"}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_every_points_value_is_found(forms: dict, name: str) -> None:
+    form = one_form(forms, name)
+    assert tuple(r.points for r in form.indicators) == EXPECTED[name].points
+    assert form.funds.points == 10 and all(r.name for r in form.indicators)
+
+
+@pytest.mark.parametrize("name", TOTAL_CASES)
+def test_the_computed_total_is_right(forms: dict, name: str) -> None:
+    assert check_form(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
+
+
+@pytest.mark.parametrize("name", MISTAKE_CASES)
+def test_every_real_mistake_is_reported(forms: dict, name: str) -> None:
+    assert EXPECTED[name].errors <= errors(one_form(forms, name))
+
+
+@pytest.mark.parametrize("name", FALSE_ERROR_CASES)
+def test_no_false_error(forms: dict, name: str) -> None:
+    assert errors(one_form(forms, name)) <= EXPECTED[name].errors
+
+
+def test_a_table_without_points_says_which_column_is_missing(forms: dict) -> None:
+    [item] = forms["hubei_no_points"]
+    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert "“分值”" in item.why and "得分" not in item.why and item.sheet == "Sheet1"
+
+
+def test_split_targets_are_joined_with_their_operator_and_unit(forms: dict) -> None:
+    split = one_form(forms, "two_row_split")
+    assert [r.target for r in split.indicators] == [
+        "≧735人次",
+        "有效",
+        "≥300天",
+        "扩大",
+        "建立",
+        "≥90%",
+    ]
+    sichuan = one_form(forms, "sichuan_equipment")
+    assert sichuan.indicators[3].target == "≤0.3万元" and sichuan.indicators[2].target == "及时"
+
+
+def test_funds_blocks_of_other_provinces(forms: dict) -> None:
+    sichuan = one_form(forms, "sichuan_equipment").funds
+    assert (sichuan.unit, sichuan.total.annual_budget, sichuan.total.executed) == ("万元", 4.8, 4.5)
+    assert sichuan.current.executed == 4.5 and sichuan.special_account.annual_budget == 0
+    anhui = one_form(forms, "anhui_commission").funds
+    assert (anhui.total.annual_budget, anhui.current.executed) == (0, 79.96)
+
+
+def test_labels_placeholders_and_closing_lines(forms: dict) -> None:
+    hebei = one_form(forms, "hebei_heating")
+    assert hebei.indicators[0].name == "工程资金金额"  # 指标1 is the template's numbering
+    assert [r.level2 for r in hebei.indicators][-4:] == [
+        "经济效益指标", "社会效益指标", "可持续影响指标", "服务对象满意度指标"
+    ]  # fmt: skip
+    national = one_form(forms, "national_reordered")
+    assert [r.level2 for r in national.indicators][3:] == [
+        "社会效益",
+        "可持续影响",
+        "服务对象满意度指标",
+    ]
+    assert (national.stated_points_total, national.stated_total) == (100, 97.5)
+    wages = one_form(forms, "sichuan_wages")
+    assert (wages.stated_points_total, wages.stated_total, wages.header.year) == (100, 99.5, 2023)
+    assert one_form(forms, "anhui_commission").category_weights == {
+        "产出指标": 50, "效益指标": 30, "满意度指标": 10
+    }  # fmt: skip
+
+
+def test_layouts_are_the_closest_official_shape(forms: dict) -> None:
+    layouts = {name: one_form(forms, name).layout for name in EXPECTED}
+    assert layouts["sichuan_equipment"] == layouts["two_row_split"] == "sichuan"
+    assert layouts["anhui_commission"] == layouts["national_reordered"] == "national"
