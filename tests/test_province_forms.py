@@ -70,24 +70,6 @@ EXPECTED: dict[str, Expected] = {
     ),
 }
 
-# Gaps in the rules, not in reading: the 分值 and amounts these forms hold are read.
-_SUBROW_TOTAL = pytest.mark.xfail(
-    strict=True,
-    reason="rules: rate, funds score and total are not yet computed from the sub-rows "
-    "when 年度资金总额 is left at 0 (DOMAIN.md, Funds block)",
-)
-_PRINTED_PRECISION = pytest.mark.xfail(
-    strict=True,
-    reason="rules: a rate is not yet judged at the precision it is printed with (86% for 86.2 %)",
-)
-TOTAL_CASES = [
-    pytest.param(n, marks=_SUBROW_TOTAL) if n == "anhui_commission" else n for n in EXPECTED
-]
-MISTAKE_CASES = TOTAL_CASES
-FALSE_ERROR_CASES = [
-    pytest.param(n, marks=_PRINTED_PRECISION) if n == "hebei_heating" else n for n in EXPECTED
-]
-
 
 def workbook(name: str, folder: Path) -> Path:
     lines = (PROVINCES / f"{name}.txt").read_text("utf-8").rstrip("\n").split("\n")
@@ -123,17 +105,17 @@ def test_every_points_value_is_found(forms: dict, name: str) -> None:
     assert form.funds.points == 10 and all(r.name for r in form.indicators)
 
 
-@pytest.mark.parametrize("name", TOTAL_CASES)
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_computed_total_is_right(forms: dict, name: str) -> None:
     assert check_form(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
 
 
-@pytest.mark.parametrize("name", MISTAKE_CASES)
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_every_real_mistake_is_reported(forms: dict, name: str) -> None:
     assert EXPECTED[name].errors <= errors(one_form(forms, name))
 
 
-@pytest.mark.parametrize("name", FALSE_ERROR_CASES)
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_no_false_error(forms: dict, name: str) -> None:
     assert errors(one_form(forms, name)) <= EXPECTED[name].errors
 
