@@ -15,20 +15,21 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from selfeval.findings import Finding
+from selfeval.findings import Finding, Severity
 from selfeval.portfolio.columns import where
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.results import FormResult, project_title, summary_line
 
 
-def render_html(results: Iterable[FormResult]) -> str:
+def render_html(results: Iterable[FormResult], min_severity: Severity = Severity.INFO) -> str:
     """The report page for ``results`` (no scripts, no network)."""
-    results = list(results)
-    return (
-        _env()
-        .get_template("findings.html.j2")
-        .render(forms=[_form(r) for r in results], summary=summary_line(results))
-    )
+    results = [r for r in results if r.skipped is None]
+    return html_page([form_section(r, min_severity) for r in results], summary_line(results))
+
+
+def html_page(sections: list[dict[str, Any]], summary: str) -> str:
+    """The page around the forms' sections (from :func:`form_section`)."""
+    return _env().get_template("findings.html.j2").render(forms=sections, summary=summary)
 
 
 @cache
@@ -38,7 +39,8 @@ def _env() -> Environment:
     )
 
 
-def _form(r: FormResult) -> dict[str, Any]:
+def form_section(r: FormResult, min_severity: Severity = Severity.INFO) -> dict[str, Any]:
+    """One form's section of the page, as plain data (what a worker sends back)."""
     figures = []
     if r.analysis is not None:
         a = r.analysis
@@ -50,7 +52,7 @@ def _form(r: FormResult) -> dict[str, Any]:
         "title": "无法读取的文件" if r.form is None else project_title(r.form),
         "where": r.place,
         "figures": figures,
-        "findings": [_finding(f, r.file) for f in r.findings],
+        "findings": [_finding(f, r.file) for f in r.shown_findings(min_severity)],
     }
 
 

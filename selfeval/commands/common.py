@@ -50,12 +50,12 @@ def require_inputs(paths: list[Path]) -> None:
 
 def read_forms(path: Path) -> list[Form]:
     """The forms of one input file; ValueError (a Chinese reason) when it has none."""
-    from selfeval.readers import Unreadable, read_file
+    from selfeval.readers import OwnOutput, Unreadable, read_file
 
     if not path.is_file():
         raise ValueError(f"找不到文件：{path}")
     items = read_file(path)
-    bad = [i for i in items if isinstance(i, Unreadable)]
+    bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
     if bad:
         raise ValueError(f"{path}：{bad[0].why}")
     return items  # type: ignore[return-value]
