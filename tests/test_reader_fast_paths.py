@@ -1,6 +1,6 @@
 """The readers' fast paths give exactly what the plain ways give, and stay bounded.
 
-``xlsx._read`` inflates zip members itself instead of through ``zipfile``;
+``xlsx._read`` reads zip members through ``zipfile``, bounded by their stated size;
 ``xlsx._fill_shown`` looks only at cells with a number format that matters.
 """
 
