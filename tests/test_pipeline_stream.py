@@ -116,3 +116,32 @@ def test_min_severity_error_lists_errors_only(corpus, capsys):
     _, out, _ = _validate(capsys, *argv, "json")
     severities = {f["severity"] for form in json.loads(out) for f in form["findings"]}
     assert severities == {"error"}
+
+
+def test_our_report_saved_among_the_forms_is_skipped_with_a_line(corpus, tmp_path, capsys):
+    folder = tmp_path / "收到的表"
+    folder.mkdir()
+    for name in ("form01.xlsx", "form06.xlsx"):
+        (folder / name).write_bytes((corpus / "hand" / name).read_bytes())
+    assert main(["report", str(folder), "-o", str(folder / "汇总.xlsx")]) == 1
+    capsys.readouterr()
+    status, out, _ = _validate(capsys, str(folder))
+    assert status == 1 and "年度" not in out.split("■")[-1]  # no phantom form
+    assert f"■ 跳过 {folder / '汇总.xlsx'}：selfeval 生成的汇总报告，不是自评表" in out
+    assert main(["report", str(folder), "-o", str(tmp_path / "汇总.csv")]) == 1
+    assert f"跳过 {folder / '汇总.xlsx'}" in capsys.readouterr().err
+    assert len((tmp_path / "汇总.csv").read_text("utf-8-sig").splitlines()) == 1 + 2
+
+
+def test_a_report_from_worker_processes_equals_one_from_one_process(corpus, tmp_path, monkeypatch):
+    argv = ["report", str(corpus), "--profile", PROFILE, "-o"]
+    assert main([*argv, str(tmp_path / "one.csv")]) == 1
+    monkeypatch.setattr(results, "PARALLEL_FROM", 1)
+    assert main([*argv, str(tmp_path / "pool.csv")]) == 1
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "pool.csv").read_bytes()
+
+
+def test_an_empty_folder_gives_no_report(tmp_path, capsys):
+    assert main(["report", str(tmp_path), "-o", str(tmp_path / "汇总.html")]) == 2
+    assert "没有找到可读取的自评表文件" in capsys.readouterr().err
+    assert not (tmp_path / "汇总.html").exists()

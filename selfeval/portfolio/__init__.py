@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from selfeval.portfolio.summary import Portfolio, Row, make_row, summarise
+from selfeval.portfolio.summary import Portfolio, Row, kept, make_row, summarise
 from selfeval.profiles import Profile
 from selfeval.results import FormResult
 
@@ -53,13 +53,27 @@ def build(
     link_base: Path | None = None,
 ) -> tuple[Portfolio, dict[str, bytes]]:
     """The portfolio and each report file, written as ``results`` arrive."""
+    rows = (make_row(0, result, profile) for result in kept(results))
+    return build_rows(rows, profile, formats, link_base)
+
+
+def build_rows(
+    rows: Iterable[Row],
+    profile: Profile,
+    formats: Iterable[str],
+    link_base: Path | None = None,
+) -> tuple[Portfolio, dict[str, bytes]]:
+    """:func:`build` from rows already made (numbered here, in order); each row is
+    compacted once the writers have it, so the portfolio keeps no finding."""
     writers = {fmt: writer(fmt, link_base) for fmt in formats}
-    rows = []
-    for index, result in enumerate(results, 1):
-        rows.append(row := make_row(index, result, profile))
+    kept_rows = []
+    for index, row in enumerate(rows, 1):
+        row.index = index
         for w in writers.values():
             w.add(row)
-    portfolio = Portfolio(rows, profile)
+        row.compact()
+        kept_rows.append(row)
+    portfolio = Portfolio(kept_rows, profile)
     return portfolio, {fmt: w.finish(portfolio) for fmt, w in writers.items()}
 
 
@@ -71,4 +85,4 @@ def render(portfolio: Portfolio, fmt: str, link_base: Path | None = None) -> byt
     return w.finish(portfolio)
 
 
-__all__ = ["FORMATS", "Portfolio", "Row", "build", "render", "summarise", "writer"]
+__all__ = ["FORMATS", "Portfolio", "Row", "build", "build_rows", "render", "summarise", "writer"]

@@ -1,7 +1,10 @@
 """One summary row per form, computed once from the checked results (汇总).
 
 Every output (HTML, CSV, xlsx) renders the same :class:`Portfolio`, so a figure
-shown in the report is computed in one place only.
+shown in the report is computed in one place only. A row is made where the file is
+checked (:func:`file_rows`, in a worker for a large folder); once the report writers
+have taken its findings, :meth:`Row.compact` keeps only their counts, so a folder's
+portfolio holds a compact record per form and no finding.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from selfeval.analysis import number
 from selfeval.findings import CODES, Finding, Severity
 from selfeval.model import Number
 from selfeval.profiles import Profile
-from selfeval.results import FormResult
+from selfeval.results import FormResult, check_file
 
 TO_YUAN = {"元": 1.0, "万元": 10000.0}
 """Amounts are summed in 元 whatever unit each form was filled in."""
@@ -64,6 +68,21 @@ class Row:
     def codes(self) -> Counter[str]:
         return Counter(f.code for f in self.findings)
 
+    @cached_property
+    def severities(self) -> dict[str, set[Severity]]:
+        """The severities each code was found with (POINTS_CATEGORY may have two)."""
+        found: dict[str, set[Severity]] = {}
+        for f in self.findings:
+            found.setdefault(f.code, set()).add(f.severity)  # type: ignore[arg-type]
+        return found
+
+    def compact(self) -> None:
+        """Keep the counts the portfolio reads and let the findings go (the report
+        writers have rendered them)."""
+        for counted in ("errors", "warnings", "infos", "codes", "severities"):
+            getattr(self, counted)
+        self.findings = []
+
     @property
     def difference(self) -> float | None:
         """Stated minus computed total (填报总分 − 计算总分)."""
@@ -75,7 +94,7 @@ class Row:
     @property
     def total_mismatch(self) -> bool:
         """The rules found the stated 总分 wrong (TOTAL_MISMATCH)."""
-        return any(f.code == "TOTAL_MISMATCH" for f in self.findings)
+        return "TOTAL_MISMATCH" in self.codes
 
     @property
     def excellent_with_errors(self) -> bool:
@@ -173,8 +192,8 @@ class Portfolio:
         """Chinese severity label(s) each code was found with (POINTS_CATEGORY may be two)."""
         found: dict[str, set[Severity]] = {}
         for r in self.rows:
-            for f in r.findings:
-                found.setdefault(f.code, set()).add(f.severity)
+            for code, severities in r.severities.items():
+                found.setdefault(code, set()).update(severities)
         return {
             code: "、".join(s.label for s in sorted(sev, key=SEVERITY_ORDER.get))
             for code, sev in found.items()
@@ -195,8 +214,29 @@ def sorted_codes(counts: Counter[str]) -> dict[str, int]:
 
 def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
     """The portfolio of ``results`` (from :func:`selfeval.results.check_paths`)."""
-    rows = [make_row(i, r, profile) for i, r in enumerate(results, 1)]
+    rows = [make_row(i, r, profile) for i, r in enumerate(kept(results), 1)]
     return Portfolio(rows, profile)
+
+
+def kept(results: Iterable[FormResult]) -> Iterable[FormResult]:
+    """Results that belong in a report: every form and unreadable input, not the files
+    skipped as selfeval's own outputs."""
+    return (r for r in results if r.skipped is None)
+
+
+@dataclass
+class FileRows:
+    """One file's rows (numbered later, in report order) and the files it skipped."""
+
+    rows: list[Row]
+    skipped: list[str]
+
+
+def file_rows(path: Path, profile: Profile) -> FileRows:
+    """Check one file and summarise it: what a worker sends back for a report."""
+    results = check_file(path, profile)
+    skipped = [f"跳过 {r.file}：{r.skipped}" for r in results if r.skipped is not None]
+    return FileRows([make_row(0, r, profile) for r in kept(results)], skipped)
 
 
 def make_row(index: int, result: FormResult, profile: Profile) -> Row:
