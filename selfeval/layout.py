@@ -55,8 +55,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
-
+from selfeval.a1 import coordinate_from_string, range_boundaries
 from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES
 
 if TYPE_CHECKING:

@@ -19,8 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
-
+from selfeval.a1 import coordinate_from_string, get_column_letter, range_boundaries
 from selfeval.readers.grid import CellValue, Grid
 from selfeval.safe_text import is_formula_like
 
