@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         const="warning",
         help="不列出提示，只列出错误和警告（同 --min-severity warning）",
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="同时使用的进程数（默认：64 个文件以上时每个 CPU 核一个，否则 1）",
+    )
     p.set_defaults(func=run)
 
 
@@ -57,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
         raise ValueError(why)
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs 应为正整数（{args.jobs}）")
     profile = profile_from(args)
     require_inputs(args.paths)
     files = input_files(args.paths)
@@ -68,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     tally = Tally()
 
     def pieces():  # type: ignore[no-untyped-def]
-        for out in map_files(files, work, Progress()):
+        for out in map_files(files, work, Progress(), args.jobs):
             tally.merge(out.tally)
             for note in out.notes:
                 print(note, file=sys.stderr)
