@@ -18,7 +18,14 @@ from typing import Any, Literal
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
 
-Layout = Literal["template", "standard", "appraisal"]
+Layout = str
+"""The official layout a form follows: the name of a file in ``selfeval/layouts``
+(``standard``, ``appraisal``, ``national``, ``sichuan`` ...)."""
+
+Origin = Literal["template", "handmade", "data"]
+"""Where a form came from: one of our generated templates, a workbook laid out by
+hand (found by its headings), or a YAML/JSON form file."""
+
 AmountUnit = Literal["元", "万元"]
 
 LEVEL1_NAMES: tuple[str, ...] = ("产出指标", "效益指标", "满意度指标")
@@ -34,11 +41,13 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Source:
-    """Where a form was read from (file, sheet, first row of the form, 1-based)."""
+    """Where a form was read from (file, sheet, first row of the form, 1-based) and how
+    it was read (``origin``); the cells of its fields are in ``Form.cells``."""
 
     file: str | None = None
     sheet: str | None = None
     row: int | None = None
+    origin: Origin | None = None
 
 
 @dataclass
@@ -62,7 +71,13 @@ class FundsRow:
 
 
 FUNDS_ROWS: tuple[str, ...] = ("total", "current", "carryover", "other")
-"""Funds rows: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金."""
+"""Funds rows of the Shanghai layouts: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金."""
+
+FUNDS_SUBROWS: tuple[str, ...] = ("current", "carryover", "special_account", "unit_funds", "other")
+"""Every sub-row (其中：…) a layout may print under 年度资金总额 (vocabulary.FUNDS_ROWS)."""
+
+_OPTIONAL_FUNDS_ROWS = ("special_account", "unit_funds")
+"""Sub-rows only some provinces print: left out of :meth:`Form.to_dict` when blank."""
 
 
 @dataclass
@@ -73,6 +88,8 @@ class Funds:
     total: FundsRow = field(default_factory=FundsRow)  # 年度资金总额
     current: FundsRow = field(default_factory=FundsRow)  # 其中：当年财政拨款
     carryover: FundsRow = field(default_factory=FundsRow)  # 上年结转资金
+    special_account: FundsRow = field(default_factory=FundsRow)  # 财政专户管理资金
+    unit_funds: FundsRow = field(default_factory=FundsRow)  # 单位资金
     other: FundsRow = field(default_factory=FundsRow)  # 其他资金
     points: Number = None  # 分值
     stated_score: Number = None  # 得分 as printed
@@ -107,6 +124,7 @@ class Form:
     """A whole self-evaluation form as found in a workbook or a YAML/JSON file."""
 
     layout: Layout = "standard"
+    """The official layout (表样) the form has, whatever it was read from."""
     header: Header = field(default_factory=Header)
     funds: Funds = field(default_factory=Funds)
     goals: Goals = field(default_factory=Goals)
@@ -120,6 +138,8 @@ class Form:
     """Cell address of form-level fields by field path, e.g. {"funds.stated_score": "H5"}."""
     formulas_overwritten: list[str] = field(default_factory=list)
     """Field paths of computed template cells that no longer hold their formula."""
+    profile: str | None = None
+    """The profile (评分口径) a template was built with, by name; None when unknown."""
 
     # -- serialisation -------------------------------------------------------------
 
@@ -129,11 +149,16 @@ class Form:
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]
-        for key in ("cells", "formulas_overwritten", "category_weights"):
+        for key in ("cells", "formulas_overwritten", "category_weights", "profile"):
             if not data[key]:
                 del data[key]
+        if data["source"].get("origin") is None:
+            del data["source"]["origin"]
         if not any(data["source"].values()):
             del data["source"]
+        for name in _OPTIONAL_FUNDS_ROWS:
+            if not any(v is not None for v in data["funds"][name].values()):
+                del data["funds"][name]
         return data
 
     @classmethod
@@ -157,6 +182,8 @@ _NESTED: dict[str, type] = {
     "total": FundsRow,
     "current": FundsRow,
     "carryover": FundsRow,
+    "special_account": FundsRow,
+    "unit_funds": FundsRow,
     "other": FundsRow,
 }
 

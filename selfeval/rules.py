@@ -24,7 +24,7 @@ from selfeval.analysis import (
     within,
 )
 from selfeval.findings import Finding, Severity
-from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
+from selfeval.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile, load_profile
 
 FormRule = Callable[["Check"], Iterator[Finding]]
@@ -165,7 +165,7 @@ def funds_rate(c: Check) -> Iterator[Finding]:
     if a.execution_rate is not None and a.rate_convention is None:
         stated = c.form.funds.total.stated_rate
         yield c.finding("FUNDS_RATE", "funds.total.stated_rate", expected=a.rate, found=stated)
-    for name in FUNDS_ROWS[1:]:  # a sub-row's rate is checked where the form states one
+    for name in FUNDS_SUBROWS:  # a sub-row's rate is checked where the form states one
         row = getattr(c.form.funds, name)
         rate = execution_rate(row)
         if row.stated_rate is None or rate is None:
@@ -194,7 +194,7 @@ def funds_sum(c: Check) -> Iterator[Finding]:
     funds = c.form.funds
     for attr, label in _COLUMNS.items():
         total = number(getattr(funds.total, attr))
-        parts = [number(getattr(getattr(funds, r), attr)) for r in FUNDS_ROWS[1:]]
+        parts = [number(getattr(getattr(funds, r), attr)) for r in FUNDS_SUBROWS]
         filled = [p for p in parts if p is not None]
         if total is None or not filled:
             continue

@@ -68,7 +68,7 @@ def excel_title(name: str) -> str:
 
 
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
-    if form.layout != "template" or not form.formulas_overwritten:
+    if form.source.origin != "template" or not form.formulas_overwritten:
         return
     from selfeval.layout import layout_for
 

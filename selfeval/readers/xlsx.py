@@ -65,7 +65,8 @@ def load(path: Path) -> list[Grid]:
         raise WorkbookError("文件不完整或已损坏（压缩包无法打开）") from exc
     with zf:
         check_zip(zf, required="xl/workbook.xml")
-        _refuse_own_output(zf)
+        properties = custom_properties(zf)
+        _refuse_own_output(properties)
         parts = _workbook_parts(zf)
         formats = _number_formats(zf)
         sizes = {i.filename: i.file_size for i in zf.infolist()}
@@ -87,6 +88,7 @@ def load(path: Path) -> list[Grid]:
                 _fill_shown(grid, xml, formats)
                 if has_template_names(grid):
                     _fill_formulas(grid, xml)
+                    grid.properties = properties
     return grids
 
 
@@ -149,7 +151,8 @@ def _xml(zf: zipfile.ZipFile, name: str, required: bool = True) -> Element | Non
 
 def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     """The workbook's custom document properties (``docProps/custom.xml``): name -> text."""
-    if "docProps/custom.xml" not in zf.NameToInfo:
+    info = zf.NameToInfo.get("docProps/custom.xml")
+    if info is None or info.file_size > MAX_SHEET_BYTES:
         return {}
     root = _xml(zf, "docProps/custom.xml", required=False)
     if root is None:
@@ -157,8 +160,8 @@ def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     return {p.get("name", ""): "".join(p.itertext()).strip() for p in _named(root, "property")}
 
 
-def _refuse_own_output(zf: zipfile.ZipFile) -> None:
-    what = custom_properties(zf).get(OUTPUT_MARK)
+def _refuse_own_output(properties: dict[str, str]) -> None:
+    what = properties.get(OUTPUT_MARK)
     if what is not None:
         raise OwnOutputFile(f"selfeval 生成的{what or '文件'}，不是自评表")
 

@@ -1,0 +1,174 @@
+"""The form's Chinese words, written down once: column headings, funds rows, header
+labels and the total row, each with the synonyms real forms use across China.
+
+Every layout file, the hand-made-form reader, project lists and reports take their
+field words from here (DOMAIN.md, "Layouts elsewhere in China"). A term maps a model
+field key (``points``, ``annual_budget`` ...) to its canonical label (what our
+templates print) and the other spellings seen in published forms.
+
+Headings are compared after :func:`heading_key`: full width folded (NFKC), spaces and
+a trailing colon dropped, and a short bracketed suffix removed (``全年预算数(A)``,
+``执行率（B/A）``, ``资金（万元）``), so the tables below hold words only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Term:
+    """One field's words: the canonical label and its synonyms."""
+
+    key: str  # model field key
+    label: str  # canonical printed heading (our templates)
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.label, *self.synonyms)
+
+
+def _table(*terms: Term) -> dict[str, Term]:
+    return {t.key: t for t in terms}
+
+
+INDICATOR_COLUMNS: dict[str, Term] = _table(
+    Term("level1", "一级指标"),
+    Term("level2", "二级指标"),
+    Term("name", "三级指标", ("三级指标名称", "指标名称", "具体指标")),
+    Term(
+        "target",
+        "年度指标值",
+        ("指标值", "年度目标值", "预期指标值", "全年指标值", "目标值", "年度绩效指标值"),
+    ),
+    Term(
+        "actual",
+        "实际完成值",
+        ("全年实际值", "完成值", "实际值", "全年完成值", "实际完成情况", "年度实际完成值"),
+    ),
+    Term("points", "分值", ("权重", "权重分值", "指标分值", "标准分值")),
+    Term("score", "得分", ("自评得分", "评分", "实际得分")),
+    Term(
+        "reason",
+        "偏差原因分析及改进措施",
+        (
+            "未完成原因分析",
+            "未完成原因及拟采取的改进措施",
+            "未完成原因分析及改进措施",
+            "偏差原因分析",
+            "偏差原因及改进措施",
+            "偏差原因分析及整改措施",
+            "原因分析",
+            "原因",
+            "备注",
+        ),
+    ),
+)
+"""The indicator table's columns, in the order our templates print them."""
+
+SPLIT_TARGET_COLUMNS: dict[str, Term] = _table(
+    Term("target_nature", "指标性质", ("指标方向", "性质")),
+    Term("target_value", "指标值"),
+    Term("target_unit", "度量单位", ("计量单位", "单位")),
+)
+"""A target split over three columns (指标性质 | 指标值 | 度量单位): joined into ``target``.
+
+Where 指标性质 is present, 指标值 is the value part, not the whole target."""
+
+FUNDS_COLUMNS: dict[str, Term] = _table(
+    Term("initial_budget", "年初预算数", ("年初预算", "年初预算金额")),
+    Term(
+        "annual_budget",
+        "全年预算数",
+        ("调整后预算数", "预算数", "全年预算", "全年预算金额", "调整后预算"),
+    ),
+    Term("executed", "全年执行数", ("预算执行数", "执行数", "全年执行", "实际执行数", "实际支出")),
+    Term("stated_rate", "执行率", ("预算执行率", "资金执行率")),
+    Term("points", "分值", ("权重",)),
+    Term("score", "得分", ("评分",)),
+)
+"""The funds block's columns (项目资金)."""
+
+FUNDS_ROWS: dict[str, Term] = _table(
+    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额")),
+    Term("current", "当年财政拨款", ("本年财政拨款", "财政拨款", "财政资金", "本级财政资金")),
+    Term("carryover", "上年结转资金", ("上年结转", "结转资金")),
+    Term("special_account", "财政专户管理资金", ("财政专户资金",)),
+    Term("unit_funds", "单位资金", ("单位自有资金", "自有资金")),
+    Term("other", "其他资金", ("其他",)),
+)
+"""The funds block's rows; every row but ``total`` is a sub-row (其中：…) of it."""
+
+HEADER_FIELDS: dict[str, Term] = _table(
+    Term("project", "项目名称"),
+    Term("department", "主管部门", ("主管部门及代码", "部门", "主管单位")),
+    Term("implementer", "实施单位", ("项目实施单位", "实施单位（盖章）", "单位名称")),
+)
+"""The header lines above the funds block."""
+
+GOAL_COLUMNS: dict[str, Term] = _table(
+    Term(
+        "planned",
+        "预算目标",
+        ("预期目标", "年度目标", "年初设定目标", "总体目标", "项目年度目标"),
+    ),
+    Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标", "年度目标完成情况")),
+)
+"""年度总体目标: planned and achieved."""
+
+TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
+"""The label of the row that closes the indicator table."""
+
+PLACEHOLDER_ROWS: tuple[str, ...] = ("……", "…", "...", "其他需要说明事项", "其他说明事项")
+"""Row labels that stand for no indicator."""
+
+
+_BRACKET_SUFFIX = re.compile(r"[（(][^（()）]{1,8}[)）]$")
+
+
+@lru_cache(maxsize=4096)
+def heading_key(text: str) -> str:
+    """A heading as compared with the tables: ``全年预算数（A）`` -> ``全年预算数``."""
+    s = "".join(unicodedata.normalize("NFKC", text).split()).rstrip(":")
+    bare = _BRACKET_SUFFIX.sub("", s)
+    return bare or s
+
+
+def _index(table: dict[str, Term]) -> dict[str, str]:
+    return {heading_key(word): term.key for term in table.values() for word in term.words}
+
+
+_INDEXES: dict[int, dict[str, str]] = {}
+
+
+def match(text: str, table: dict[str, Term]) -> str | None:
+    """The field key whose words include ``text`` (after :func:`heading_key`), or None."""
+    index = _INDEXES.get(id(table))
+    if index is None:
+        index = _INDEXES[id(table)] = _index(table)
+    return index.get(heading_key(text))
+
+
+def words(table: dict[str, Term]) -> tuple[str, ...]:
+    """Every word of a table, longest first (for substring searches)."""
+    return tuple(sorted({w for t in table.values() for w in t.words}, key=len, reverse=True))
+
+
+__all__ = [
+    "FUNDS_COLUMNS",
+    "FUNDS_ROWS",
+    "GOAL_COLUMNS",
+    "HEADER_FIELDS",
+    "INDICATOR_COLUMNS",
+    "PLACEHOLDER_ROWS",
+    "SPLIT_TARGET_COLUMNS",
+    "TOTAL_LABELS",
+    "Term",
+    "heading_key",
+    "match",
+    "words",
+]
