@@ -49,10 +49,11 @@ from selfeval.readers.limits import (
 _NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b[^>]*>")
 _CELLXFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(r"<(?:\w+:)?xf\b[^>]*>")
+_NUMFMT_ID = re.compile(r'\bnumFmtId="(\d+)"')
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _BUILTIN_FORMATS = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
-_FORMULA = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>", re.S)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
+"""A cell holding a formula: ``<f>`` is a cell's first child (ECMA-376 CT_Cell)."""
 
 
 def load(path: Path) -> list[Grid]:
@@ -203,15 +204,6 @@ def _attrs(tag: str) -> dict[str, str]:
     return {k.split(":")[-1]: unescape(v) for k, v in _ATTR.findall(tag)}
 
 
-def _attr(tag: str, name: str, default: str) -> str:
-    """``_attrs(tag).get(name, default)`` without building the whole dict."""
-    found = default
-    for key, value in _ATTR.findall(tag):
-        if key == name or key.endswith(":" + name):
-            found = unescape(value)
-    return found
-
-
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     """Style index -> number format, for the formats that change how a number reads."""
     styles = _part(zf, "xl/styles.xml", required=False)
@@ -222,7 +214,8 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     xfs = _CELLXFS.search(styles)
     found = {}
     for index, tag in enumerate(_XF.findall(xfs[1] if xfs else "")):
-        code = codes.get(int(_attr(tag, "numFmtId", "0")), "")
+        number_format = _NUMFMT_ID.search(tag)
+        code = codes.get(int(number_format[1]) if number_format else 0, "")
         if reads_otherwise(code):
             found[index] = code
     return found
@@ -253,16 +246,13 @@ def _styled_cells(styles: tuple[int, ...]) -> re.Pattern[bytes]:
 def _fill_formulas(grid: Grid, xml: bytes) -> None:
     top, left = grid.origin
     formulas: list[list[str | None]] = [[None] * len(row) for row in grid.values]
-    for letters, row, _, _, body in _CELL.findall(xml):
-        match = _FORMULA.search(body or b"")
-        if match is None:
-            continue
+    for letters, row, text in _FORMULA_CELL.findall(xml):
         r, c = int(row) - top, _column(letters) - left
         if r < 0 or c < 0:
             continue
         if r >= len(formulas) or c >= len(formulas[r]):
             _grow(grid, formulas, r, c)  # a formula cell without a cached value lies outside
-        formulas[r][c] = "=" + unescape(match[1].decode("utf-8"))
+        formulas[r][c] = "=" + unescape(text.decode("utf-8"))
     grid.formulas = formulas
 
 
