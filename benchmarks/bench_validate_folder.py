@@ -41,13 +41,13 @@ import sys, time
 from pathlib import Path
 from python_calamine import CalamineWorkbook
 files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for p in files:
     wb = CalamineWorkbook.from_path(str(p))
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
     wb.close()
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, time.process_time() - cpu)
 """
 
 
@@ -82,8 +82,9 @@ def make_folders(base: Path, size: int) -> dict[str, Path]:
     return folders
 
 
-def run(argv: list[str]) -> tuple[float, float, str]:
-    """Seconds of wall time, peak MiB of the largest process, and standard output."""
+def run(argv: list[str]) -> tuple[float, float, float, str]:
+    """Seconds of wall time, CPU seconds of every process, peak MiB of the largest
+    process, and standard output."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -93,19 +94,22 @@ def run(argv: list[str]) -> tuple[float, float, str]:
         if proc.returncode not in (0, 1):
             raise RuntimeError(f"{argv} exited {proc.returncode}")
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read().decode("utf-8")
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode("utf-8")
 
 
-def measure(argv: list[str], repeat: int) -> tuple[float, float]:
-    """Median seconds and the largest peak MiB over ``repeat`` runs."""
+def measure(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    """Median wall seconds, median CPU seconds and the largest peak MiB of ``repeat`` runs."""
     runs = [run(argv) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+    median = statistics.median
+    return median(r[0] for r in runs), median(r[1] for r in runs), max(r[2] for r in runs)
 
 
-def bare_open(folder: Path, repeat: int) -> float:
-    """Median seconds of calamine's loop over the folder (imports excluded)."""
-    return statistics.median(
-        float(run([sys.executable, "-c", _CALAMINE, str(folder)])[2]) for _ in range(repeat)
+def bare_open(folder: Path, repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of calamine's loop over the folder (imports excluded)."""
+    runs = [run([sys.executable, "-c", _CALAMINE, str(folder)])[3].split() for _ in range(repeat)]
+    return statistics.median(float(r[0]) for r in runs), statistics.median(
+        float(r[1]) for r in runs
     )
 
 
@@ -138,19 +142,28 @@ def main() -> None:
             repeat = max(1, args.repeat * 1000 // size)
             for kind, folder in folders.items():
                 label = {"hand": "手工表", "template": "模板表"}[kind]
-                bare = bare_open(folder, repeat)
-                print(_cells((f"{size:,} 份{label}：calamine 裸打开", 34), (f"{bare:.2f}", 8)))
+                bare, bare_cpu = bare_open(folder, repeat)
+                print(
+                    _cells(
+                        (f"{size:,} 份{label}：calamine 裸打开", 34),
+                        (f"{bare:.2f}", 8),
+                        ("", 10),
+                        (f"{bare_cpu:.2f}", 8),
+                    )
+                )
                 cases = [("单进程", ["--jobs", "1"]), (f"{cores} 进程", [])]
                 if size >= 10000:
                     out = base / "result.json"
                     cases.append((f"{cores} 进程 JSON -o", ["--format", "json", "-o", str(out)]))
                 for name, extra in cases:
-                    seconds, mib = measure([*selfeval, str(folder), *extra], repeat)
+                    seconds, cpu, mib = measure([*selfeval, str(folder), *extra], repeat)
                     print(
                         _cells(
                             (f"  selfeval validate，{name}", 34),
                             (f"{seconds:.2f}", 8),
                             (f"{seconds / bare:.1f}", 10),
+                            (f"{cpu:.2f}", 8),
+                            (f"{cpu / bare_cpu:.1f}", 10),
                             (f"{size / seconds:.0f}", 8),
                             (f"{mib:.0f}", 10),
                         )

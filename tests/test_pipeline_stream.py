@@ -145,3 +145,12 @@ def test_an_empty_folder_gives_no_report(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "汇总.html")]) == 2
     assert "没有找到可读取的自评表文件" in capsys.readouterr().err
     assert not (tmp_path / "汇总.html").exists()
+
+
+def test_an_edited_profile_file_is_read_afresh(tmp_path):
+    """The add-in runs in one long Python session: a maintainer's edit must count."""
+    path = tmp_path / "本省.toml"
+    path.write_text('base = "national"\ntitle = "本省口径（旧）"\n', encoding="utf-8")
+    assert load_profile(str(path)).title == "本省口径（旧）"
+    path.write_text('base = "national"\ntitle = "本省口径（新）"\n', encoding="utf-8")
+    assert load_profile(str(path)).title == "本省口径（新）"
