@@ -134,8 +134,11 @@ def main() -> None:
     base.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
     selfeval = [sys.executable, "-m", "selfeval.cli", "validate", "--profile", PROFILE]
-    print(f"{cores} 核；每项为整条命令的耗时（含解释器启动与导入），内存为最大进程的峰值")
-    print(_cells(("", 34), ("秒", 8), ("× 裸打开", 10), ("份/秒", 8), ("峰值 MiB", 10)))
+    load = os.getloadavg()[0]
+    print(f"{cores} 核，开始时负载 {load:.1f}；每项为整条命令（含解释器启动与导入）")
+    print("秒：墙钟时间；CPU 秒：所有进程合计；峰值：最大进程的内存")
+    headings = ("秒", "× 裸打开", "CPU 秒", "× 裸打开", "份/秒", "峰值 MiB")
+    print(_cells(("", 34), *((h, 10) for h in headings)))
     try:
         for size in args.sizes:
             folders = make_folders(base, size)
@@ -146,9 +149,9 @@ def main() -> None:
                 print(
                     _cells(
                         (f"{size:,} 份{label}：calamine 裸打开", 34),
-                        (f"{bare:.2f}", 8),
+                        (f"{bare:.2f}", 10),
                         ("", 10),
-                        (f"{bare_cpu:.2f}", 8),
+                        (f"{bare_cpu:.2f}", 10),
                     )
                 )
                 cases = [("单进程", ["--jobs", "1"]), (f"{cores} 进程", [])]
@@ -160,11 +163,11 @@ def main() -> None:
                     print(
                         _cells(
                             (f"  selfeval validate，{name}", 34),
-                            (f"{seconds:.2f}", 8),
+                            (f"{seconds:.2f}", 10),
                             (f"{seconds / bare:.1f}", 10),
-                            (f"{cpu:.2f}", 8),
+                            (f"{cpu:.2f}", 10),
                             (f"{cpu / bare_cpu:.1f}", 10),
-                            (f"{size / seconds:.0f}", 8),
+                            (f"{size / seconds:.0f}", 10),
                             (f"{mib:.0f}", 10),
                         )
                     )
