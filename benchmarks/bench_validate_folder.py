@@ -61,7 +61,8 @@ def make_folders(base: Path, size: int) -> dict[str, Path]:
 
     seeds_dir = base / "_seeds"
     if not seeds_dir.exists():
-        hand = [p for p in write_seed_workbooks(seeds_dir / "hand") if p.stem != "all_forms"]
+        hand = write_seed_workbooks(seeds_dir / "hand")
+        hand.pop().unlink()  # all_forms.xlsx: the eleven stacked; every file holds one form
         (seeds_dir / "template").mkdir()
         profile = load_profile(PROFILE)
         for path in hand:
