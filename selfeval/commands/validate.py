@@ -74,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
         printed, profile=profile, fmt=args.format, min_severity=Severity(args.min_severity)
     )
     tally = Tally()
+    # Findings printed to the terminal as they come need no progress bar between them.
+    progress = Progress(False if args.output is None and sys.stdout.isatty() else None)
 
     def pieces():  # type: ignore[no-untyped-def]
-        for out in map_files(files, work, Progress(), args.jobs):
+        for out in map_files(files, work, progress, args.jobs):
             tally.merge(out.tally)
             for note in out.notes:
                 print(note, file=sys.stderr)
