@@ -1,19 +1,23 @@
-"""Validate a folder of 1,000 forms; compare with merely opening the same files.
+"""Validate folders of 1,000 and 10,000 forms; compare with merely opening the same files.
 
-Each measurement runs in a fresh Python process so that peak memory (max RSS,
-which includes calamine's Rust allocations) is its own. Imports happen before
-the clock starts (their time is printed apart), so no run pays for them:
+Every measurement is a fresh process, timed from outside: the whole command,
+interpreter start-up and imports included. Peak memory is the largest process
+of the run (the main process or any worker: ``wait4``'s maximum resident set).
 
-- ``openpyxl``: ``load_workbook(read_only=True)`` and every row's values;
-- ``calamine``: python-calamine, every sheet's values (``to_python``);
-- ``validate``: ``check_paths`` end to end (read, locate, rules) in this one
-  process (``workers=1``), the fair comparison with the two bare opens;
-- ``validate, parallel``: the same with one worker process per core, as
-  ``selfeval validate`` does for folders of 64 files or more. Its memory is the
-  main process plus the largest worker, times the number of workers.
+- ``calamine``: python-calamine opens every file and reads every sheet's values;
+  the time printed is the loop alone (imports excluded), the figure each goal is
+  a multiple of;
+- ``selfeval validate``: the command as staff run it, with ``--jobs 1`` (one
+  process) and with one worker process per core (its default for folders of 64
+  files or more); text output, and at 10,000 forms also JSON written with ``-o``.
 
-Usage: python benchmarks/bench_validate_folder.py [--forms 1000] [--folder DIR]
-Goal: validate (one process) within 1.5 times the faster bare open.
+Two kinds of folder: hand-made forms (the eleven seed forms pasted into
+workbooks, copied round-robin) and template-built ones (the same forms written
+into our two templates by ``selfeval.writer``, as ``selfeval convert`` does).
+
+Usage: python benchmarks/bench_validate_folder.py [--sizes 1000 10000] [--repeat 3] [--folder DIR]
+Goals (issue 14): all cores at 1,000 forms ≤ 2.5 × the bare open, one process ≤ 4 ×,
+the largest process < 100 MiB at 10,000 forms.
 """
 
 from __future__ import annotations
@@ -21,99 +25,97 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PROFILE = "shanghai"  # the seed forms are Shanghai's
 
-_OPENPYXL_SETUP = "import openpyxl"
-_OPENPYXL = """
-for p in files:
-    wb = openpyxl.load_workbook(p, read_only=True)
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
-            pass
-    wb.close()
-"""
-_CALAMINE_SETUP = "from python_calamine import CalamineWorkbook"
 _CALAMINE = """
+import sys, time
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+start, cpu = time.perf_counter(), time.process_time()
 for p in files:
     wb = CalamineWorkbook.from_path(str(p))
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
     wb.close()
-"""
-_VALIDATE_SETUP = """
-import python_calamine
-import selfeval.readers.legacy, selfeval.readers.workbook, selfeval.readers.xlsx
-from selfeval.profiles import load_profile
-from selfeval.results import check_paths
-profile = load_profile("national")
-"""
-_VALIDATE = """
-results = list(check_paths([folder], profile, workers={workers}))
-assert len(results) == len(files), len(results)
-"""
-_HARNESS = """
-import os, resource, sys, time
-from pathlib import Path
-folder = Path(sys.argv[1])
-files = sorted(folder.glob("*.xlsx"))
-start = time.perf_counter()
-{setup}
-setup = time.perf_counter() - start
-start = time.perf_counter()
-{body}
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(elapsed, setup, peak, worker)
+print(time.perf_counter() - start, time.process_time() - cpu)
 """
 
 
-def make_folder(folder: Path, forms: int) -> None:
-    """``forms`` single-form workbooks: the eleven seed forms, copied round-robin."""
+def make_folders(base: Path, size: int) -> dict[str, Path]:
+    """``size`` single-form workbooks of each kind, made once under ``base``."""
     sys.path.insert(0, str(ROOT))
+    from selfeval.profiles import load_profile
+    from selfeval.readers import read_file
+    from selfeval.writer import form_workbook
     from tests.seed_workbooks import write_seed_workbooks
 
-    seeds = [p for p in write_seed_workbooks(folder / "_seed") if p.stem != "all_forms"]
-    for n in range(forms):
-        shutil.copyfile(seeds[n % len(seeds)], folder / f"form{n:04d}.xlsx")
-    shutil.rmtree(folder / "_seed")
+    seeds_dir = base / "_seeds"
+    if not seeds_dir.exists():
+        hand = write_seed_workbooks(seeds_dir / "hand")
+        hand.pop().unlink()  # all_forms.xlsx: the eleven stacked; every file holds one form
+        (seeds_dir / "template").mkdir()
+        profile = load_profile(PROFILE)
+        for path in hand:
+            (form,) = read_file(path)
+            for layout in ("standard", "appraisal"):
+                out = seeds_dir / "template" / f"{path.stem}_{layout}.xlsx"
+                out.write_bytes(form_workbook(form, profile, layout_name=layout))  # type: ignore[arg-type]
+    folders = {}
+    for kind in ("hand", "template"):
+        folder = base / f"{kind}_{size}"
+        seeds = sorted((seeds_dir / kind).glob("*.xlsx"))
+        if len(list(folder.glob("*.xlsx"))) != size:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            for n in range(size):
+                shutil.copyfile(seeds[n % len(seeds)], folder / f"form{n:05d}.xlsx")
+        folders[kind] = folder
+    return folders
 
 
-class Run:
-    """One measurement: seconds of work, seconds of imports, peak MiB (main process
-    plus, for a worker pool, each worker's peak)."""
+def run(argv: list[str]) -> tuple[float, float, float, str]:
+    """Seconds of wall time, CPU seconds of every process, peak MiB of the largest
+    process, and standard output."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{argv} exited {proc.returncode}")
+        out.seek(0)
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode("utf-8")
 
-    def __init__(
-        self, seconds: float, imports: float, mib: float, workers: int = 0, worker_mib: float = 0
-    ):
-        self.seconds, self.imports, self.workers = seconds, imports, workers
-        self.mib = mib + workers * worker_mib
-        self.memory = f"{mib:.0f}+{workers}×{worker_mib:.0f}" if workers else f"{mib:.0f}"
+
+def measure(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    """Median wall seconds, median CPU seconds and the largest peak MiB of ``repeat`` runs."""
+    runs = [run(argv) for _ in range(repeat)]
+    median = statistics.median
+    return median(r[0] for r in runs), median(r[1] for r in runs), max(r[2] for r in runs)
 
 
-def measure(setup: str, body: str, folder: Path, workers: int = 0) -> Run:
-    """A fresh interpreter runs ``setup`` (untimed apart) and then ``body`` (timed)."""
-    code = _HARNESS.format(setup=setup, body=body)
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(folder)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
+def bare_open(folder: Path, repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of calamine's loop over the folder (imports excluded)."""
+    runs = [run([sys.executable, "-c", _CALAMINE, str(folder)])[3].split() for _ in range(repeat)]
+    return statistics.median(float(r[0]) for r in runs), statistics.median(
+        float(r[1]) for r in runs
     )
-    seconds, imports, rss_kib, worker_kib = done.stdout.split()
-    return Run(float(seconds), float(imports), int(rss_kib) / 1024, workers, int(worker_kib) / 1024)
 
 
 def _cells(*cells: tuple[str, int]) -> str:
-    """A table line: the first cell padded right, the others left, by display width
-    (a Chinese character takes two columns)."""
+    """A table line: the first cell padded right, the others left, by display width."""
 
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -125,44 +127,55 @@ def _cells(*cells: tuple[str, int]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--forms", type=int, default=1000)
-    parser.add_argument("--folder", type=Path, help="reuse or create the forms here")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure at 1,000 forms")
+    parser.add_argument("--folder", type=Path, help="keep (and reuse) the folders here")
     args = parser.parse_args()
-    folder = args.folder or Path(tempfile.mkdtemp(prefix="selfeval-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    if len(list(folder.glob("*.xlsx"))) != args.forms:
-        for old in folder.glob("*.xlsx"):
-            old.unlink()
-        make_folder(folder, args.forms)
-    single = _VALIDATE.format(workers=1)
-    parallel = _VALIDATE.format(workers=args.workers)
-    rows = {
-        "openpyxl 只读打开": measure(_OPENPYXL_SETUP, _OPENPYXL, folder),
-        "calamine 打开": measure(_CALAMINE_SETUP, _CALAMINE, folder),
-        "selfeval 校验（单进程）": measure(_VALIDATE_SETUP, single, folder),
-        f"selfeval 校验（{args.workers} 进程）": measure(
-            _VALIDATE_SETUP, parallel, folder, args.workers
-        ),
-    }
-    print(f"{args.forms} 份自评表（{folder}），导入模块的时间不计入")
-    print(_cells(("", 24), ("秒", 8), ("份/秒", 8), ("峰值内存 MiB", 14), ("导入 秒", 9)))
-    for label, run in rows.items():
-        speed = f"{args.forms / run.seconds:.0f}"
-        print(
-            _cells(
-                (label, 24),
-                (f"{run.seconds:.2f}", 8),
-                (speed, 8),
-                (run.memory, 14),
-                (f"{run.imports:.2f}", 9),
-            )
-        )
-    fastest_open = min(rows["openpyxl 只读打开"].seconds, rows["calamine 打开"].seconds)
-    ratio = rows["selfeval 校验（单进程）"].seconds / fastest_open
-    print(f"单进程校验耗时 / 最快打开 = {ratio:.2f}（目标 ≤ 1.5）")
-    if args.folder is None:
-        shutil.rmtree(folder)
+    base = args.folder or Path(tempfile.mkdtemp(prefix="selfeval-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    cores = os.cpu_count() or 1
+    selfeval = [sys.executable, "-m", "selfeval.cli", "validate", "--profile", PROFILE]
+    load = os.getloadavg()[0]
+    print(f"{cores} 核，开始时负载 {load:.1f}；每项为整条命令（含解释器启动与导入）")
+    print("秒：墙钟时间；CPU 秒：所有进程合计；峰值：最大进程的内存")
+    headings = ("秒", "× 裸打开", "CPU 秒", "× 裸打开", "份/秒", "峰值 MiB")
+    print(_cells(("", 34), *((h, 10) for h in headings)))
+    try:
+        for size in args.sizes:
+            folders = make_folders(base, size)
+            repeat = max(1, args.repeat * 1000 // size)
+            for kind, folder in folders.items():
+                label = {"hand": "手工表", "template": "模板表"}[kind]
+                bare, bare_cpu = bare_open(folder, repeat)
+                print(
+                    _cells(
+                        (f"{size:,} 份{label}：calamine 裸打开", 34),
+                        (f"{bare:.2f}", 10),
+                        ("", 10),
+                        (f"{bare_cpu:.2f}", 10),
+                    )
+                )
+                cases = [("单进程", ["--jobs", "1"]), (f"{cores} 进程", [])]
+                if size >= 10000:
+                    out = base / "result.json"
+                    cases.append((f"{cores} 进程 JSON -o", ["--format", "json", "-o", str(out)]))
+                for name, extra in cases:
+                    seconds, cpu, mib = measure([*selfeval, str(folder), *extra], repeat)
+                    print(
+                        _cells(
+                            (f"  selfeval validate，{name}", 34),
+                            (f"{seconds:.2f}", 10),
+                            (f"{seconds / bare:.1f}", 10),
+                            (f"{cpu:.2f}", 10),
+                            (f"{cpu / bare_cpu:.1f}", 10),
+                            (f"{size / seconds:.0f}", 10),
+                            (f"{mib:.0f}", 10),
+                        )
+                    )
+    finally:
+        if args.folder is None:
+            shutil.rmtree(base)
+    print("目标：1,000 份全部核 ≤ 2.5 × 裸打开，单进程 ≤ 4 ×；10,000 份最大进程 < 100 MiB")
 
 
 if __name__ == "__main__":

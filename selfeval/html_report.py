@@ -15,23 +15,28 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from selfeval.findings import Finding
+from selfeval.findings import Finding, Severity
 from selfeval.portfolio.columns import where
 from selfeval.portfolio.links import Links
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.results import FormResult, project_title, summary_line
 
 
-def render_html(results: Iterable[FormResult], link_base: Path | None = None) -> str:
+def render_html(
+    results: Iterable[FormResult],
+    link_base: Path | None = None,
+    min_severity: Severity = Severity.INFO,
+) -> str:
     """The report page for ``results`` (no scripts, no network); links to the workbooks
     are relative to ``link_base``, the folder the page is saved in (default: here)."""
-    results = list(results)
+    results = [r for r in results if r.skipped is None]
     links = Links(link_base)
-    return (
-        _env()
-        .get_template("findings.html.j2")
-        .render(forms=[_form(r, links) for r in results], summary=summary_line(results))
-    )
+    return html_page([form_section(r, links, min_severity) for r in results], summary_line(results))
+
+
+def html_page(sections: list[dict[str, Any]], summary: str) -> str:
+    """The page around the forms' sections (from :func:`form_section`)."""
+    return _env().get_template("findings.html.j2").render(forms=sections, summary=summary)
 
 
 @cache
@@ -41,7 +46,10 @@ def _env() -> Environment:
     )
 
 
-def _form(r: FormResult, links: Links) -> dict[str, Any]:
+def form_section(
+    r: FormResult, links: Links, min_severity: Severity = Severity.INFO
+) -> dict[str, Any]:
+    """One form's section of the page, as plain data (what a worker sends back)."""
     figures = []
     if r.analysis is not None:
         a = r.analysis
@@ -57,7 +65,7 @@ def _form(r: FormResult, links: Links) -> dict[str, Any]:
         else project_title(r.form),
         "where": r.place,
         "figures": figures,
-        "findings": [_finding(f, r.file, links) for f in r.findings],
+        "findings": [_finding(f, r.file, links) for f in r.shown_findings(min_severity)],
     }
 
 

@@ -510,12 +510,12 @@ class Layout:
         spec = self.specs.get(path)
         if spec is None or spec.formula is None:
             return None
-        values = _profile_values(profile) | {
-            f"col.{name}": self.column_range(name) for name in self.columns
-        }
+        values = _profile_values(profile)
 
         def resolve(match: re.Match[str]) -> str:
             key = match[1]
+            if key.startswith("col."):
+                return self.column_range(key[4:])
             return values[key] if key in values else self.fields[key]
 
         text = _PLACEHOLDER.sub(resolve, spec.formula)
@@ -594,7 +594,7 @@ def layout_for(source: Any, name: str | None = None) -> Layout | None:
             return None
         _, first, _, last = range_bounds(ref)
         found[level] = (first, last)
-    candidates = (name,) if name in available_layouts() else available_layouts()
+    candidates = (name,) if _known(name) else available_layouts()
     for candidate in candidates:
         if not _matches(_built(candidate, _BLANK_KEY), names):
             continue
@@ -608,6 +608,17 @@ def layout_for(source: Any, name: str | None = None) -> Layout | None:
 
 
 _BLANK_KEY = tuple(BLANK_SIZES[level] for level in LEVEL1_NAMES)
+
+
+def _known(name: str | None) -> bool:
+    """Whether ``name`` is a layout (its spec is read once; the folder is not listed per file)."""
+    if name is None:
+        return False
+    try:
+        layout_spec(name)
+    except LayoutError:
+        return False
+    return True
 
 
 def _matches(layout: Layout, names: Mapping[str, str]) -> bool:

@@ -171,9 +171,11 @@ def available_profiles() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-@cache
 def load_profile(name_or_path: str = DEFAULT_PROFILE) -> Profile:
-    """Load a shipped profile by name, or a TOML file by path."""
+    """Load a shipped profile by name, or a TOML file by path.
+
+    Read afresh on every call (a command loads its profile once): a maintainer who
+    edits a profile file sees the change in an Excel session that is still open."""
     return _from_data(_load_data(name_or_path, seen=()))
 
 

@@ -1,11 +1,12 @@
 """The readers' fast paths give exactly what the plain ways give, and stay bounded.
 
-``xlsx._read`` inflates zip members itself instead of through ``zipfile``;
+``xlsx._read`` reads zip members through ``zipfile``, bounded by their stated size;
 ``xlsx._fill_shown`` looks only at cells with a number format that matters.
 """
 
 from __future__ import annotations
 
+import io
 import random
 import tracemalloc
 import zipfile
@@ -113,3 +114,31 @@ def test_shown_text_only_for_cells_styled_with_a_format_that_matters() -> None:
             if style and int(style) in formats and type(value) in (int, float):
                 expected[(r, c)] = xlsx.shown(float(value), formats[int(style)])
         assert grid.shown == expected
+
+
+def test_formulas_found_as_an_xml_parser_finds_them() -> None:
+    """Every cell whose first child is <f> (a template's computed cells), wherever it
+    lies, with its formula text unescaped; shared-formula followers have none."""
+    from selfeval.profiles import load_profile
+    from selfeval.writer import blank_workbook
+
+    data = blank_workbook("standard", 2026, load_profile("national"))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(
+        b"</sheetData>", b'<row r="99"><c r="B99"><f t="shared" si="0"/></c></row></sheetData>'
+    )
+    grid = Grid("自评表", [[None] * 3 for _ in range(5)])  # formula cells lie beyond: grown
+    xlsx._fill_formulas(grid, xml)
+    expected = {}
+    for cell in ElementTree.fromstring(xml).iter(f"{_MAIN}c"):
+        formula = cell.find(f"{_MAIN}f")
+        if formula is not None and formula.text:
+            expected[cell.get("r")] = "=" + formula.text
+    found = {
+        grid.address(r, c): text
+        for r, row in enumerate(grid.formulas or [])
+        for c, text in enumerate(row)
+        if text is not None
+    }
+    assert expected and found == expected

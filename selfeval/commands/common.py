@@ -24,18 +24,12 @@ def profile_from(args: argparse.Namespace) -> Profile:
     return load_profile(args.profile)
 
 
-def say_profile_override(forms: Iterable[Form], profile: Profile, verb: str = "校验") -> None:
+def say_profile_override(forms: Iterable[Form], profile: Profile, verb: str) -> None:
     """Templates built under another profile are taken under ``profile``: say so (stderr)."""
-    said = set()
-    for form in forms:
-        key = (form.source.file, form.profile)
-        if form.profile and form.profile != profile.name and key not in said:
-            said.add(key)
-            print(
-                f"说明：{form.source.file or '该表'} 的模板按评分口径“{form.profile}”生成，"
-                f"本次按“{profile.name}”{verb}（--profile）",
-                file=sys.stderr,
-            )
+    from selfeval.results import profile_notes
+
+    for note in profile_notes(forms, profile, verb):
+        print(note, file=sys.stderr)
 
 
 def write_output(text: str, out: Path | None) -> None:
@@ -65,12 +59,12 @@ def require_inputs(paths: list[Path]) -> None:
 
 def read_forms(path: Path) -> list[Form]:
     """The forms of one input file; ValueError (a Chinese reason) when it has none."""
-    from selfeval.readers import Unreadable, read_file
+    from selfeval.readers import OwnOutput, Unreadable, read_file
 
     if not path.is_file():
         raise ValueError(f"找不到文件：{path}")
     items = read_file(path)
-    bad = [i for i in items if isinstance(i, Unreadable)]
+    bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
     if bad:
         raise ValueError(f"{path}：{bad[0].why}")
     return items  # type: ignore[return-value]

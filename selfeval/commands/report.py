@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from selfeval.commands.common import (
@@ -39,24 +40,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval.files import write_atomically
-    from selfeval.portfolio import build
-    from selfeval.readers import expand_inputs
-    from selfeval.results import check_paths
+    from selfeval.portfolio import build_rows
+    from selfeval.portfolio.summary import file_rows
+    from selfeval.results import input_files, map_files
 
     if args.output.is_dir():
         raise ValueError(
             f"{args.output} 是文件夹，请给出报告文件名，例如 {args.output / '汇总.html'}"
         )
     fmt = args.format or _format_from(args.output)
+    profile = profile_from(args)
     require_inputs(args.paths)
-    files = list(expand_inputs(args.paths))
+    files = input_files(args.paths)
     if why := refuse_overwrite(args.output, files):
         raise ValueError(why)
-    if not files:
-        raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到可读取的自评表文件")
-    profile = profile_from(args)
-    results = check_paths(files, profile, Progress())
-    portfolio, written = build(results, profile, [fmt], link_base=args.output.parent)
+
+    def rows():  # type: ignore[no-untyped-def]
+        for found in map_files(files, partial(file_rows, profile=profile), Progress()):
+            for line in found.skipped:
+                print(line, file=sys.stderr)
+            yield from found.items
+
+    portfolio, written = build_rows(rows(), profile, [fmt], link_base=args.output.parent)
+    if not portfolio.rows:
+        raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
     write_atomically(args.output, written[fmt])
     print(
         f"已写入 {args.output}：{len(portfolio.forms)} 份自评表，错误 {portfolio.errors} 项，"

@@ -19,8 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
-
+from selfeval.layout import letter, range_bounds
 from selfeval.readers.grid import CellValue, Grid
 from selfeval.safe_text import is_formula_like
 
@@ -225,8 +224,8 @@ def write_values(sheet: Any, values: Mapping[str, Any], current: Grid | None = N
 def _by_column(addresses: Iterable[str]) -> dict[str, list[int]]:
     columns: dict[str, list[int]] = {}
     for address in addresses:
-        column, row = coordinate_from_string(address)
-        columns.setdefault(column, []).append(row)
+        col, row, _, _ = range_bounds(address)
+        columns.setdefault(letter(col), []).append(row)
     return {c: sorted(rows) for c, rows in columns.items()}
 
 
@@ -293,13 +292,13 @@ def set_fills(sheet: Any, fills: Mapping[str, Color]) -> None:
             [by_cell.get((r, c), ...) for c in range(min_col, max_col + 1)]
             for r in range(first, last + 1)
         ]
-        address = f"{get_column_letter(min_col)}{first}:{get_column_letter(max_col)}{last}"
+        address = f"{letter(min_col)}{first}:{letter(max_col)}{last}"
         sheet.range(address).set_colors(matrix)
         start = rows.index(last) + 1
 
 
 def _coords(address: str) -> tuple[int, int]:
-    col, row, _, _ = range_boundaries(address)
+    col, row, _, _ = range_bounds(address)
     return row, col
 
 

@@ -21,8 +21,6 @@ import struct
 import zipfile
 from pathlib import Path
 
-import olefile
-
 from selfeval.excel import cfb, ovba
 from selfeval.files import write_atomically
 
@@ -105,6 +103,8 @@ def module_sources() -> dict[str, bytes]:
 
 def vba_project(bin_data: bytes, sources: dict[str, bytes]) -> bytes:
     """Return ``vbaProject.bin`` renamed to PROJECT with the given module sources."""
+    import olefile  # only when building: every selfeval command imports this module
+
     ole = olefile.OleFileIO(bin_data)
     streams = {tuple(path): ole.openstream(path).read() for path in ole.listdir()}
     records = _dir_records(ovba.decompress(streams[("VBA", "dir")]))

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from selfeval.portfolio.summary import Collector, Portfolio, Row, summarise
+from selfeval.portfolio.crossform import FormRecord
+from selfeval.portfolio.summary import Collector, Portfolio, Row, kept, made, summarise
 from selfeval.profiles import Profile
 from selfeval.results import FormResult
 
@@ -53,12 +54,26 @@ def build(
     link_base: Path | None = None,
 ) -> tuple[Portfolio, dict[str, bytes]]:
     """The portfolio and each report file, written as ``results`` arrive."""
+    items = (made(result, profile) for result in kept(results))
+    return build_rows(items, profile, formats, link_base)
+
+
+def build_rows(
+    items: Iterable[tuple[Row, FormRecord | None]],
+    profile: Profile,
+    formats: Iterable[str],
+    link_base: Path | None = None,
+) -> tuple[Portfolio, dict[str, bytes]]:
+    """:func:`build` from rows and cross-form records already made (:func:`made`,
+    numbered here, in order); each row is compacted once the writers have it, so the
+    portfolio keeps no finding."""
     writers = {fmt: writer(fmt, link_base) for fmt in formats}
     collector = Collector(profile)
-    for result in results:
-        row = collector.add(result)
+    for row, rec in items:
+        collector.add(row, rec)
         for w in writers.values():
             w.add(row)
+        row.compact()
     portfolio = collector.finish()
     return portfolio, {fmt: w.finish(portfolio) for fmt, w in writers.items()}
 
@@ -71,4 +86,4 @@ def render(portfolio: Portfolio, fmt: str, link_base: Path | None = None) -> byt
     return w.finish(portfolio)
 
 
-__all__ = ["FORMATS", "Portfolio", "Row", "build", "render", "summarise", "writer"]
+__all__ = ["FORMATS", "Portfolio", "Row", "build", "build_rows", "render", "summarise", "writer"]

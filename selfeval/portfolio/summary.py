@@ -1,22 +1,26 @@
 """One summary row per form, computed once from the checked results (汇总).
 
 Every output (HTML, CSV, xlsx) renders the same :class:`Portfolio`, so a figure
-shown in the report is computed in one place only.
+shown in the report is computed in one place only. A row is made where the file is
+checked (:func:`file_rows`, in a worker for a large folder); once the report writers
+have taken its findings, :meth:`Row.compact` keeps only their counts, so a folder's
+portfolio holds a compact record per form and no finding.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 from selfeval.analysis import number
 from selfeval.findings import CODES, Finding, Severity
 from selfeval.model import Number
-from selfeval.portfolio.crossform import CrossChecks, CrossForm, record
+from selfeval.portfolio.crossform import CrossChecks, CrossForm, FormRecord, record
 from selfeval.profiles import Profile
-from selfeval.results import FormResult
+from selfeval.results import FormResult, check_file
 
 TO_YUAN = {"元": 1.0, "万元": 10000.0}
 """Amounts are summed in 元 whatever unit each form was filled in."""
@@ -67,6 +71,21 @@ class Row:
     def codes(self) -> Counter[str]:
         return Counter(f.code for f in self.findings)
 
+    @cached_property
+    def severities(self) -> dict[str, set[Severity]]:
+        """The severities each code was found with (POINTS_CATEGORY may have two)."""
+        found: dict[str, set[Severity]] = {}
+        for f in self.findings:
+            found.setdefault(f.code, set()).add(f.severity)  # type: ignore[arg-type]
+        return found
+
+    def compact(self) -> None:
+        """Keep the counts the portfolio reads and let the findings go (the report
+        writers have rendered them)."""
+        for counted in ("errors", "warnings", "infos", "codes", "severities"):
+            getattr(self, counted)
+        self.findings = []
+
     @property
     def difference(self) -> float | None:
         """Stated minus computed total (填报总分 − 计算总分)."""
@@ -78,7 +97,7 @@ class Row:
     @property
     def total_mismatch(self) -> bool:
         """The rules found the stated 总分 wrong (TOTAL_MISMATCH)."""
-        return any(f.code == "TOTAL_MISMATCH" for f in self.findings)
+        return "TOTAL_MISMATCH" in self.codes
 
     @property
     def excellent_with_errors(self) -> bool:
@@ -199,8 +218,8 @@ class Portfolio:
         """Chinese severity label(s) each code was found with (POINTS_CATEGORY may be two)."""
         found: dict[str, set[Severity]] = {}
         for r in self.rows:
-            for f in r.findings:
-                found.setdefault(f.code, set()).add(f.severity)
+            for code, severities in r.severities.items():
+                found.setdefault(code, set()).update(severities)
         return {
             code: "、".join(s.label for s in sorted(sev, key=SEVERITY_ORDER.get))
             for code, sev in found.items()
@@ -222,14 +241,20 @@ def sorted_codes(counts: Counter[str]) -> dict[str, int]:
 def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
     """The portfolio of ``results`` (from :func:`selfeval.results.check_paths`)."""
     collector = Collector(profile)
-    for result in results:
-        collector.add(result)
+    for result in kept(results):
+        collector.add(*made(result, profile))
     return collector.finish()
 
 
+def made(result: FormResult, profile: Profile) -> tuple[Row, FormRecord | None]:
+    """A result's row and its record for the cross-form checks, numbered later by the
+    :class:`Collector` (what a worker sends back for a report)."""
+    return make_row(0, result, profile), record(0, result)
+
+
 class Collector:
-    """Rows made as results arrive: a project seen before is marked as a duplicate, and
-    each form leaves a compact record for the cross-form checks run at the end."""
+    """Rows numbered as they arrive: a project seen before is marked as a duplicate, and
+    each form's compact record is kept for the cross-form checks run at the end."""
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
@@ -237,15 +262,14 @@ class Collector:
         self._seen: dict[tuple[object, ...], int] = {}
         self._cross = CrossForm()
 
-    def add(self, result: FormResult) -> Row:
-        index = len(self.rows) + 1
-        row = make_row(index, result, self.profile)
+    def add(self, row: Row, rec: FormRecord | None) -> Row:
+        index = row.index = len(self.rows) + 1
         key = row.project_key
         if key is not None:
             row.duplicate_of = self._seen.setdefault(key, index)
             if row.duplicate_of == index:
                 row.duplicate_of = None
-        self._cross.add(record(index, result))
+        self._cross.add(None if rec is None else replace(rec, index=index))
         self.rows.append(row)
         return row
 
@@ -255,6 +279,27 @@ class Collector:
         for index, flags in cross.flags.items():
             self.rows[index - 1].cross_flags = flags
         return Portfolio(self.rows, self.profile, cross)
+
+
+def kept(results: Iterable[FormResult]) -> Iterable[FormResult]:
+    """Results that belong in a report: every form and unreadable input, not the files
+    skipped as selfeval's own outputs."""
+    return (r for r in results if r.skipped is None)
+
+
+@dataclass
+class FileRows:
+    """One file's rows (numbered later, in report order) and the files it skipped."""
+
+    items: list[tuple[Row, FormRecord | None]]
+    skipped: list[str]
+
+
+def file_rows(path: Path, profile: Profile) -> FileRows:
+    """Check one file and summarise it: what a worker sends back for a report."""
+    results = check_file(path, profile)
+    skipped = [f"跳过 {r.file}：{r.skipped}" for r in results if r.skipped is not None]
+    return FileRows([made(r, profile) for r in kept(results)], skipped)
 
 
 def make_row(index: int, result: FormResult, profile: Profile) -> Row:

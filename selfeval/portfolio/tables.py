@@ -15,12 +15,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from selfeval.findings import Severity
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
 from selfeval.portfolio.summary import Portfolio, Row
+from selfeval.readers import OUTPUT_MARK
 from selfeval.safe_text import csv_text, is_formula_like
 
 # -- CSV ------------------------------------------------------------------------------
@@ -104,6 +106,8 @@ class XlsxReport:
 
     def __init__(self) -> None:
         self._wb = Workbook(write_only=True)
+        # recognised and skipped when the report is saved among the forms it summarises
+        self._wb.custom_doc_props.append(StringProperty(name=OUTPUT_MARK, value="汇总报告"))
         widths = [_WIDE.get(c.key, _WIDTH[c.kind]) for c in COLUMNS]
         self._summary = _sheet(self._wb, SUMMARY_SHEET, [c.heading for c in COLUMNS], widths)
         self._codes = _sheet(self._wb, CODES_SHEET, list(CODE_HEADINGS), [22, 22, 7, 8, 12])

@@ -28,8 +28,21 @@ class Unreadable:
     sheet: str | None = None
 
 
-ReadResult = Form | Unreadable | Workpaper
-"""A form, an input that yielded none, or a filled 复核 workpaper (复核底稿)."""
+@dataclass
+class OwnOutput:
+    """A file selfeval wrote (a report, a JSON result): skipped, not read as a form."""
+
+    file: str
+    why: str  # what it is, in Chinese: "selfeval 生成的汇总报告"
+
+
+ReadResult = Form | Unreadable | Workpaper | OwnOutput
+"""A form, an input that yielded none, a filled 复核 workpaper (复核底稿), or one of our
+own outputs."""
+
+OUTPUT_MARK = "selfeval-output"
+"""Marks the files selfeval writes: the name of a custom document property of an .xlsx
+report (its value says which output), a top-level key of a JSON result."""
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -37,7 +50,8 @@ def supported_suffixes() -> tuple[str, ...]:
 
 
 def read_file(path: Path) -> list[ReadResult]:
-    """Every form found in one file (or one Unreadable saying why none was)."""
+    """Every form found in one file (or one Unreadable saying why none was, or one
+    OwnOutput for a file selfeval wrote)."""
     suffix = path.suffix.lower()
     if suffix in FORM_FILE_SUFFIXES:
         from selfeval.readers.formfile import read_form_file

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from selfeval.model import Form, FormDataError
-from selfeval.readers import ReadResult, Unreadable
+from selfeval.readers import OwnOutput, ReadResult, Unreadable
 
 MAX_FORM_FILE = 5 * 1024 * 1024  # a form file is a few KiB; refuse anything absurd
 
@@ -22,6 +22,8 @@ def read_form_file(path: Path) -> list[ReadResult]:
         text = path.read_text(encoding="utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         items = data if isinstance(data, list) else [data]
+        if is_results_json(items):
+            return [OwnOutput(str(path), "selfeval 生成的校验结果（JSON），不是自评表")]
         forms = [Form.from_dict(item) for item in items]
     except OSError as exc:
         return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
@@ -43,6 +45,15 @@ def read_form_file(path: Path) -> list[ReadResult]:
         form.source.file = form.source.file or str(path)
         form.source.origin = form.source.origin or "data"
     return list(forms)
+
+
+RESULT_KEYS = frozenset({"source", "findings", "computed"})
+"""Keys of every object in ``selfeval validate --format json`` output (one array)."""
+
+
+def is_results_json(items: list[Any]) -> bool:
+    """Whether parsed JSON is our validation output: objects carrying the result keys."""
+    return bool(items) and all(isinstance(i, dict) and i.keys() >= RESULT_KEYS for i in items)
 
 
 def dump_form_file(forms: list[Form], path: Path) -> None:

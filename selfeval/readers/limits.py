@@ -21,6 +21,10 @@ class WorkbookError(ValueError):
     """A workbook cannot be read; the message is the Chinese reason for staff."""
 
 
+class OwnOutputFile(WorkbookError):
+    """Not a fault: the workbook is one selfeval wrote (a report); the message says which."""
+
+
 ENCRYPTED = "工作簿设有打开密码，无法读取；请取消密码后再提交"
 UNSAFE_XML = "文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取"
 

@@ -25,7 +25,7 @@ from selfeval.layout import (
 from selfeval.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from selfeval.readers import cells as cv
-from selfeval.readers.grid import Grid
+from selfeval.readers.grid import Grid, column_number
 from selfeval.xlmath import excel_round
 
 _YEAR = re.compile(r"((?:19|20)\d\d)")
@@ -116,24 +116,30 @@ class _TemplateReader:
         return read(value)
 
     def _indicators(self) -> None:
-        columns = self.layout.columns
+        grid, columns = self.grid, self.layout.columns
+        top, left = grid.origin
+        # Grid indices of the table's columns, worked out once rather than per cell.
+        index = {name: column_number(col) - left for name, col in columns.items()}
+        checked = [name for name in columns if name not in ("level1", "level2")]
         for r in self.layout.indicator_rows():
-            cells = {name: f"{col}{r}" for name, col in columns.items()}
-            raw = {name: self.grid.at(a) for name, a in cells.items()}
-            if all(cv.is_blank(raw[n]) for n in columns if n not in ("level1", "level2")):
+            ri = r - top
+            values = grid.values[ri] if 0 <= ri < len(grid.values) else []
+            raw = {n: values[c] if 0 <= c < len(values) else None for n, c in index.items()}
+            if all(cv.is_blank(raw[n]) for n in checked):
                 continue
+            cells = {name: f"{col}{r}" for name, col in columns.items()}
             level1, _ = cv.split_weight(cv.text(raw["level1"]))
             if "target" not in cells:  # split over 指标性质 | 指标值 | 度量单位
                 cells["target"] = cells["target_value"]
-                target = join_target(*(self._shown(cells[k]) for k in SPLIT_TARGET))
+                target = join_target(*(self._shown(ri, index[k], raw[k]) for k in SPLIT_TARGET))
             else:
-                target = self._shown(cells["target"])
+                target = self._shown(ri, index["target"], raw["target"])
             row = Indicator(
                 level1=level1 or (self.layout.block_of(r) or ""),
                 level2=cv.text(raw["level2"]),
                 name=cv.text(raw["name"]),
                 target=target,
-                actual=self._shown(cells["actual"]),
+                actual=self._shown(ri, index["actual"], raw["actual"]),
                 points=cv.amount(raw["points"]),
                 score=cv.amount(raw["score"]),
                 reason=cv.text(raw["reason"]),
@@ -141,9 +147,9 @@ class _TemplateReader:
             )
             self.form.indicators.append(row)
 
-    def _shown(self, address: str) -> str:
-        shown = self.grid.shown.get(self.grid.index(address))
-        return shown or cv.text(self.grid.at(address))
+    def _shown(self, r: int, c: int, value: object) -> str:
+        """A text field as the cell displays it (``100%`` for 1 formatted as a percentage)."""
+        return self.grid.shown.get((r, c)) or cv.text(value)
 
     def _fill_pending(self) -> None:
         """Formula cells without a cached value take what the formula computes."""

@@ -14,9 +14,15 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 
-from selfeval.readers import ReadResult, Unreadable
+from selfeval.readers import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
-from selfeval.readers.limits import ENCRYPTED, MAX_FILE_BYTES, UNSAFE_XML, WorkbookError
+from selfeval.readers.limits import (
+    ENCRYPTED,
+    MAX_FILE_BYTES,
+    UNSAFE_XML,
+    OwnOutputFile,
+    WorkbookError,
+)
 from selfeval.readers.locate import forms_in_grids
 from selfeval.readers.workpaper import workpaper_in
 
@@ -30,6 +36,8 @@ def read_workbook(path: Path) -> list[ReadResult]:
     file = str(path)
     try:
         grids = load_grids(path)
+    except OwnOutputFile as exc:
+        return [OwnOutput(file, str(exc))]
     except WorkbookError as exc:
         return [Unreadable(file, "READ_ERROR", str(exc))]
     except OSError as exc:

@@ -1,51 +1,73 @@
-"""``.xlsx`` / ``.xlsm`` workbooks as grids.
+"""``.xlsx`` / ``.xlsm`` workbooks as grids, in one pass over the file.
 
-Values come from python-calamine (Rust, no entity expansion, many times faster
-than openpyxl). Three small things calamine does not give are peeked from the
-zip with plain regular expressions, which never expand entities (a part with a
-DTD is refused outright): defined names (to recognise our templates), number
-formats of numeric cells (``100%`` rather than 1.0) and, for templates only,
-the formulas of the sheet.
+The file is read once; python-calamine (Rust, no entity expansion, many times
+faster than openpyxl) takes the values from those bytes, and ``zipfile`` reads
+the few parts calamine does not interpret for us, each once and each bounded:
+
+- ``docProps/custom.xml``: custom document properties (a report selfeval wrote
+  carries :data:`~selfeval.readers.OUTPUT_MARK` and is skipped);
+- ``xl/workbook.xml`` and its relationships: sheets and defined names (our
+  templates are recognised by their names), parsed as XML by the standard
+  library's expat once the part is known to hold no DTD (so no entity can be
+  declared, let alone expanded). defusedxml's parser is not used here: it is the
+  pure-Python ElementTree parser and cost an eighth of the whole run on a folder
+  of templates, whose workbook.xml holds some sixty defined names;
+- ``xl/styles.xml`` and the sheet XML: the number formats of the cells that
+  matter (``100%`` rather than 1.0) and, for templates only, the formulas. These
+  two are scanned with regular expressions over parts already refused when they
+  hold a DTD: parsing them as XML costs several times calamine's whole open
+  (``benchmarks/bench_validate_folder.py``), and only a handful of styled cells
+  and, in templates, formulas are wanted.
 """
 
 from __future__ import annotations
 
+import io
 import re
-import struct
 import zipfile
-import zlib
 from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
+from selfeval.readers import OUTPUT_MARK
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
     MAX_COLUMNS,
+    MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_SHEET_BYTES,
     UNSAFE_XML,
+    OwnOutputFile,
     WorkbookError,
     check_zip,
     too_many_rows,
 )
 
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
-_REL = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
-_DEFINED = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
 _NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b[^>]*>")
 _CELLXFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(r"<(?:\w+:)?xf\b[^>]*>")
+_NUMFMT_ID = re.compile(r'\bnumFmtId="(\d+)"')
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _BUILTIN_FORMATS = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*?)(/>|>(.*?)</c>)', re.S)
-_FORMULA = re.compile(rb"<f(?:\s[^>]*)?>(.*?)</f>", re.S)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
+"""A cell holding a formula: ``<f>`` is a cell's first child (ECMA-376 CT_Cell)."""
 
 
 def load(path: Path) -> list[Grid]:
     """Every worksheet of the workbook as a :class:`Grid` (WorkbookError when unreadable)."""
-    with path.open("rb") as file, zipfile.ZipFile(file) as zf:
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError("文件不完整或已损坏（压缩包无法打开）") from exc
+    with zf:
         check_zip(zf, required="xl/workbook.xml")
+        properties = custom_properties(zf)
+        _refuse_own_output(properties)
         parts = _workbook_parts(zf)
         formats = _number_formats(zf)
         sizes = {i.filename: i.file_size for i in zf.infolist()}
@@ -54,7 +76,7 @@ def load(path: Path) -> list[Grid]:
             for name, part in parts.sheets.items()
             if sizes.get(part, 0) > MAX_SHEET_BYTES
         }
-        grids = _calamine_grids(path, skip)
+        grids = _calamine_grids(data, skip)
         for grid in grids:
             if grid.skipped:
                 continue
@@ -67,15 +89,15 @@ def load(path: Path) -> list[Grid]:
                 _fill_shown(grid, xml, formats)
                 if has_template_names(grid):
                     _fill_formulas(grid, xml)
-                    grid.properties = _custom_properties(zf, sizes)
+                    grid.properties = properties
     return grids
 
 
-def _calamine_grids(path: Path, skip: dict[str, str]) -> list[Grid]:
+def _calamine_grids(data: bytes, skip: dict[str, str]) -> list[Grid]:
     """Worksheets as grids of values (python-calamine); ``skip``: sheet -> why not read."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids = []
     for meta in book.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
@@ -96,55 +118,12 @@ def _calamine_grids(path: Path, skip: dict[str, str]) -> list[Grid]:
     return grids
 
 
-_LOCAL_HEADER = struct.Struct("<4s2sHH16sHH")  # signature, version, flags, method, …, lengths
-_UNUSUAL = 0x1 | 0x20 | 0x40  # encrypted, patched, strongly encrypted: left to zipfile
-
-
 def _read(zf: zipfile.ZipFile, name: str) -> bytes:
-    """One member's bytes, as ``zf.read`` gives them, several times faster for small parts.
-
-    A plain stored or deflated member is inflated straight from the file, never
-    beyond its stated size, and its size and CRC are checked (BadZipFile, as
-    zipfile raises); anything unusual is handed to ``zf.read``.
-    """
+    """One member's bytes, never inflated beyond its stated size (a part that lies
+    about its size fails its CRC check: BadZipFile). KeyError when it is missing."""
     info = zf.getinfo(name)
-    if info.flag_bits & _UNUSUAL or info.compress_type not in (
-        zipfile.ZIP_STORED,
-        zipfile.ZIP_DEFLATED,
-    ):
-        return zf.read(info)
-    fp = zf.fp
-    fp.seek(info.header_offset)
-    header = fp.read(_LOCAL_HEADER.size)
-    if len(header) != _LOCAL_HEADER.size:
-        return zf.read(info)
-    magic, _, flags, _, _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
-    try:
-        local_name = fp.read(name_length).decode("utf-8" if flags & 0x800 else "cp437")
-    except UnicodeDecodeError:
-        return zf.read(info)
-    if magic != b"PK\x03\x04" or local_name != info.orig_filename:
-        return zf.read(info)
-    fp.seek(extra_length, 1)
-    raw = fp.read(info.compress_size)
-    if info.compress_type == zipfile.ZIP_STORED:
-        data = raw
-    else:
-        try:
-            # At most one byte beyond the stated size: a lying size is caught, never inflated.
-            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
-        except zlib.error:
-            return zf.read(info)
-    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-        # zipfile would inflate all of a member whose stated size lies before failing.
-        raise zipfile.BadZipFile(f"Bad size or CRC-32 for file {name!r}")
-    return data
-
-
-class _Parts:
-    def __init__(self) -> None:
-        self.sheets: dict[str, str] = {}  # sheet name -> zip part of its XML
-        self.names: dict[str, dict[str, str]] = {}  # sheet -> defined name -> address
+    with zf.open(info) as member:
+        return member.read(info.file_size + 1)
 
 
 def _part(zf: zipfile.ZipFile, name: str, required: bool = True) -> str:
@@ -160,53 +139,69 @@ def _part(zf: zipfile.ZipFile, name: str, required: bool = True) -> str:
     return text
 
 
-def _attrs(tag: str) -> dict[str, str]:
-    """Attributes of one start tag, prefixes dropped (``r:id`` -> ``id``)."""
-    return {k.split(":")[-1]: unescape(v) for k, v in _ATTR.findall(tag)}
+def _xml(zf: zipfile.ZipFile, name: str, required: bool = True) -> Element | None:
+    """A small XML part, parsed (a part with a DTD is refused first); None when absent."""
+    text = _part(zf, name, required)
+    if not text:
+        return None
+    try:
+        return ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise WorkbookError(f"工作簿的“{name}”不是有效的 XML，文件可能已损坏") from exc
 
 
-def _attr(tag: str, name: str, default: str) -> str:
-    """``_attrs(tag).get(name, default)`` without building the whole dict."""
-    found = default
-    for key, value in _ATTR.findall(tag):
-        if key == name or key.endswith(":" + name):
-            found = unescape(value)
-    return found
+def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+    """The workbook's custom document properties (``docProps/custom.xml``): name -> text."""
+    info = zf.NameToInfo.get("docProps/custom.xml")
+    if info is None or info.file_size > MAX_SHEET_BYTES:
+        return {}
+    root = _xml(zf, "docProps/custom.xml", required=False)
+    if root is None:
+        return {}
+    return {p.get("name", ""): "".join(p.itertext()).strip() for p in _named(root, "property")}
+
+
+def _refuse_own_output(properties: dict[str, str]) -> None:
+    what = properties.get(OUTPUT_MARK)
+    if what is not None:
+        raise OwnOutputFile(f"selfeval 生成的{what or '文件'}，不是自评表")
+
+
+class _Parts:
+    def __init__(self) -> None:
+        self.sheets: dict[str, str] = {}  # sheet name -> zip part of its XML
+        self.names: dict[str, dict[str, str]] = {}  # sheet -> defined name -> address
 
 
 def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     parts = _Parts()
-    book = _part(zf, "xl/workbook.xml")
-    rels = _part(zf, "xl/_rels/workbook.xml.rels")
-    targets = {a.get("Id"): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
-    for tag in _SHEET.findall(book):
-        a = _attrs(tag)
-        target = targets.get(a.get("id"), "")
+    book = _xml(zf, "xl/workbook.xml")
+    rels = _xml(zf, "xl/_rels/workbook.xml.rels")
+    assert book is not None and rels is not None  # required parts
+    targets = {r.get("Id"): r.get("Target", "") for r in _named(rels, "Relationship")}
+    for sheet in _named(book, "sheet"):
+        rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel, "")
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts.sheets[a.get("name", "")] = part
-    for tag, ref in _DEFINED.findall(book):
-        a, ref = _attrs(tag), unescape(ref).strip()
-        if "!" not in ref or "localSheetId" in a:
+        parts.sheets[sheet.get("name", "")] = part
+    for defined in _named(book, "definedName"):
+        ref = (defined.text or "").strip()
+        if "!" not in ref or defined.get("localSheetId") is not None:
             continue
-        sheet, address = ref.rsplit("!", 1)
-        sheet = sheet.strip("'").replace("''", "'")
-        parts.names.setdefault(sheet, {})[a.get("name", "")] = address.replace("$", "")
+        sheet_name, address = ref.rsplit("!", 1)
+        sheet_name = sheet_name.strip("'").replace("''", "'")
+        parts.names.setdefault(sheet_name, {})[defined.get("name", "")] = address.replace("$", "")
     return parts
 
 
-_PROPERTY = re.compile(r"<property\b([^>]*)>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>", re.S)
+def _named(root: Element, name: str) -> list[Element]:
+    """Elements called ``name`` in any namespace (transitional or strict OOXML)."""
+    return [el for el in root.iter() if el.tag.rpartition("}")[2] == name]
 
 
-def _custom_properties(zf: zipfile.ZipFile, sizes: dict[str, int]) -> dict[str, str]:
-    """Custom document properties with text values (docProps/custom.xml), by name."""
-    if sizes.get("docProps/custom.xml", MAX_SHEET_BYTES + 1) > MAX_SHEET_BYTES:
-        return {}
-    text = _read(zf, "docProps/custom.xml").decode("utf-8", "replace")
-    return {
-        _attr(tag, "name", ""): unescape(value)
-        for tag, value in _PROPERTY.findall(text)
-        if "<!DOCTYPE" not in text
-    }
+def _attrs(tag: str) -> dict[str, str]:
+    """Attributes of one start tag, prefixes dropped (``r:id`` -> ``id``)."""
+    return {k.split(":")[-1]: unescape(v) for k, v in _ATTR.findall(tag)}
 
 
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
@@ -219,7 +214,8 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     xfs = _CELLXFS.search(styles)
     found = {}
     for index, tag in enumerate(_XF.findall(xfs[1] if xfs else "")):
-        code = codes.get(int(_attr(tag, "numFmtId", "0")), "")
+        number_format = _NUMFMT_ID.search(tag)
+        code = codes.get(int(number_format[1]) if number_format else 0, "")
         if reads_otherwise(code):
             found[index] = code
     return found
@@ -250,16 +246,13 @@ def _styled_cells(styles: tuple[int, ...]) -> re.Pattern[bytes]:
 def _fill_formulas(grid: Grid, xml: bytes) -> None:
     top, left = grid.origin
     formulas: list[list[str | None]] = [[None] * len(row) for row in grid.values]
-    for letters, row, _, _, body in _CELL.findall(xml):
-        match = _FORMULA.search(body or b"")
-        if match is None:
-            continue
+    for letters, row, text in _FORMULA_CELL.findall(xml):
         r, c = int(row) - top, _column(letters) - left
         if r < 0 or c < 0:
             continue
         if r >= len(formulas) or c >= len(formulas[r]):
             _grow(grid, formulas, r, c)  # a formula cell without a cached value lies outside
-        formulas[r][c] = "=" + unescape(match[1].decode("utf-8"))
+        formulas[r][c] = "=" + unescape(text.decode("utf-8"))
     grid.formulas = formulas
 
 
