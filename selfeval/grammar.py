@@ -29,6 +29,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
+from selfeval.vocabulary import TARGET_NATURES
+
 __all__ = [
     "Actual",
     "Evaluation",
@@ -130,23 +132,19 @@ def parse_actual(text: str | float | None, target: Target | None = None) -> Actu
 def join_target(nature: str | float | None, value: str | float | None, unit: str | None) -> str:
     """One target text from a target split over 指标性质 | 指标值 | 度量单位.
 
-    ``≧ | 735 | 人次`` -> ``≧735人次``; ``定性 | 有效 |`` -> ``有效``; ``反向 | 5 | %`` -> ``≤5%``.
+    ``≧ | 735 | 人次`` -> ``≧735人次``; ``定性 | 有效 |`` -> ``有效``; ``反向 | 5 | %`` ->
+    ``≤5%``. A nature word (vocabulary.TARGET_NATURES) becomes the operator when the value
+    carries none; a unit the value already ends with is not repeated.
     """
     n, v, u = (_as_text(x).strip() for x in (nature, value, unit))
-    n = _NATURE_WORDS.get(n, n)
     if not v:
         return ""
-    if not _DIGIT.search(v):
-        return v  # 定性: the value is the whole target
+    operator = TARGET_NATURES.get(n, n)
+    if not _DIGIT.search(v) or _LEADING_OP.match(unicodedata.normalize("NFKC", v)):
+        operator = ""  # 定性: the value is the whole target; or it has its own operator
     if u and v.endswith(u):
         u = ""
-    return f"{n}{v}{u}"
-
-
-_NATURE_WORDS = {
-    "定性": "", "定量": "", "正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤",
-    "数值": "", "比率": "", "—": "", "/": "",
-}  # fmt: skip
+    return f"{operator}{v}{u}"
 
 
 @lru_cache(maxsize=16384)  # the same pairs recur across forms; hashing beats recomputing
@@ -278,6 +276,8 @@ _NEUTRAL_SUFFIXES = ("完成", "达标")
 def _alternatives(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+
+_LEADING_OP = re.compile(rf"(?:{_alternatives(_PREFIX_OPS)}|═)")
 
 _TARGET_RE = re.compile(
     rf"(?:{_alternatives(_NEUTRAL_PREFIXES)})?(?P<op>{_alternatives(_PREFIX_OPS)})?"

@@ -53,6 +53,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval import vocabulary
+from selfeval.grammar import join_target
 from selfeval.model import LEVEL1_NAMES
 from selfeval.readers.grid import column_letter as letter
 from selfeval.readers.grid import column_number as _column_number
@@ -662,13 +663,6 @@ def split_target(target: str) -> tuple[str, str, str]:
         return (QUALITATIVE, target, "")
     parts = (match[1], match[2], match[3])
     return parts if join_target(*parts) == target else ("", target, "")
-
-
-def join_target(nature: str, value: str, unit: str) -> str:
-    """The target the three cells say: 定性 | 有效 -> ``有效``; ≧ | 735 | 人次 -> ``≧735人次``."""
-    if nature.strip() == QUALITATIVE:
-        return value.strip() + unit.strip()
-    return f"{nature.strip()}{value.strip()}{unit.strip()}"
 
 
 # -- document properties --------------------------------------------------------------

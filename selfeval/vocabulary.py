@@ -151,7 +151,9 @@ CLOSING_LABELS: tuple[str, ...] = (
 
 TARGET_NATURES: dict[str, str] = {
     "正向": "≥",
+    "正向指标": "≥",
     "反向": "≤",
+    "反向指标": "≤",
     "大于等于": "≥",
     "小于等于": "≤",
     "大于": ">",
@@ -159,6 +161,10 @@ TARGET_NATURES: dict[str, str] = {
     "等于": "=",
     "定量": "",
     "定性": "",
+    "数值": "",
+    "比率": "",
+    "—": "",
+    "/": "",
 }
 """指标性质 written as a word: the operator it stands for when 指标值 has none ("" adds none)."""
 

@@ -15,6 +15,7 @@ import pytest
 from selfeval import vocabulary
 from selfeval.analysis import analyse
 from selfeval.cli import main as cli
+from selfeval.grammar import join_target
 from selfeval.layout import (
     AMOUNTS,
     LAYOUT_NAMES,
@@ -22,7 +23,6 @@ from selfeval.layout import (
     PROFILE_PROPERTY,
     LayoutError,
     build_layout,
-    join_target,
     layout_for,
     layout_spec,
     letter,

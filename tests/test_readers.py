@@ -343,9 +343,9 @@ def test_funds_points_read_from_the_block_label_when_no_column_holds_them() -> N
     ],
 )
 def test_split_targets_join(nature: str, value: str, unit: str, joined: str) -> None:
-    from selfeval.vocabulary import TARGET_NATURES
+    from selfeval.grammar import join_target
 
-    assert cv.join_target(nature, value, unit, TARGET_NATURES) == joined
+    assert join_target(nature, value, unit) == joined
 
 
 def test_points_and_scores_written_with_their_unit_are_numbers() -> None:

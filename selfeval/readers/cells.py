@@ -113,21 +113,7 @@ def split_weight(label: str) -> tuple[str, float | None]:
     return (match[1], float(match[2])) if match else (label, None)
 
 
-_OPERATOR = re.compile(r"^\s*(?:[=＝═<>＜＞≤≥≦≧]|不低于|不高于|不超过|不少于|大于|小于|等于)")
 _POINTS_SUFFIX = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*分\s*$")
-
-
-def join_target(nature: str, value: str, unit: str, natures: dict[str, str]) -> str:
-    """A target split over 指标性质 | 指标值 | 度量单位 as one text: ``≧ | 735 | 人次`` ->
-    ``≧735人次``, ``定性 | 有效 |`` -> ``有效``; a nature word (正向) becomes the operator
-    ``natures`` gives it when the value has none."""
-    nature, value, unit = nature.strip(), value.strip(), unit.strip()
-    operator = natures.get(nature, nature)
-    if _OPERATOR.match(value):
-        operator = ""
-    if unit and value.endswith(unit):
-        unit = ""
-    return f"{operator}{value}{unit}" if value else ""
 
 
 def strip_points(value: Any) -> Any:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from selfeval import vocabulary as vocab
+from selfeval.grammar import join_target
 from selfeval.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
@@ -430,7 +431,7 @@ class _FormReader:
             return value
         nature = self.s.shown(r, slots["target_nature"]) if "target_nature" in slots else ""
         unit = self.s.shown(r, slots["target_unit"]) if "target_unit" in slots else ""
-        return cv.join_target(nature, value, unit, vocab.TARGET_NATURES)
+        return join_target(nature, value, unit)
 
     def _total(self, r: int, label_col: int, columns: dict[str, int]) -> None:
         values = self.s.grid.values[r]

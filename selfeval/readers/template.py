@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from selfeval.analysis import analyse, number, round_rate
+from selfeval.grammar import join_target
 from selfeval.layout import (
     AMOUNTS,
     LAYOUT_PROPERTY,
     SPLIT_TARGET,
     Layout,
-    join_target,
     layout_for,
     profile_of,
     same_formula,
