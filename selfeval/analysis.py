@@ -66,6 +66,8 @@ class Analysis:
     category_points: dict[str, float] = field(default_factory=dict)
     total: float | None = None  # computed funds score + indicator scores as entered
     grade: str | None = None
+    rules_total: float | None = None  # what rescoring gives (按规则应得): see rules_total()
+    rules_grade: str | None = None
 
 
 def analyse(form: Form, profile: Profile) -> Analysis:
@@ -86,6 +88,7 @@ def analyse(form: Form, profile: Profile) -> Analysis:
     total = None
     if funds_score is not None:
         total = excel_round(funds_score + sum(r.score or 0.0 for r in rows), 2)
+    by_rules = rules_total(form.funds.stated_score, funds_score, rows, profile)
     return Analysis(
         execution_rate=raw,
         rate=rate,
@@ -96,7 +99,32 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         category_points=categories,
         total=total,
         grade=profile.grade(total) if total is not None else None,
+        rules_total=by_rules,
+        rules_grade=profile.grade(by_rules) if by_rules is not None else None,
     )
+
+
+def kept_funds_score(stated: Number, computed: float | None, profile: Profile) -> float | None:
+    """The funds score rescoring leaves: the stated one where it is within tolerance
+    (it follows the other rounding convention), else the computed one."""
+    if computed is not None and within(stated, computed, profile.funds_score_tolerance):
+        return number(stated)
+    return computed
+
+
+def rules_total(
+    stated_funds_score: Number,
+    funds_score: float | None,
+    rows: list[IndicatorAnalysis],
+    profile: Profile,
+) -> float | None:
+    """总分 按规则应得: the funds score rescoring keeps plus each indicator's suggested
+    score (its own score where the rules cannot say), exactly what rescoring writes."""
+    funds = kept_funds_score(stated_funds_score, funds_score, profile)
+    if funds is None:
+        return None
+    scores = (r.suggested if r.suggested is not None else r.score or 0.0 for r in rows)
+    return excel_round(funds + sum(scores), 2)
 
 
 def execution_rate(row: FundsRow) -> float | None:

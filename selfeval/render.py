@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from selfeval.findings import Finding, Severity
 from selfeval.portfolio.columns import where
-from selfeval.results import FormResult, project_title, summary_line
+from selfeval.results import FormResult, project_title, summary_line, total_figures
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 
@@ -32,10 +32,8 @@ def _form_block(r: FormResult) -> list[str]:
     if r.form is None:
         head = f"■ {r.place}"
     else:
-        a = r.analysis
-        total = f"{a.total:.2f}" if a and a.total is not None else "—"
-        grade = a.grade if a and a.grade else "—"
-        head = f"■ {project_title(r.form)}  {r.place}  计算总分 {total}（{grade}）"
+        totals = "，".join(f"{name} {shown}" for name, shown in total_figures(r.analysis))
+        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.findings

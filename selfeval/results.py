@@ -83,9 +83,26 @@ class FormResult:
                 "total": a.total,
                 "grade": a.grade,
                 "rate_convention": a.rate_convention,
+                "total_by_rules": a.rules_total,
+                "grade_by_rules": a.rules_grade,
             },
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+TOTAL_AS_FILLED = "按填报得分"
+"""总分 from the form's own indicator scores (the funds score recomputed): ``computed.total``."""
+TOTAL_BY_RULES = "按规则应得"
+"""总分 the rules give, what ``selfeval rescore`` writes: ``computed.total_by_rules``."""
+
+
+def total_figures(a: Analysis | None) -> list[tuple[str, str]]:
+    """Both totals, named plainly: (按填报得分, ``98.00（优）``), (按规则应得, ``97.96（优）``)."""
+    pairs = ((TOTAL_AS_FILLED, a.total, a.grade), (TOTAL_BY_RULES, a.rules_total, a.rules_grade))
+    return [
+        (name, "—" if total is None else f"{total:.2f}（{grade}）")
+        for name, total, grade in (pairs if a is not None else ())
+    ]
 
 
 def project_title(form: Form) -> str:
