@@ -14,6 +14,7 @@ from selfeval.analysis import (
     Analysis,
     analyse,
     execution_rate,
+    kept_funds_score,
     number,
     rate_convention,
     round_rate,
@@ -21,19 +22,39 @@ from selfeval.analysis import (
 )
 from selfeval.model import FUNDS_ROWS, Form
 from selfeval.profiles import Profile, load_profile
+from selfeval.rules import FIELD_LABELS
 
 
 @dataclass(frozen=True)
 class Change:
-    """One figure rescoring changed: field path, cell if known, old and new value."""
+    """One figure rescoring changed: field path, cell if known, old and new value, and
+    why (the rule that gives the new value, in Chinese)."""
 
     field: str
     old: Any
     new: Any
     cell: str | None = None
+    why: str = ""
+
+    @property
+    def label(self) -> str:
+        """What changed, in the form's words: 得分, 预算执行得分, 总分 …"""
+        return "得分" if self.field.endswith(".score") else FIELD_LABELS.get(self.field, "值")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "cell": self.cell, "old": self.old, "new": self.new}
+        return {
+            "field": self.field,
+            "cell": self.cell,
+            "old": self.old,
+            "new": self.new,
+            "why": self.why,
+        }
+
+
+WHY_RATE = "执行率 = 全年执行数 ÷ 全年预算数"
+WHY_FUNDS_SCORE = "预算执行得分 = min(执行率, 1) × 分值"
+WHY_POINTS_TOTAL = "分值合计 = 预算执行率分值 + 各指标分值"
+WHY_TOTAL = "总分 = 预算执行得分 + 各指标得分"
 
 
 @dataclass
@@ -41,10 +62,8 @@ class Rescored:
     form: Form
     changes: list[Change]
     analysis: Analysis  # of the rescored form
-
-    @property
-    def grade(self) -> str | None:
-        return self.analysis.grade
+    total: float | None = None  # 总分 as the rescored form states it (the rules' if blank)
+    grade: str | None = None  # of ``total``
 
 
 def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
@@ -54,10 +73,12 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
     new = copy.deepcopy(form)
     changes: list[Change] = []
 
-    def put(obj: Any, attr: str, path: str, value: float | None, cell: str | None) -> None:
+    def put(
+        obj: Any, attr: str, path: str, value: float | None, cell: str | None, why: str
+    ) -> None:
         old = number(getattr(obj, attr))
         if value is not None and (old is None or abs(old - value) > 1e-9):
-            changes.append(Change(path, getattr(obj, attr), value, cell))
+            changes.append(Change(path, getattr(obj, attr), value, cell, why))
             setattr(obj, attr, value)
 
     funds = new.funds
@@ -67,19 +88,28 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
         if rate is None or (name != "total" and row.stated_rate is None):
             continue
         if rate_convention(number(row.stated_rate), rate, prof) is None:
-            put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path))
-    if before.funds_score is not None and not within(
-        funds.stated_score, before.funds_score, prof.funds_score_tolerance
-    ):
-        path = "funds.stated_score"
-        put(funds, "stated_score", path, before.funds_score, new.cells.get(path))
+            put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path), WHY_RATE)
+    path = "funds.stated_score"
+    kept = kept_funds_score(funds.stated_score, before.funds_score, prof)
+    put(funds, "stated_score", path, kept, new.cells.get(path), WHY_FUNDS_SCORE)
     for i, (row, info) in enumerate(zip(new.indicators, before.indicators, strict=True)):
-        put(row, "score", f"indicators[{i}].score", info.suggested, row.cells.get("score"))
+        cell = row.cells.get("score")
+        why = f"指标“{row.name}”：{info.rule}"
+        put(row, "score", f"indicators[{i}].score", info.suggested, cell, why)
+    scored = any(c.field.endswith("score") for c in changes)
 
     after = analyse(new, prof)
     if new.stated_points_total is not None:
         path = "stated_points_total"
-        put(new, path, path, after.points_total, new.cells.get(path))
-    if after.total is not None and not within(new.stated_total, after.total, prof.total_tolerance):
-        put(new, "stated_total", "stated_total", after.total, new.cells.get("stated_total"))
-    return Rescored(new, changes, after)
+        put(new, path, path, after.points_total, new.cells.get(path), WHY_POINTS_TOTAL)
+    # The total written adds up the scores written (a funds score kept within tolerance
+    # included); a total the rules accept stays when no score changed.
+    total, stated = after.rules_total, new.stated_total
+    if total is not None and (
+        not within(stated, total, 0.0 if scored else prof.total_tolerance)
+        or (after.total is not None and not within(stated, after.total, prof.total_tolerance))
+    ):
+        put(new, "stated_total", "stated_total", total, new.cells.get("stated_total"), WHY_TOTAL)
+    stated = number(new.stated_total)
+    total = stated if stated is not None else after.rules_total
+    return Rescored(new, changes, after, total, prof.grade(total) if total is not None else None)

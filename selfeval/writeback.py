@@ -5,25 +5,49 @@ under a temporary name next to the output, then renamed, so a failure leaves
 nothing behind. Cells of our templates that hold formulas stay formulas; a
 computed cell a user had typed over gets its canonical formula back. Text that
 starts with ``=``, ``+``, ``-`` or ``@`` is always stored as text.
+
+Every cell written carries the add-in's marks (:mod:`selfeval.cell_marks`): the
+rescore fill and a note with the value it had, and the sheet
+:data:`~selfeval.cell_marks.CHANGES_SHEET` lists every change, old → new, and why.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
 from typing import Any
 
+from selfeval.cell_marks import (
+    CHANGES_HEADINGS,
+    CHANGES_SHEET,
+    NOTE_AUTHOR,
+    RESCORE_FILL,
+    rescore_note,
+)
 from selfeval.files import write_atomically
+from selfeval.findings import value_kind
 from selfeval.model import Form
 from selfeval.profiles import Profile
-from selfeval.rescore import Rescored
+from selfeval.rescore import Change, Rescored
 from selfeval.safe_text import store
 
+WHY_FORMULA = "计算单元格被改为固定值，已恢复模板公式"
+RECALCULATED = "；公式单元格，打开工作簿时自动重算"
 
-def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profile) -> None:
-    """Save a copy of workbook ``src`` as ``out`` with each result's changes written in."""
+
+def write_rescored(
+    src: Path, out: Path, results: list[Rescored], profile: Profile
+) -> list[list[Change]]:
+    """Save a copy of workbook ``src`` as ``out`` with each result's changes written in.
+
+    Returns, per result, every change made: formulas restored first (their ``new`` is
+    the formula), then the rescored figures (a figure in a formula cell is left to
+    the formula, and its ``why`` says so).
+    """
     book = _copy_of(src)
+    logs: list[list[Change]] = []
     for result in results:
         sheet = result.form.source.sheet
         ws = (
@@ -31,15 +55,63 @@ def write_rescored(src: Path, out: Path, results: list[Rescored], profile: Profi
             if sheet
             else book.active
         )
-        _restore_formulas(ws, result.form, profile)
+        log = _restore_formulas(ws, result.form, profile)
         for change in result.changes:
-            if change.cell is None:
+            cell = ws[change.cell] if change.cell else None
+            if cell is not None and cell.data_type == "f":
+                # a template's computed cell recalculates by itself
+                log.append(dataclasses.replace(change, why=change.why + RECALCULATED))
                 continue
-            cell = ws[change.cell]
-            if cell.data_type == "f":  # a template's computed cell recalculates by itself
-                continue
-            store(cell, change.new)
+            if cell is not None:
+                store(cell, change.new)
+                mark(cell, change.label, change.old)
+            log.append(change)
+        logs.append(log)
+    _changes_sheet(book, results, logs)
     save_atomically(book, out)
+    return logs
+
+
+def mark(cell: Any, label: str, old: Any) -> None:
+    """The add-in's rescore marks: the fill, and a note with the old value (a note of
+    the user's own is left alone)."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    cell.fill = PatternFill("solid", fgColor="FF" + RESCORE_FILL[1:].upper())
+    if cell.comment is None:
+        cell.comment = Comment(rescore_note(label, old), NOTE_AUTHOR)
+
+
+def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]]) -> None:
+    """The sheet listing every change of every form (replaced when rescoring again)."""
+    from openpyxl.styles import Font
+
+    from selfeval.results import project_title
+
+    if CHANGES_SHEET in book.sheetnames:
+        book.remove(book[CHANGES_SHEET])
+    ws = book.create_sheet(CHANGES_SHEET)
+    ws.append(CHANGES_HEADINGS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for result, log in zip(results, logs, strict=True):
+        for change in log:
+            ws.append([None] * len(CHANGES_HEADINGS))
+            row = ws[ws.max_row]
+            place = change.cell or change.field
+            values = [project_title(result.form), result.form.source.sheet or "", place]
+            values += [change.label, change.old, change.new, change.why]
+            for cell, value in zip(row, values, strict=True):
+                store(cell, value)
+            if value_kind(change.field) == "rate":
+                for cell in row[4:6]:
+                    cell.number_format = "0.00%"
+    if ws.max_row == 1:
+        ws.append(["", "", "", "", "", "", "规则与表中得分一致，未改动任何单元格"])
+    for letter, width in zip("ABCDEFG", (28, 12, 10, 14, 14, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
 
 
 def _copy_of(src: Path) -> Any:
@@ -67,18 +139,25 @@ def excel_title(name: str) -> str:
     return re.sub(r"[\\/*?:\[\]]", "_", name)[:31] or "Sheet"
 
 
-def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
+def _restore_formulas(ws: Any, form: Form, profile: Profile) -> list[Change]:
+    """Put back the formula of each computed cell typed over; the changes, marked."""
     if form.layout != "template" or not form.formulas_overwritten:
-        return
+        return []
     from selfeval.layout import layout_for
 
     layout = layout_for(ws.parent)
     if layout is None:
-        return
+        return []
+    restored = []
     for path in form.formulas_overwritten:
         formula = layout.formula(path, profile)
         if formula:
-            ws[layout.fields[path]] = formula
+            address = layout.fields[path]
+            change = Change(path, ws[address].value, formula, address, WHY_FORMULA)
+            ws[address] = formula
+            mark(ws[address], change.label, change.old)
+            restored.append(change)
+    return restored
 
 
 def save_atomically(book: Any, out: Path) -> None:
