@@ -7,6 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfeval.analysis import number
 from selfeval.cell_marks import CHANGES_HEADINGS, CHANGES_SHEET, RESCORE_FILL
@@ -14,6 +16,7 @@ from selfeval.cli import main
 from selfeval.layout import layout_for
 from selfeval.profiles import load_profile
 from selfeval.readers import read_file
+from selfeval.rescore import rescore
 from selfeval.writer import write_form
 from tests.forms import GOOD_ROWS, make_form
 from tests.seed_workbooks import write_seed_workbooks
@@ -140,3 +143,32 @@ def test_a_kept_funds_score_and_the_total_written_add_up(seeds, tmp_path, capsys
 def validate_codes(capsys, path: Path) -> str:
     main(["validate", str(path)])
     return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("profile", ["national", "shanghai"])
+def test_every_rescored_seed_form_adds_up_and_rescoring_again_changes_nothing(seeds, profile):
+    for form in read_file(seeds / "all_forms.xlsx"):
+        once = rescore(form, profile)
+        assert_adds_up(once.form)
+        assert once.total == number(once.form.stated_total)
+        assert rescore(once.form, profile).changes == []
+
+
+@given(
+    offset=st.sampled_from([-0.01, 0.0, 0.01]),
+    scores=st.lists(st.integers(0, 100), min_size=len(GOOD_ROWS), max_size=len(GOOD_ROWS)),
+)
+def test_a_rescored_form_adds_up_whatever_its_scores(offset, scores):
+    rows = [
+        (*row[:6], round(row[5] * s / 100, 2)) for row, s in zip(GOOD_ROWS, scores, strict=True)
+    ]
+    form = make_form(rows, funds_score=round(9.5 + offset, 2), total=50.0)
+    result = rescore(form)
+    assert_adds_up(result.form)
+    assert result.total == result.analysis.rules_total
+
+
+def assert_adds_up(form) -> None:
+    """总分 written = 预算执行得分 written + every indicator score written."""
+    scores = sum(number(r.score) or 0 for r in form.indicators)
+    assert number(form.stated_total) == round(number(form.funds.stated_score) + scores, 2)
