@@ -2,7 +2,9 @@
 
 The Excel add-in (``selfeval.excel``) and ``selfeval rescore`` (``selfeval.writeback``)
 leave the same marks: a fill colour and a note. The colours and the rescore note are
-written here once, below both.
+written here once, below both. (Note for the add-in's maintainers: ``excel/marks.py``
+and ``excel/buttons.py`` still spell the same colours and note text themselves; they
+can import them from here.)
 """
 
 from __future__ import annotations

@@ -104,14 +104,31 @@ def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]])
             values += [change.label, change.old, change.new, change.why]
             for cell, value in zip(row, values, strict=True):
                 store(cell, value)
-            if value_kind(change.field) == "rate":
-                for cell in row[4:6]:
-                    cell.number_format = "0.00%"
+            for cell in row[4:6]:
+                cell.number_format = _FORMATS.get(value_kind(change.field), "0.00")
     if ws.max_row == 1:
         ws.append(["", "", "", "", "", "", "规则与表中得分一致，未改动任何单元格"])
-    for letter, width in zip("ABCDEFG", (28, 12, 10, 14, 14, 14, 60), strict=True):
+    _lay_out(ws)
+
+
+def _lay_out(ws: Any) -> None:
+    """Column widths, wrapped rows tall enough to show their text, one page wide."""
+    from openpyxl.styles import Alignment
+
+    widths = (28, 12, 10, 14, 14, 14, 60)
+    for letter, width in zip("ABCDEFG", widths, strict=True):
         ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell, width in zip(row, widths, strict=True):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, -(-_text_width(cell.value) // (width - 2)))
+        ws.row_dimensions[row[0].row].height = 15 * lines  # LibreOffice does not grow rows
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"  # printed on A4 across, as wide as the page
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _copy_of(src: Path) -> Any:
@@ -137,6 +154,15 @@ def _copy_of(src: Path) -> Any:
 def excel_title(name: str) -> str:
     """A sheet name Excel accepts: ODS allows longer names and characters like ``/``."""
     return re.sub(r"[\\/*?:\[\]]", "_", name)[:31] or "Sheet"
+
+
+_FORMATS = {"rate": "0.00%", "amount": "#,##0.00"}
+
+
+def _text_width(value: Any) -> int:
+    """Columns a value takes in a cell: a Chinese character two, others one."""
+    text = "" if value is None or isinstance(value, int | float) else str(value)
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> list[Change]:
