@@ -66,3 +66,8 @@ def test_rescore_build_and_help_print_on_a_gbk_console(tmp_path):
     assert status == 0 and "已生成 2 个文件" in out
     status, out, _ = run_cli(["--help"], "gbk", tmp_path)
     assert status == 0 and "用法：selfeval" in out
+
+
+def test_an_error_message_reaches_a_gbk_console(tmp_path):
+    status, out, err = run_cli(["validate", "没有这个文件.xlsx"], "gbk", tmp_path)
+    assert status == 2 and "错误：找不到：没有这个文件.xlsx" in err
