@@ -102,14 +102,22 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
     if new.stated_points_total is not None:
         path = "stated_points_total"
         put(new, path, path, after.points_total, new.cells.get(path), WHY_POINTS_TOTAL)
-    # The total written adds up the scores written (a funds score kept within tolerance
-    # included); a total the rules accept stays when no score changed.
-    total, stated = after.rules_total, new.stated_total
-    if total is not None and (
-        not within(stated, total, 0.0 if scored else prof.total_tolerance)
-        or (after.total is not None and not within(stated, after.total, prof.total_tolerance))
-    ):
-        put(new, "stated_total", "stated_total", total, new.cells.get("stated_total"), WHY_TOTAL)
-    stated = number(new.stated_total)
-    total = stated if stated is not None else after.rules_total
+    if _total_needs_writing(new.stated_total, after, scored, prof):
+        path = "stated_total"
+        put(new, path, path, after.rules_total, new.cells.get(path), WHY_TOTAL)
+    total = number(new.stated_total)
+    if total is None:
+        total = after.rules_total
     return Rescored(new, changes, after, total, prof.grade(total) if total is not None else None)
+
+
+def _total_needs_writing(stated: Any, after: Analysis, scored: bool, profile: Profile) -> bool:
+    """The total written adds up the scores written (a funds score kept within tolerance
+    included), so it is rewritten whenever a score changed; a total the rules accept
+    stays when none did."""
+    total = after.rules_total
+    if total is None:
+        return False
+    if not within(stated, total, 0.0 if scored else profile.total_tolerance):
+        return True
+    return after.total is not None and not within(stated, after.total, profile.total_tolerance)
