@@ -63,11 +63,11 @@ class Analysis:
     funds_score: float | None
     indicators: list[IndicatorAnalysis] = field(default_factory=list)
     points_total: float = 0.0
+    rules_total: float | None = None  # 按规则应得, what rescoring writes: see rules_total()
+    rules_grade: str | None = None
     category_points: dict[str, float] = field(default_factory=dict)
     total: float | None = None  # computed funds score + indicator scores as entered
     grade: str | None = None
-    rules_total: float | None = None  # what rescoring gives (按规则应得): see rules_total()
-    rules_grade: str | None = None
 
 
 def analyse(form: Form, profile: Profile) -> Analysis:
@@ -96,12 +96,18 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         funds_score=funds_score,
         indicators=rows,
         points_total=excel_round(points_total, 2),
+        rules_total=by_rules,
+        rules_grade=profile.grade(by_rules) if by_rules is not None else None,
         category_points=categories,
         total=total,
         grade=profile.grade(total) if total is not None else None,
-        rules_total=by_rules,
-        rules_grade=profile.grade(by_rules) if by_rules is not None else None,
     )
+
+
+def execution_rate(row: FundsRow) -> float | None:
+    """执行率 of a funds row: 全年执行数 ÷ 全年预算数, None when either is missing."""
+    budget, executed = number(row.annual_budget), number(row.executed)
+    return executed / budget if budget and budget > 0 and executed is not None else None
 
 
 def kept_funds_score(stated: Number, computed: float | None, profile: Profile) -> float | None:
@@ -125,12 +131,6 @@ def rules_total(
         return None
     scores = (r.suggested if r.suggested is not None else r.score or 0.0 for r in rows)
     return excel_round(funds + sum(scores), 2)
-
-
-def execution_rate(row: FundsRow) -> float | None:
-    """执行率 of a funds row: 全年执行数 ÷ 全年预算数, None when either is missing."""
-    budget, executed = number(row.annual_budget), number(row.executed)
-    return executed / budget if budget and budget > 0 and executed is not None else None
 
 
 def round_rate(rate: float, profile: Profile) -> float:

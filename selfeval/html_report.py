@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from selfeval.findings import Finding
 from selfeval.portfolio.columns import where
 from selfeval.readers import WORKBOOK_SUFFIXES
-from selfeval.results import FormResult, project_title, summary_line, total_figures
+from selfeval.results import FormResult, project_title, summary_line
 
 
 def render_html(results: Iterable[FormResult]) -> str:
@@ -44,7 +44,7 @@ def _form(r: FormResult) -> dict[str, Any]:
         a = r.analysis
         if a.execution_rate is not None:
             figures.append(("计算执行率", f"{a.execution_rate:.2%}"))
-        figures += [(f"总分（{name}）", shown) for name, shown in total_figures(a)]
+        figures += [(f"总分（{name}）", shown) for name, shown in r.totals]
     return {
         "title": "无法读取的文件" if r.form is None else project_title(r.form),
         "where": r.place,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from selfeval.findings import Finding, Severity
 from selfeval.portfolio.columns import where
-from selfeval.results import FormResult, project_title, summary_line, total_figures
+from selfeval.results import FormResult, project_title, summary_line
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 
@@ -32,7 +32,7 @@ def _form_block(r: FormResult) -> list[str]:
     if r.form is None:
         head = f"■ {r.place}"
     else:
-        totals = "，".join(f"{name} {shown}" for name, shown in total_figures(r.analysis))
+        totals = "，".join(f"{name} {shown}" for name, shown in r.totals)
         head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"

@@ -14,7 +14,6 @@ from selfeval.analysis import (
     Analysis,
     analyse,
     execution_rate,
-    kept_funds_score,
     number,
     rate_convention,
     round_rate,
@@ -51,10 +50,13 @@ class Change:
         }
 
 
-WHY_RATE = "执行率 = 全年执行数 ÷ 全年预算数"
-WHY_FUNDS_SCORE = "预算执行得分 = min(执行率, 1) × 分值"
-WHY_POINTS_TOTAL = "分值合计 = 预算执行率分值 + 各指标分值"
-WHY_TOTAL = "总分 = 预算执行得分 + 各指标得分"
+WHY = {
+    "stated_rate": "执行率 = 全年执行数 ÷ 全年预算数",
+    "stated_score": "预算执行得分 = min(执行率, 1) × 分值",
+    "stated_points_total": "分值合计 = 预算执行率分值 + 各指标分值",
+    "stated_total": "总分 = 预算执行得分 + 各指标得分",
+}
+"""Why a computed figure changed, by attribute (an indicator's score names its rule)."""
 
 
 @dataclass
@@ -74,11 +76,11 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
     changes: list[Change] = []
 
     def put(
-        obj: Any, attr: str, path: str, value: float | None, cell: str | None, why: str
+        obj: Any, attr: str, path: str, value: float | None, cell: str | None, why: str = ""
     ) -> None:
         old = number(getattr(obj, attr))
         if value is not None and (old is None or abs(old - value) > 1e-9):
-            changes.append(Change(path, getattr(obj, attr), value, cell, why))
+            changes.append(Change(path, getattr(obj, attr), value, cell, why or WHY[attr]))
             setattr(obj, attr, value)
 
     funds = new.funds
@@ -88,10 +90,12 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
         if rate is None or (name != "total" and row.stated_rate is None):
             continue
         if rate_convention(number(row.stated_rate), rate, prof) is None:
-            put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path), WHY_RATE)
-    path = "funds.stated_score"
-    kept = kept_funds_score(funds.stated_score, before.funds_score, prof)
-    put(funds, "stated_score", path, kept, new.cells.get(path), WHY_FUNDS_SCORE)
+            put(row, "stated_rate", path, round_rate(rate, prof), new.cells.get(path))
+    if before.funds_score is not None and not within(
+        funds.stated_score, before.funds_score, prof.funds_score_tolerance
+    ):
+        path = "funds.stated_score"
+        put(funds, "stated_score", path, before.funds_score, new.cells.get(path))
     for i, (row, info) in enumerate(zip(new.indicators, before.indicators, strict=True)):
         cell = row.cells.get("score")
         why = f"指标“{row.name}”：{info.rule}"
@@ -101,10 +105,9 @@ def rescore(form: Form, profile: Profile | str | None = None) -> Rescored:
     after = analyse(new, prof)
     if new.stated_points_total is not None:
         path = "stated_points_total"
-        put(new, path, path, after.points_total, new.cells.get(path), WHY_POINTS_TOTAL)
+        put(new, path, path, after.points_total, new.cells.get(path))
     if _total_needs_writing(new.stated_total, after, scored, prof):
-        path = "stated_total"
-        put(new, path, path, after.rules_total, new.cells.get(path), WHY_TOTAL)
+        put(new, "stated_total", "stated_total", after.rules_total, new.cells.get("stated_total"))
     total = number(new.stated_total)
     if total is None:
         total = after.rules_total

@@ -42,6 +42,17 @@ class FormResult:
         return sum(f.severity is Severity.WARNING for f in self.findings)
 
     @property
+    def totals(self) -> list[tuple[str, str]]:
+        """Both totals named plainly, for staff: 按填报得分 (the form's own indicator scores,
+        the funds score recomputed: ``computed.total``) and 按规则应得 (what rescoring
+        writes: ``computed.total_by_rules``), each as ``98.00（优）``."""
+        a = self.analysis
+        if a is None:
+            return []
+        pairs = (("按填报得分", a.total, a.grade), ("按规则应得", a.rules_total, a.rules_grade))
+        return [(name, "—" if t is None else f"{t:.2f}（{g}）") for name, t, g in pairs]
+
+    @property
     def unreadable(self) -> bool:
         return self.form is None
 
@@ -82,27 +93,12 @@ class FormResult:
                 "points_total": a.points_total,
                 "total": a.total,
                 "grade": a.grade,
-                "rate_convention": a.rate_convention,
                 "total_by_rules": a.rules_total,
                 "grade_by_rules": a.rules_grade,
+                "rate_convention": a.rate_convention,
             },
             "findings": [f.to_dict() for f in self.findings],
         }
-
-
-TOTAL_AS_FILLED = "按填报得分"
-"""总分 from the form's own indicator scores (the funds score recomputed): ``computed.total``."""
-TOTAL_BY_RULES = "按规则应得"
-"""总分 the rules give, what ``selfeval rescore`` writes: ``computed.total_by_rules``."""
-
-
-def total_figures(a: Analysis | None) -> list[tuple[str, str]]:
-    """Both totals, named plainly: (按填报得分, ``98.00（优）``), (按规则应得, ``97.96（优）``)."""
-    pairs = ((TOTAL_AS_FILLED, a.total, a.grade), (TOTAL_BY_RULES, a.rules_total, a.rules_grade))
-    return [
-        (name, "—" if total is None else f"{total:.2f}（{grade}）")
-        for name, total, grade in (pairs if a is not None else ())
-    ]
 
 
 def project_title(form: Form) -> str:

@@ -55,7 +55,7 @@ def write_rescored(
             if sheet
             else book.active
         )
-        log = _restore_formulas(ws, result.form, profile)
+        log = _restored(ws, result.form, profile)
         for change in result.changes:
             cell = ws[change.cell] if change.cell else None
             if cell is not None and cell.data_type == "f":
@@ -70,6 +70,20 @@ def write_rescored(
     _changes_sheet(book, results, logs)
     save_atomically(book, out)
     return logs
+
+
+def _restored(ws: Any, form: Form, profile: Profile) -> list[Change]:
+    """Put back the formulas typed over (:func:`_restore_formulas`); the changes, marked."""
+    typed = {p: form.cells[p] for p in form.formulas_overwritten if p in form.cells}
+    before = {path: ws[address].value for path, address in typed.items()}
+    _restore_formulas(ws, form, profile)
+    restored = []
+    for path, address in typed.items():
+        if ws[address].data_type == "f":
+            change = Change(path, before[path], ws[address].value, address, WHY_FORMULA)
+            mark(ws[address], change.label, change.old)
+            restored.append(change)
+    return restored
 
 
 def mark(cell: Any, label: str, old: Any) -> None:
@@ -165,25 +179,18 @@ def _text_width(value: Any) -> int:
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
-def _restore_formulas(ws: Any, form: Form, profile: Profile) -> list[Change]:
-    """Put back the formula of each computed cell typed over; the changes, marked."""
+def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
     if form.layout != "template" or not form.formulas_overwritten:
-        return []
+        return
     from selfeval.layout import layout_for
 
     layout = layout_for(ws.parent)
     if layout is None:
-        return []
-    restored = []
+        return
     for path in form.formulas_overwritten:
         formula = layout.formula(path, profile)
         if formula:
-            address = layout.fields[path]
-            change = Change(path, ws[address].value, formula, address, WHY_FORMULA)
-            ws[address] = formula
-            mark(ws[address], change.label, change.old)
-            restored.append(change)
-    return restored
+            ws[layout.fields[path]] = formula
 
 
 def save_atomically(book: Any, out: Path) -> None:
