@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rescore",
         help="按评分规则重新计算得分，写入新文件",
         description="按评分规则重新计算预算执行得分、各指标得分和总分，写入新文件；原文件不会被修改。"
+        "改过的单元格填浅蓝色，批注中为原值；新增“重新评分记录”工作表，逐条列出原值、新值和原因。"
         "工作簿输入得到工作簿（.xlsx），YAML/JSON 输入得到 YAML。",
     )
     p.add_argument("path", type=Path, metavar="文件", help="自评表文件")
