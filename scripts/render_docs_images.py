@@ -1,5 +1,6 @@
-"""Render the README's pictures of the two layouts: seed forms 1 and 10 filled into
-our templates, printed to PDF by LibreOffice, first page as PNG.
+"""Render the README's pictures of the layouts: seed forms 1 and 10 filled into our
+templates (form 1 also in the national and Sichuan layouts), printed to PDF by
+LibreOffice, first page as PNG.
 
 Run after changing the layout or the writer: python scripts/render_docs_images.py
 """
@@ -20,18 +21,25 @@ from selfeval.profiles import load_profile  # noqa: E402
 from selfeval.writer import write_form  # noqa: E402
 from tests import libreoffice as lo  # noqa: E402
 
-PICTURES = {"template-standard": 1, "template-appraisal": 10}
+PICTURES = {
+    "template-standard": (1, "standard"),
+    "template-appraisal": (10, "appraisal"),
+    "template-national": (1, "national"),
+    "template-sichuan": (1, "sichuan"),
+}
 
 
 def main() -> None:
     profile = load_profile("shanghai")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name, n in PICTURES.items():
+        for name, (n, layout) in PICTURES.items():
             data = yaml.safe_load(
                 (ROOT / f"tests/fixtures/seed/form{n:02d}.yaml").read_text("utf-8")
             )
-            xlsx = write_form(Form.from_dict(data), work / f"{name}.xlsx", profile)
+            form = Form.from_dict(data)
+            form.layout = layout
+            xlsx = write_form(form, work / f"{name}.xlsx", profile)
             pdf = lo.to_pdf(xlsx, work / "pdf")
             (png,) = lo.pdf_to_png(pdf, work / name, dpi=110)[:1]
             target = ROOT / "docs" / f"{name}.png"

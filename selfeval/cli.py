@@ -18,7 +18,10 @@ COMMANDS = (
     "selfeval.commands.report",
     "selfeval.commands.build",
     "selfeval.commands.demo",
+    "selfeval.commands.sample",
+    "selfeval.commands.review",
     "selfeval.excel.addin_cli",
+    "selfeval.excel.bundle",
 )
 
 DESCRIPTION = """\

@@ -53,6 +53,11 @@ CODES: dict[str, Severity] = {
     "INPUT_MISSING": E,
     "LAYOUT_UNRECOGNISED": E,
     "READ_ERROR": E,
+    # 复核底稿 (selfeval review / validate 复核底稿.xlsx)
+    "WORKPAPER_SCORE_RANGE": E,
+    "WORKPAPER_REASON_MISSING": E,
+    "WORKPAPER_SCORE_MISSING": W,
+    "WORKPAPER_DEVIATION": E,
 }
 """Every finding code and its default severity (DOMAIN.md; READ_ERROR for unreadable files)."""
 
@@ -83,6 +88,10 @@ MESSAGES: dict[str, str] = {
     "INPUT_MISSING": "{label}未填写",
     "LAYOUT_UNRECOGNISED": "未能在工作表中找到自评表：{why}",
     "READ_ERROR": "文件无法读取：{why}",
+    "WORKPAPER_SCORE_RANGE": "第 {form} 份“{project}”指标“{name}”的复核得分 {found} 不在 0 至分值 {expected} 之间",
+    "WORKPAPER_REASON_MISSING": "第 {form} 份“{project}”指标“{name}”复核得分 {found} 低于分值 {expected}，但未填写扣分原因",
+    "WORKPAPER_SCORE_MISSING": "第 {form} 份“{project}”指标“{name}”尚未填写复核得分",
+    "WORKPAPER_DEVIATION": "第 {form} 份“{project}”的偏离度填为 {found}，按 (自评得分 − 复核得分) ÷ 自评得分 应为 {expected}",
 }
 """Chinese message templates, one per code; placeholders come from ``Finding.params``."""
 

@@ -1,8 +1,9 @@
 """The validation report as one self-contained, printable HTML page (in Chinese).
 
 One section per form with its findings; each cell reference links to the
-workbook (``file:///…/表.xlsx#'自评表'!G21``, which Excel opens at the cell)
-and shows the ``sheet!cell`` text for readers that do not follow such links.
+workbook, relative to the report's folder (``表.xlsx#'自评表'!G21``, which Excel
+opens at the cell), and shows the ``sheet!cell`` text for readers that do not
+follow such links.
 """
 
 from __future__ import annotations
@@ -11,23 +12,25 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from selfeval.findings import Finding
 from selfeval.portfolio.columns import where
+from selfeval.portfolio.links import Links
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.results import FormResult, project_title, summary_line
 
 
-def render_html(results: Iterable[FormResult]) -> str:
-    """The report page for ``results`` (no scripts, no network)."""
+def render_html(results: Iterable[FormResult], link_base: Path | None = None) -> str:
+    """The report page for ``results`` (no scripts, no network); links to the workbooks
+    are relative to ``link_base``, the folder the page is saved in (default: here)."""
     results = list(results)
+    links = Links(link_base)
     return (
         _env()
         .get_template("findings.html.j2")
-        .render(forms=[_form(r) for r in results], summary=summary_line(results))
+        .render(forms=[_form(r, links) for r in results], summary=summary_line(results))
     )
 
 
@@ -38,7 +41,7 @@ def _env() -> Environment:
     )
 
 
-def _form(r: FormResult) -> dict[str, Any]:
+def _form(r: FormResult, links: Links) -> dict[str, Any]:
     figures = []
     if r.analysis is not None:
         a = r.analysis
@@ -46,33 +49,31 @@ def _form(r: FormResult) -> dict[str, Any]:
             figures.append(("计算执行率", f"{a.execution_rate:.2%}"))
         figures += [(f"总分（{name}）", shown) for name, shown in r.totals]
     return {
-        "title": "无法读取的文件" if r.form is None else project_title(r.form),
+        "title": "复核底稿"
+        if r.workpaper
+        else "无法读取的文件"
+        if r.form is None
+        else project_title(r.form),
         "where": r.place,
         "figures": figures,
-        "findings": [_finding(f, r.file) for f in r.findings],
+        "findings": [_finding(f, r.file, links) for f in r.findings],
     }
 
 
-def _finding(f: Finding, file: str) -> dict[str, Any]:
+def _finding(f: Finding, file: str, links: Links) -> dict[str, Any]:
     return {
         "severity": f.severity.value if f.severity else "info",
         "label": f.severity.label if f.severity else "",
         "code": f.code,
         "place": where(f),
-        "href": cell_link(file, f.sheet, f.cell) if f.cell else None,
+        "href": cell_link(file, f.sheet, f.cell, links) if f.cell else None,
         "message": f.message,
     }
 
 
-def cell_link(file: str, sheet: str | None, cell: str) -> str | None:
-    """A file:// link that Excel opens at ``sheet!cell``; None for non-workbook inputs."""
-    path = Path(file)
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+def cell_link(file: str, sheet: str | None, cell: str, links: Links | None = None) -> str | None:
+    """A link that Excel opens at ``sheet!cell``, relative to the folder of ``links``
+    (default: here); None for non-workbook inputs."""
+    if Path(file).suffix.lower() not in WORKBOOK_SUFFIXES:
         return None
-    return path.resolve().as_uri() + cell_fragment(sheet, cell)
-
-
-def cell_fragment(sheet: str | None, cell: str) -> str:
-    """``#'工作表'!G21`` as Excel reads it after a workbook link (a ' in the name doubled)."""
-    target = f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet else cell
-    return "#" + quote(target, safe="'!")
+    return (links or Links(None)).cell(file, sheet, cell)

@@ -18,7 +18,14 @@ from typing import Any, Literal
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
 
-Layout = Literal["template", "standard", "appraisal"]
+Layout = str
+"""The official layout a form follows: the name of a file in ``selfeval/layouts``
+(``standard``, ``appraisal``, ``national``, ``sichuan`` ...)."""
+
+Origin = Literal["template", "handmade", "data"]
+"""Where a form came from: one of our generated templates, a workbook laid out by
+hand (found by its headings), or a YAML/JSON form file."""
+
 AmountUnit = Literal["元", "万元"]
 
 LEVEL1_NAMES: tuple[str, ...] = ("产出指标", "效益指标", "满意度指标")
@@ -34,11 +41,13 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Source:
-    """Where a form was read from (file, sheet, first row of the form, 1-based)."""
+    """Where a form was read from (file, sheet, first row of the form, 1-based) and how
+    it was read (``origin``); the cells of its fields are in ``Form.cells``."""
 
     file: str | None = None
     sheet: str | None = None
     row: int | None = None
+    origin: Origin | None = None
 
 
 @dataclass
@@ -115,6 +124,7 @@ class Form:
     """A whole self-evaluation form as found in a workbook or a YAML/JSON file."""
 
     layout: Layout = "standard"
+    """The official layout (表样) the form has, whatever it was read from."""
     header: Header = field(default_factory=Header)
     funds: Funds = field(default_factory=Funds)
     goals: Goals = field(default_factory=Goals)
@@ -128,6 +138,8 @@ class Form:
     """Cell address of form-level fields by field path, e.g. {"funds.stated_score": "H5"}."""
     formulas_overwritten: list[str] = field(default_factory=list)
     """Field paths of computed template cells that no longer hold their formula."""
+    profile: str | None = None
+    """The profile (评分口径) a template was built with, by name; None when unknown."""
 
     # -- serialisation -------------------------------------------------------------
 
@@ -137,9 +149,11 @@ class Form:
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]
-        for key in ("cells", "formulas_overwritten", "category_weights"):
+        for key in ("cells", "formulas_overwritten", "category_weights", "profile"):
             if not data[key]:
                 del data[key]
+        if data["source"].get("origin") is None:
+            del data["source"]["origin"]
         if not any(data["source"].values()):
             del data["source"]
         for name in _OPTIONAL_FUNDS_ROWS:

@@ -22,6 +22,19 @@ class ProfileError(ValueError):
 
 
 @dataclass(frozen=True)
+class SampleWeights:
+    """Weights of the review sample (抽查权重, ``[sample]``): each form's weight is
+    ``base + amount × 预算数 ÷ 抽样框最大预算数 + findings × min(问题数, findings_cap) ÷
+    findings_cap + score × max(填报总分 − 60, 0) ÷ 40``."""
+
+    base: float = 1.0
+    amount: float = 2.0
+    findings: float = 1.0
+    findings_cap: int = 5
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
 class Profile:
     """The scoring policy (评分口径) the rules apply."""
 
@@ -41,6 +54,7 @@ class Profile:
     total_tolerance: float
     bands: dict[str, tuple[float, float]]  # achieved / partial / not_achieved
     grades: tuple[tuple[str, float], ...]  # (grade, lower bound), best first
+    sample: SampleWeights = SampleWeights()  # weights of `selfeval sample`
 
     @property
     def points_total(self) -> float:
@@ -127,11 +141,24 @@ def _from_data(data: dict[str, Any]) -> Profile:
             grades=tuple(
                 sorted(((k, float(v)) for k, v in data["grades"].items()), key=lambda g: -g[1])
             ),
+            sample=_sample_weights(data.get("sample", {})),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ProfileError(f"评分口径缺少或写错了设置项：{exc}") from None
     _check(profile)
     return profile
+
+
+def _sample_weights(table: dict[str, Any]) -> SampleWeights:
+    known = SampleWeights.__dataclass_fields__
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ProfileError(f"sample 中不认识的设置项：{'、'.join(unknown)}")
+    weights = SampleWeights(**{k: type(getattr(SampleWeights(), k))(v) for k, v in table.items()})
+    values = [weights.base, weights.amount, weights.findings, weights.score]
+    if min(values) < 0 or weights.base <= 0 or weights.findings_cap < 1:
+        raise ProfileError("sample 的权重不能为负，base 须大于 0，findings_cap 至少为 1")
+    return weights
 
 
 def _check(profile: Profile) -> None:

@@ -29,7 +29,9 @@ def render_text(results: Iterable[FormResult]) -> str:
 
 
 def _form_block(r: FormResult) -> list[str]:
-    if r.form is None:
+    if r.workpaper:
+        head = f"■ 复核底稿  {r.place}"
+    elif r.form is None:
         head = f"■ {r.place}"
     else:
         totals = "，".join(f"{name} {shown}" for name, shown in r.totals)

@@ -22,6 +22,7 @@ from selfeval.findings import Finding, Severity
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.readers import Unreadable, expand_inputs, read_file
+from selfeval.workpaper import Workpaper
 
 
 @dataclass
@@ -32,6 +33,7 @@ class FormResult:
     form: Form | None
     findings: list[Finding] = field(default_factory=list)
     analysis: Analysis | None = None
+    workpaper: bool = False  # a filled 复核底稿 (no form): its findings are the reviewer's
 
     @property
     def errors(self) -> int:
@@ -54,7 +56,7 @@ class FormResult:
 
     @property
     def unreadable(self) -> bool:
-        return self.form is None
+        return self.form is None and not self.workpaper
 
     @property
     def place(self) -> str:
@@ -71,7 +73,7 @@ class FormResult:
         if form is None or a is None:
             return {
                 "source": source,
-                "layout": None,
+                "layout": "workpaper" if self.workpaper else None,
                 "project": None,
                 "stated": None,
                 "computed": None,
@@ -163,9 +165,18 @@ def check_file(path: Path, profile: Profile) -> list[FormResult]:
     return [
         unreadable_result(item)
         if isinstance(item, Unreadable)
+        else workpaper_result(item)
+        if isinstance(item, Workpaper)
         else check_form(item, profile, str(path))
         for item in read_file(path)
     ]
+
+
+def workpaper_result(paper: Workpaper) -> FormResult:
+    """A filled 复核 workpaper and the reviewer's mistakes found in it."""
+    from selfeval.workpaper_check import check
+
+    return FormResult(paper.file, None, check(paper), workpaper=True)
 
 
 def _collect(

@@ -94,7 +94,7 @@ FUNDS_COLUMNS: dict[str, Term] = _table(
 """The funds block's columns (项目资金)."""
 
 FUNDS_ROWS: dict[str, Term] = _table(
-    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计")),
+    Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额")),
     Term("current", "当年财政拨款", ("本年财政拨款", "财政拨款", "财政资金", "本级财政资金")),
     Term("carryover", "上年结转资金", ("上年结转", "结转资金")),
     Term("special_account", "财政专户管理资金", ("财政专户资金",)),
@@ -111,8 +111,12 @@ HEADER_FIELDS: dict[str, Term] = _table(
 """The header lines above the funds block."""
 
 GOAL_COLUMNS: dict[str, Term] = _table(
-    Term("planned", "预算目标", ("预期目标", "年度目标", "年初设定目标", "总体目标")),
-    Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标")),
+    Term(
+        "planned",
+        "预算目标",
+        ("预期目标", "年度目标", "年初设定目标", "总体目标", "项目年度目标"),
+    ),
+    Term("achieved", "实际完成情况", ("全年实际完成情况", "实际完成目标", "年度目标完成情况")),
 )
 """年度总体目标: planned and achieved."""
 

@@ -180,7 +180,7 @@ def _text_width(value: Any) -> int:
 
 
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
-    if form.layout != "template" or not form.formulas_overwritten:
+    if form.source.origin != "template" or not form.formulas_overwritten:
         return
     from selfeval.layout import layout_for
 

@@ -38,3 +38,16 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# -- tiers ------------------------------------------------------------------------------
+# Tests that start LibreOffice or Chromium are the slow tier: `pytest -m "not slow"`
+# runs the rest in seconds. A test is slow when it asks for either program's fixture
+# (or is marked by hand).
+_SLOW_FIXTURES = frozenset({"libreoffice", "chromium"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -242,6 +242,7 @@ def test_cli_install_copies_into_excels_startup_folder(
     startup = tmp_path / "XLSTART"
     startup.mkdir()
     monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
     monkeypatch.setattr(xlwings_cli, "get_addin_dir", lambda: str(startup))
     monkeypatch.setattr(xlwings, "apps", [], raising=False)
     assert run_cli("install") == 0
@@ -253,3 +254,109 @@ def test_cli_install_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sys, "platform", "win32")
     assert run_cli("install", "-f", str(tmp_path / "nope.xlam")) == 2
     assert "找不到" in capsys.readouterr().err
+
+
+# -- the VBA's messages, the conf it reads, python -m selfeval ----------------------------
+
+ZH = re.compile(r'Zh\("([0-9A-F ]+)"\)')
+
+
+def vba_messages() -> list[str]:
+    source = (ADDIN_DIR / "vba" / "RibbonMyAddin.bas").read_text(encoding="ascii")
+    return ["".join(chr(int(c, 16)) for c in codes.split()) for codes in ZH.findall(source)]
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "请先打开要处理的自评表工作簿",  # no workbook open: no "Run-time error 91"
+        "受保护的视图",  # Protected View, with the fix: 启用编辑
+        "启用编辑",
+        "未找到运行加载项所需的 Python",  # no interpreter in the conf
+        "selfeval addin install",
+        "找不到 Python：",  # the interpreter in the conf is gone
+        "上一次操作还在进行",  # one click at a time
+    ],
+)
+def test_the_vba_says_in_chinese_what_stops_a_button(says: str) -> None:
+    assert any(says in text for text in vba_messages())
+
+
+def test_the_vba_checks_before_python_starts(modules: dict[str, str]) -> None:
+    code = modules["RibbonMyAddin"]
+    checks = code.index("problem = CannotRun()")
+    assert checks < code.index("RunPython")
+    for needed in ("ActiveWorkbook Is Nothing", "ActiveProtectedViewWindow", "FileExists"):
+        assert needed in code
+
+
+def read_like_vba(data: bytes, encoding: str) -> dict[str, str]:
+    """``Input #f, name, value`` line by line, as xlwings' GetConfigFromFile reads the conf."""
+    import csv
+
+    rows = csv.reader(data.decode(encoding).splitlines())
+    return {row[0]: row[1] for row in rows if row}
+
+
+def test_install_records_the_python_that_ran_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from xlwings import cli as xlwings_cli
+
+    startup = tmp_path / "XLSTART"
+    startup.mkdir()
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "张三"))
+    monkeypatch.setattr(xlwings_cli, "get_addin_dir", lambda: str(startup))
+    monkeypatch.setattr(xlwings, "apps", [], raising=False)
+    assert run_cli("install") == 0
+    conf = tmp_path / "张三" / ".selfeval" / "selfeval.conf"
+    settings = read_like_vba(conf.read_bytes(), addin_cli.conf_encoding("win32"))
+    assert settings == {"INTERPRETER_WIN": addin_cli.interpreter()}
+    assert str(conf) in capsys.readouterr().out
+
+
+def test_conf_with_a_chinese_path_reads_back_as_windows_reads_it(tmp_path: Path) -> None:
+    python = r"C:\Users\张三\AppData\Local\Programs\Python\Python311\pythonw.exe"
+    conf = tmp_path / "selfeval.conf"
+    conf.write_bytes(b'"PYTHONPATH","D:\\forms"\r\n"INTERPRETER_WIN","C:\\old\\python.exe"\r\n')
+    addin_cli.write_conf(conf, python, "win32", encoding="gbk")  # a Chinese Windows
+    assert read_like_vba(conf.read_bytes(), "gbk") == {
+        "PYTHONPATH": r"D:\forms",
+        "INTERPRETER_WIN": python,
+    }
+
+
+def test_conf_refuses_a_path_the_code_page_cannot_hold(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="读不出"):
+        addin_cli.write_conf(tmp_path / "c.conf", r"C:\Users\김철수\python.exe", "win32", "gbk")
+    assert not (tmp_path / "c.conf").exists()
+
+
+def test_pythonw_is_preferred_on_windows(tmp_path: Path) -> None:
+    (tmp_path / "python.exe").write_bytes(b"")
+    (tmp_path / "pythonw.exe").write_bytes(b"")
+    found = addin_cli.interpreter(str(tmp_path / "python.exe"), "win32")
+    assert found == str(tmp_path / "pythonw.exe")
+    assert addin_cli.interpreter("/usr/bin/python3", "darwin") == "/usr/bin/python3"
+
+
+def test_python_dash_m_selfeval_runs_the_command() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "selfeval", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("selfeval ")
+
+
+def test_conf_on_a_mac_names_the_mac_interpreter_in_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    conf = addin_cli.conf_path("darwin")
+    assert conf == tmp_path / "Library/Containers/com.microsoft.Excel/Data/selfeval.conf"
+    addin_cli.write_conf(conf, "/Users/张三/venv/bin/python3", "darwin")
+    assert read_like_vba(conf.read_bytes(), "utf-8") == {
+        "INTERPRETER_MAC": "/Users/张三/venv/bin/python3"
+    }

@@ -1,7 +1,7 @@
 """The add-in's buttons, driven through real xlwings books (the remote engine) on Linux.
 
 Each test presses buttons on a workbook file: the payload is built from the file,
-the actions xlwings returns are played back onto it (tests/xlwings_payload.py),
+the actions xlwings queues are played onto it as they are made (tests/xlwings_payload.py),
 and the file is read again, so round trips are checked on the saved workbook.
 """
 
@@ -28,9 +28,11 @@ SHEET = "自评表"
 
 
 @pytest.fixture(autouse=True)
-def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The remote engine wants a licence key; the desktop add-in needs none."""
+def remote_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The remote engine wants a licence key; the desktop add-in needs none. The support
+    log and locks go to a folder of the test's own."""
     enable_remote_engine(monkeypatch)
+    monkeypatch.setenv("SELFEVAL_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,7 @@ def test_demo_builds_templates_and_validates_the_sample(tmp_path, capsys):
         == 1
     )
     (result,) = json.loads(capsys.readouterr().out)
-    assert result["layout"] == "template"
+    assert result["layout"] == "appraisal"
     assert result["computed"]["total"] == 98.0
 
 

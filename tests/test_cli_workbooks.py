@@ -119,7 +119,7 @@ def test_convert_many_forms_numbers_the_outputs(
     assert status == 0
     outputs = sorted(tmp_path.glob("新-*.xlsx"))
     assert len(outputs) == 11
-    assert all(read_file(p)[0].layout == "template" for p in outputs[:2])
+    assert all(read_file(p)[0].source.origin == "template" for p in outputs[:2])
 
 
 def test_output_over_input_is_refused(seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:

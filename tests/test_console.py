@@ -63,7 +63,7 @@ def test_rescore_build_and_help_print_on_a_gbk_console(tmp_path):
     status, out, _ = run_cli(["rescore", str(path), "-o", "新.xlsx"], "gbk", tmp_path)
     assert status == 0 and "改动" in out and "?" not in out
     status, out, _ = run_cli(["build", "--year", "2026", "--out", "模板"], "gbk", tmp_path)
-    assert status == 0 and "已生成 2 个文件" in out
+    assert status == 0 and "已生成" in out and "?" not in out
     status, out, _ = run_cli(["--help"], "gbk", tmp_path)
     assert status == 0 and "用法：selfeval" in out
 

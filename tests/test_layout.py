@@ -24,7 +24,8 @@ def cells(ref: str) -> set[tuple[int, int]]:
 def test_pieces_do_not_overlap_each_other_or_the_table(name):
     layout = build_layout(name, {"产出指标": 4, "效益指标": 2, "满意度指标": 1})
     seen: set[tuple[int, int]] = set()
-    table = cells(f"A{layout.first_row}:H{layout.last_row}")
+    first, *_, last = layout.columns.values()
+    table = cells(f"{first}{layout.first_row}:{last}{layout.last_row}")
     for ref, _ in layout.pieces:
         these = cells(ref)
         assert not these & seen, ref

@@ -11,6 +11,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -48,29 +49,41 @@ class Expected:
     excellent_with_errors: int
     budget: float
     grades: Counter[str]
+    duplicates: int = 0
+
+
+def project_key(form: Form) -> tuple[object, ...]:
+    h = form.header
+    return (h.year, *("".join(n.split()) for n in (h.department, h.implementer, h.project)))
 
 
 def expected(folder: Folder) -> Expected:
     codes: Counter[str] = Counter()
     errors = warnings = mismatched = excellent = 0
     grades: Counter[str] = Counter()
+    seen: set[tuple[object, ...]] = set()
+    unique = []
     for form in folder.forms:
+        if project_key(form) not in seen:
+            seen.add(project_key(form))
+            unique.append(form)
         found = validate(form, PROFILE)
         codes.update(f.code for f in found)
         n_err = sum(f.severity is Severity.ERROR for f in found)
         errors += n_err
         warnings += sum(f.severity is Severity.WARNING for f in found)
         total, stated = analyse(form, PROFILE).total, number(form.stated_total)
-        grades[PROFILE.grade(total) if total is not None else None] += 1
+        if form is unique[-1]:
+            grades[PROFILE.grade(total) if total is not None else None] += 1
         mismatched += total is not None and (stated is None or abs(stated - total) > 0.01 + 1e-9)
         excellent += n_err > 0 and "优" in {
             PROFILE.grade(x) for x in (total, stated) if x is not None
         }
     codes["READ_ERROR"] += 2  # broken.yaml, latin1.yaml
     codes["LAYOUT_UNRECOGNISED"] += 1  # not_a_form.json
-    budget = sum(number(f.funds.total.annual_budget) or 0 for f in folder.forms)
+    budget = sum(number(f.funds.total.annual_budget) or 0 for f in unique)
     return Expected(
-        len(folder.forms),
+        len(unique),
         len(folder.unreadable),
         codes,
         errors + len(folder.unreadable),
@@ -79,6 +92,7 @@ def expected(folder: Folder) -> Expected:
         excellent,
         budget,
         grades,
+        len(folder.forms) - len(unique),
     )
 
 
@@ -104,7 +118,7 @@ def outputs(folder: Folder) -> dict[str, Path]:
 
 
 def test_folder_holds_known_mistakes(folder: Folder, want: Expected) -> None:
-    assert want.forms >= N_FORMS and want.unreadable >= len(UNREADABLE)
+    assert want.forms + want.duplicates >= N_FORMS and want.unreadable >= len(UNREADABLE)
     for kind, code in MUTATIONS.items():
         if code:
             assert want.codes[code] >= folder.mutations[kind], kind
@@ -140,7 +154,7 @@ def test_html_figures(outputs: dict[str, Path], want: Expected) -> None:
         assert f">{grade} {want.grades[grade]} 份</text>" in html
     counts = {c: int(n) for c, n in re.findall(r'data-code="(\w+)" data-count="(\d+)"', html)}
     assert counts == dict(want.codes)
-    assert html.count('<tr id="row-') == want.forms + want.unreadable
+    assert html.count('<tr id="row-') == want.forms + want.duplicates + want.unreadable
     assert table_rows(html, "mismatched") == want.mismatched
     assert table_rows(html, "excellent-with-errors") == want.excellent_with_errors
     assert table_rows(html, "unreadable") == want.unreadable
@@ -177,6 +191,7 @@ def test_amounts_in_wan_yuan_are_summed_in_yuan(tmp_path: Path) -> None:
     yuan = make_form(budget=819700.0, executed=812000.0, rate=0.9907, funds_score=9.91)
     wan = make_form(budget=81.97, executed=81.2, rate=0.9907, funds_score=9.91)
     wan.funds.unit = "万元"
+    wan.header.project = "另一个项目"  # the same project twice would be counted once
     write_forms(tmp_path / "in", yuan, wan)
     portfolio = summarise(check_paths([tmp_path / "in"], PROFILE), PROFILE)
     assert [r.budget for r in portfolio.rows] == [819700.0, pytest.approx(819700.0)]
@@ -208,7 +223,7 @@ def parse_codes(text: str) -> Counter[str]:
 
 
 def check_table(rows: list[dict[str, object]], want: Expected) -> None:
-    assert len(rows) == want.forms + want.unreadable
+    assert len(rows) == want.forms + want.duplicates + want.unreadable
     assert [int(r["序号"]) for r in rows] == list(range(1, len(rows) + 1))
     assert sum(int(r["错误"]) for r in rows) == want.errors
     assert sum(int(r["警告"]) for r in rows) == want.warnings
@@ -219,7 +234,9 @@ def check_table(rows: list[dict[str, object]], want: Expected) -> None:
     flags = Counter(f for r in rows for f in str(r["重点关注"] or "").split("；") if f)
     assert flags["总分与计算不符"] == want.mismatched
     assert flags["评为优但有错误"] == want.excellent_with_errors
-    budget = sum(float(r["全年预算数（元）"] or 0) for r in rows)
+    counted = [r for r in rows if "重复提交" not in str(r["重点关注"] or "")]
+    assert len(rows) - len(counted) == want.duplicates
+    budget = sum(float(r["全年预算数（元）"] or 0) for r in counted)
     assert budget == pytest.approx(want.budget)
 
 
@@ -385,3 +402,15 @@ def test_links_to_a_sheet_with_a_quote_in_its_name_match_excel():
     href = Links(None).href("表.xlsx", finding)
     assert href.endswith("#'%E5%BC%A0%E4%B8%89''s%20%E8%A1%A8'!G21")
     assert cell_link("表.xlsx", "张三's 表", "G21").endswith(href.split("#")[1])
+
+
+def test_validation_report_links_are_relative_to_the_report(tmp_path: Path) -> None:
+    from tests.seed_workbooks import write_seed_workbooks
+
+    [book, *_] = write_seed_workbooks(tmp_path / "收件")
+    out = tmp_path / "报告" / "校验.html"
+    out.parent.mkdir()
+    main(["validate", str(book), "--format", "html", "-o", str(out)])
+    links = re.findall(r'href="([^"#]+)#', out.read_text(encoding="utf-8"))
+    assert links and "file:" not in out.read_text(encoding="utf-8")
+    assert all((out.parent / unquote(link)).resolve() == book.resolve() for link in links)

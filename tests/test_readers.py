@@ -185,7 +185,8 @@ def template(tmp_path: Path) -> Path:
 
 def test_template_formula_cells_take_computed_values(template: Path) -> None:
     [form] = read_file(template)
-    assert form.layout == "template" and form.formulas_overwritten == []
+    assert form.source.origin == "template" and form.formulas_overwritten == []
+    assert (form.layout, form.profile) == ("standard", "national")
     assert form.funds.stated_score == 9.91  # openpyxl wrote no cached value
     assert form.stated_total == 97.91
     assert [plain_row(r) for r in form.indicators] == [

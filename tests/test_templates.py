@@ -14,7 +14,15 @@ import openpyxl
 import pytest
 
 from selfeval.cli import main as cli
-from selfeval.layout import INSTRUCTIONS_SHEET, SHEET, build_layout, layout_for, same_formula
+from selfeval.layout import (
+    INSTRUCTIONS_SHEET,
+    LAYOUT_NAMES,
+    SHEET,
+    build_layout,
+    layout_for,
+    layout_spec,
+    same_formula,
+)
 from selfeval.model import Form, Indicator
 from selfeval.profiles import load_profile
 from selfeval.readers.formfile import read_form_file
@@ -218,10 +226,10 @@ def test_safe_filename_for_windows():
 
 def test_build_writes_blanks_and_pre_filled_forms(tmp_path, capsys):
     assert cli(["build", "--year", "2026", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in (tmp_path / "2026").iterdir()) == [
-        "财政项目支出绩效自评表_2026.xlsx",
-        "项目自评价情况表_2026.xlsx",
-    ]
+    assert sorted(p.name for p in (tmp_path / "2026").iterdir()) == sorted(
+        f"{layout_spec(name).title}_2026.xlsx" for name in LAYOUT_NAMES
+    )
+    assert len(LAYOUT_NAMES) >= 4
     out = tmp_path / "pre"
     args = ["build", "--projects", str(ROOT / "examples" / "projects.csv"), "--out", str(out)]
     assert cli([*args, "--layout", "standard"]) == 0

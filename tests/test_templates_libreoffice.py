@@ -1,6 +1,6 @@
-"""LibreOffice stands in for Excel: templates filled with the eleven seed forms are
-recalculated and every formula must print the engine's figure, with no error value;
-a filled form must print on one A4 page."""
+"""LibreOffice stands in for Excel: templates of every layout filled with the eleven
+seed forms are recalculated and every formula must print the engine's figure, with no
+error value; a filled form must print on one A4 page."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.analysis import analyse
-from selfeval.layout import SHEET, build_layout, layout_for
+from selfeval.analysis import analyse, number, round_rate
+from selfeval.layout import AMOUNTS, LAYOUT_NAMES, SHEET, build_layout, layout_for
 from selfeval.model import LEVEL1_NAMES
 from selfeval.profiles import load_profile
 from selfeval.readers.formfile import read_form_file
@@ -20,8 +20,16 @@ from selfeval.writer.sheet import group_rows
 from tests import libreoffice as lo
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seed").glob("form*.yaml"))
-# The seed forms are Shanghai's (rates rounded up); forms 1 and 10 also under national.
-CASES = [(p, "shanghai") for p in SEEDS] + [(SEEDS[0], "national"), (SEEDS[9], "national")]
+# The seed forms are Shanghai's (rates rounded up), each in its own layout; forms 1 and
+# 10 also in every other layout, and under national.
+CASES = [(p, "shanghai", read_form_file(p)[0].layout) for p in SEEDS]
+CASES += [
+    (p, "shanghai", name)
+    for p in (SEEDS[0], SEEDS[9])
+    for name in LAYOUT_NAMES
+    if name != read_form_file(p)[0].layout
+]
+CASES += [(SEEDS[0], "national", "standard"), (SEEDS[9], "national", "appraisal")]
 
 
 def _batch(files: list[Path], fmt: str, out: Path) -> None:
@@ -35,10 +43,12 @@ def _batch(files: list[Path], fmt: str, out: Path) -> None:
 def recalculated(libreoffice, tmp_path_factory):
     src = tmp_path_factory.mktemp("filled")
     files = []
-    for path, profile in CASES:
+    for path, profile, name in CASES:
         form = read_form_file(path)[0]
-        files.append(write_form(form, src / f"{path.stem}_{profile}.xlsx", load_profile(profile)))
-    for name in ("standard", "appraisal"):
+        form.layout = name
+        out = src / f"{path.stem}_{profile}_{name}.xlsx"
+        files.append(write_form(form, out, load_profile(profile)))
+    for name in LAYOUT_NAMES:
         blank = src / f"blank_{name}.xlsx"
         blank.write_bytes(blank_workbook(name, 2026, load_profile("shanghai")))
         files.append(blank)
@@ -47,14 +57,16 @@ def recalculated(libreoffice, tmp_path_factory):
     return src, out
 
 
-@pytest.mark.parametrize(("path", "profile"), CASES, ids=[f"{p.stem}-{n}" for p, n in CASES])
-def test_formulas_compute_the_engines_figures(recalculated, path, profile):
+@pytest.mark.parametrize(
+    ("path", "profile", "name"), CASES, ids=[f"{p.stem}-{n}-{x}" for p, n, x in CASES]
+)
+def test_formulas_compute_the_engines_figures(recalculated, path, profile, name):
     src, out = recalculated
-    recalc = out / f"{path.stem}_{profile}.xlsx"
+    recalc = out / f"{path.stem}_{profile}_{name}.xlsx"
     assert lo.error_cells(recalc) == {}
     values = lo.computed_values(recalc, SHEET)
     form = read_form_file(path)[0]
-    layout = build_layout(form.layout, {k: len(v) for k, v in group_rows(form.indicators).items()})
+    layout = build_layout(name, {k: len(v) for k, v in group_rows(form.indicators).items()})
     result = analyse(form, load_profile(profile))
     expected = {
         "funds.total.stated_rate": result.rate,
@@ -65,11 +77,16 @@ def test_formulas_compute_the_engines_figures(recalculated, path, profile):
     }
     for level in LEVEL1_NAMES:
         expected[f"category_points.{level}"] = result.category_points.get(level, 0.0)
+    for row in layout.funds_rows[1:]:  # layouts that print each sub-row's own 执行率
+        budget, executed = (number(getattr(getattr(form.funds, row), a)) for a in AMOUNTS[1:])
+        if f"funds.{row}.stated_rate" in layout.fields and budget and executed is not None:
+            rate = round_rate(executed / budget, load_profile(profile))
+            expected[f"funds.{row}.stated_rate"] = rate
     got = {path: values.get(layout.cell(path)) for path in expected}
     assert got == pytest.approx(expected, abs=1e-9)
 
 
-@pytest.mark.parametrize("name", ["standard", "appraisal"])
+@pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_a_blank_template_shows_blanks_not_errors(recalculated, name):
     _, out = recalculated
     recalc = out / f"blank_{name}.xlsx"

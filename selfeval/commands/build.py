@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
         help="生成本年度带公式的模板（空白或按项目预填）",
-        description="生成财政项目支出绩效自评表、项目自评价情况表的 Excel 模板。"
+        description="按表样（selfeval/layouts 中的文件）生成自评表 Excel 模板。"
         "执行率、得分、分值小计、总分和等级均为表内公式。"
         "退出状态：0 成功；1 --check 发现模板已过期；2 参数或项目清单有误。",
     )
@@ -25,11 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="年度（默认今年；--check 时默认检查所有年度）")
+    from selfeval.layout import available_layouts, layout_spec
+
+    shapes = "、".join(f"{n}（{layout_spec(n).description}）" for n in available_layouts())
     p.add_argument(
         "--layout",
-        choices=("standard", "appraisal", "all"),
+        choices=(*available_layouts(), "all"),
         default="all",
-        help="表样：standard（财政项目支出绩效自评表）、appraisal（项目自评价情况表）或 all（默认）",
+        help=f"表样：{shapes}，或 all（默认，全部）",
     )
     add_profile_option(p)
     p.add_argument(

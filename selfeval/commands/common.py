@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from selfeval.files import write_atomically
@@ -21,6 +22,20 @@ def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_P
 
 def profile_from(args: argparse.Namespace) -> Profile:
     return load_profile(args.profile)
+
+
+def say_profile_override(forms: Iterable[Form], profile: Profile, verb: str = "校验") -> None:
+    """Templates built under another profile are taken under ``profile``: say so (stderr)."""
+    said = set()
+    for form in forms:
+        key = (form.source.file, form.profile)
+        if form.profile and form.profile != profile.name and key not in said:
+            said.add(key)
+            print(
+                f"说明：{form.source.file or '该表'} 的模板按评分口径“{form.profile}”生成，"
+                f"本次按“{profile.name}”{verb}（--profile）",
+                file=sys.stderr,
+            )
 
 
 def write_output(text: str, out: Path | None) -> None:

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         (form,) = read_form_file(sample)
     workbook = write_form(form, out / "示例自评表.xlsx", profile)
     results = list(check_paths([workbook], profile))
-    (out / "示例自评表_校验报告.html").write_text(render_html(results), encoding="utf-8")
+    (out / "示例自评表_校验报告.html").write_text(render_html(results, out), encoding="utf-8")
     print(render_text(results))
     print(
         f"\n已生成：{out}/templates/（{year} 年度空白模板）、{workbook}、{out}/示例自评表_校验报告.html"

@@ -11,6 +11,7 @@ from selfeval.commands.common import (
     profile_from,
     read_forms,
     refuse_overwrite,
+    say_profile_override,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
         raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
     profile = profile_from(args)
-    rescored = [rescore(form, profile) for form in read_forms(args.path)]
+    forms = read_forms(args.path)
+    say_profile_override(forms, profile, "重新评分")
+    rescored = [rescore(form, profile) for form in forms]
     if workbook:
         from selfeval.writeback import write_rescored
 

@@ -11,6 +11,7 @@ from selfeval.commands.common import (
     profile_from,
     refuse_overwrite,
     require_inputs,
+    say_profile_override,
     write_output,
 )
 
@@ -39,9 +40,14 @@ def run(args: argparse.Namespace) -> int:
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
         raise ValueError(why)
     require_inputs(args.paths)
-    results = list(check_paths(args.paths, profile_from(args), Progress()))
-    render = {"json": render_json, "html": render_html, "text": render_text}[args.format]
-    write_output(render(results), args.output)
+    profile = profile_from(args)
+    results = list(check_paths(args.paths, profile, Progress()))
+    say_profile_override((r.form for r in results if r.form is not None), profile)
+    if args.format == "html":  # links to the workbooks, relative to the page's folder
+        text = render_html(results, args.output.parent if args.output else None)
+    else:
+        text = (render_json if args.format == "json" else render_text)(results)
+    write_output(text, args.output)
     if any(r.unreadable for r in results):
         return 2
     return 1 if any(r.errors for r in results) else 0

@@ -5,6 +5,8 @@ The main CLI imports this module and calls :func:`register`; ``run`` returns the
 
 import argparse
 import contextlib
+import locale
+import os
 import shutil
 import sys
 import tempfile
@@ -46,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     install = actions.add_parser(
         "install",
         help="安装到 Excel 的启动文件夹（XLSTART）",
-        description="把加载项复制到 Excel 的启动文件夹（XLSTART），下次启动 Excel 时自动加载。"
+        description="把加载项复制到 Excel 的启动文件夹（XLSTART），下次启动 Excel 时自动加载；"
+        "并把运行本命令的 Python 记入加载项的配置文件，按钮就用这个 Python。"
         "只能在装有 Excel 的 Windows 或 macOS 上运行。",
     )
     install.add_argument(
@@ -70,6 +73,72 @@ def run(args: argparse.Namespace) -> int:
     except (AddinSourceError, OSError) as exc:
         print(f"错误：{_message(exc)}", file=sys.stderr)
         return 2
+
+
+CONF_NAME = "selfeval.conf"
+
+
+def conf_path(platform: str = sys.platform) -> Path:
+    """Where the add-in's VBA looks for its user config (xlwings' GetConfigFilePath)."""
+    if platform == "darwin":
+        return Path.home() / "Library/Containers/com.microsoft.Excel/Data" / CONF_NAME
+    return Path(os.environ.get("USERPROFILE") or Path.home()) / ".selfeval" / CONF_NAME
+
+
+def interpreter(executable: str = sys.executable, platform: str = sys.platform) -> str:
+    """The Python that runs the buttons: this one (pythonw.exe on Windows: no console window)."""
+    path = Path(executable)
+    if platform == "win32" and path.name.lower() == "python.exe":
+        windowless = path.with_name("pythonw.exe")
+        if windowless.exists():
+            return str(windowless)
+    return str(path)
+
+
+def conf_encoding(platform: str = sys.platform) -> str:
+    """The encoding VBA's ``Open … For Input`` reads: on Windows the ANSI code page (GBK on a
+    Chinese system), which is what ``locale.getencoding()`` names there."""
+    return locale.getencoding() if platform == "win32" else "utf-8"
+
+
+def write_conf(
+    path: Path, python: str, platform: str = sys.platform, encoding: str | None = None
+) -> Path:
+    """Write (or update) the add-in's conf so that its VBA runs ``python``.
+
+    One line per setting, ``"KEY","value"``, as xlwings reads it with ``Input #``; other
+    settings already in the file are kept.
+    """
+    encoding = encoding or conf_encoding(platform)
+    key = "INTERPRETER_MAC" if platform == "darwin" else "INTERPRETER_WIN"
+    try:
+        python.encode(encoding)
+    except UnicodeEncodeError:
+        raise AddinSourceError(
+            f"Python 的路径 {python} 含有本机 Excel 读不出的字符（{encoding}）。"
+            "请把 Python 安装到只含中英文常用字符的文件夹后重试。"
+        ) from None
+    kept = [line for line in _conf_lines(path, encoding) if not _is_key(line, key)]
+    text = "\r\n".join([*kept, f'"{key}","{python}"']) + "\r\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _conf_lines(path: Path, encoding: str) -> list[str]:
+    if not path.is_file():
+        return []
+    data = path.read_bytes()
+    for codec in (encoding, "utf-8"):
+        try:
+            return [line for line in data.decode(codec).splitlines() if line.strip()]
+        except UnicodeDecodeError:
+            continue
+    return []
+
+
+def _is_key(line: str, key: str) -> bool:
+    return line.split(",", 1)[0].strip().strip('"').upper() == key
 
 
 def install(xlam: Path) -> Path:
@@ -100,7 +169,11 @@ def _install(xlam: Path | None) -> int:
     else:
         with tempfile.TemporaryDirectory() as tmp:
             target = install(build_xlam(Path(tmp) / ADDIN_NAME))
-    print(f"已安装加载项：{target}\n请重新启动 Excel，功能区上会出现“绩效自评”选项卡。")
+    conf = write_conf(conf_path(), interpreter())
+    print(
+        f"已安装加载项：{target}\n按钮将使用这个 Python：{interpreter()}（记在 {conf}）\n"
+        "请重新启动 Excel，功能区上会出现“绩效自评”选项卡。"
+    )
     return 0
 
 

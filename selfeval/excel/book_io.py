@@ -1,8 +1,8 @@
 """Bulk reads and writes on an ``xw.Book``: the only module that talks to xlwings.
 
-Every button reads a sheet with a constant number of range reads (``used_range``
-once for ``.value`` and once for ``.formula``) and writes in blocks, whatever the
-size of the form. Engines differ in what they can read synchronously:
+Every button reads a sheet with a constant number of range reads (the cells that
+hold data once for ``.value`` and once for ``.formula``) and writes in blocks,
+whatever the size of the form. Engines differ in what they can read synchronously:
 
 * the desktop engines (Windows COM, Mac AppleScript, used by the .xlam add-in)
   read values, formulas, fills and notes;
@@ -34,8 +34,9 @@ _MAX_COLOR_CELLS = 10_000  # xlwings' limit for one Range.set_colors call
 
 
 def read_grid(sheet: Any, names: Mapping[str, str] | None = None) -> Grid:
-    """The sheet's used range as a :class:`Grid`: one value read, one formula read."""
-    used = sheet.used_range
+    """The cells of the sheet that hold data as a :class:`Grid`: one value read, one
+    formula read."""
+    used = data_range(sheet)
     values = _matrix(used.options(ndim=2).value)
     typed = _typed(used, len(values), len(values[0]) if values else 0)
     return Grid(
@@ -46,6 +47,48 @@ def read_grid(sheet: Any, names: Mapping[str, str] | None = None) -> Grid:
         names=dict(names or {}),
         shown={} if typed is None else _shown(values, typed),
     )
+
+
+def data_range(sheet: Any) -> Any:
+    """The used range cut at the last row and column that hold data.
+
+    A sheet formatted down whole columns has a used range to row 1,048,576; the
+    desktop engines ask Excel for the last cell with content (``Cells.Find``) so
+    that only the cells holding data are read. Other engines keep the used range.
+    """
+    used = sheet.used_range
+    last = _last_data_cell(sheet)
+    if last is None:
+        return used
+    last_row = min(last[0], used.row + used.rows.count - 1)
+    last_col = min(last[1], used.column + used.columns.count - 1)
+    if last_row < used.row or last_col < used.column:
+        return sheet.range((used.row, used.column))
+    return sheet.range((used.row, used.column), (last_row, last_col))
+
+
+_XL_FORMULAS, _XL_PART, _XL_BY_ROWS, _XL_BY_COLUMNS, _XL_PREVIOUS = -4123, 2, 1, 2, 2
+
+
+def _last_data_cell(sheet: Any) -> tuple[int, int] | None:
+    """(row, column) of the last cell holding a value or formula; None when unknown."""
+    try:
+        cells = sheet.api.Cells
+        found = [
+            cells.Find(
+                What="*",
+                LookIn=_XL_FORMULAS,
+                LookAt=_XL_PART,
+                SearchOrder=order,
+                SearchDirection=_XL_PREVIOUS,
+            )
+            for order in (_XL_BY_ROWS, _XL_BY_COLUMNS)
+        ]
+    except Exception:  # noqa: BLE001 - an engine without Excel's object model
+        return None
+    if found[0] is None or found[1] is None:
+        return (0, 0)  # no data at all
+    return int(found[0].Row), int(found[1].Column)
 
 
 def _typed(used: Any, rows: int, cols: int) -> list[list[Any]] | None:
@@ -260,15 +303,101 @@ def _coords(address: str) -> tuple[int, int]:
     return row, col
 
 
-def set_note(sheet: Any, address: str, text: str | None, exists: bool) -> None:
-    """Give the cell the note ``text`` (None: remove it); ``exists``: it has one now."""
+def set_note(
+    sheet: Any, address: str, text: str | None, ours: str | None, seen: dict | None = None
+) -> None:
+    """Give the cell the note ``text`` (None: no note); ``ours``: the note of ours it should
+    hold now (None: none). Before anything is written, ``seen["had"]`` is set to whether
+    the cell holds a note of ours (left unset when the cell is left alone).
+
+    The cell is asked first: a note of ours the user deleted by hand is not missed, and
+    a note that is not ours (the user's, added since) is left alone.
+    """
     cell = sheet.range(address)
-    if exists and text is None:
-        cell.note.delete()
-    elif exists:
-        cell.note.text = text
-    elif text is not None:
+    note = cell.note
+    if note is not None and ours is None:
+        return  # the user's
+    if seen is not None:
+        seen["had"] = note is not None
+    if note is None and text is not None:
         cell.add_note(text)
+    elif note is not None and text is None:
+        note.delete()
+    elif note is not None:
+        note.text = text
+
+
+# -- protection ----------------------------------------------------------------------------
+# Excel refuses to write or format a locked cell of a protected sheet, and to add or
+# delete a sheet of a workbook whose structure is protected. The desktop engines reach
+# Excel's object model through ``.api``: a protection without a password is lifted for
+# the write and put back with exactly the same options.
+
+SHEET_FLAGS = {  # Protect argument -> the Worksheet property that reports it
+    "DrawingObjects": "ProtectDrawingObjects",
+    "Contents": "ProtectContents",
+    "Scenarios": "ProtectScenarios",
+    "UserInterfaceOnly": "ProtectionMode",
+}
+SHEET_ALLOWS = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingColumns",
+    "AllowInsertingRows",
+    "AllowInsertingHyperlinks",
+    "AllowDeletingColumns",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+    "AllowUsingPivotTables",
+)
+BOOK_FLAGS = {"Structure": "ProtectStructure", "Windows": "ProtectWindows"}
+
+Protection = dict[str, Any]
+"""The options a sheet or workbook is protected with, as ``Protect`` takes them."""
+
+
+class PasswordProtected(Exception):
+    """A sheet or workbook protected with a password: the buttons leave it alone."""
+
+
+def protection(target: Any) -> Protection | None:
+    """The protection of a sheet or book (None: not protected, or the engine can't tell)."""
+    try:
+        api = target.api
+        flags = BOOK_FLAGS if _is_book(target) else SHEET_FLAGS
+        options = {arg: bool(getattr(api, prop)) for arg, prop in flags.items()}
+        if not any(v for k, v in options.items() if k != "UserInterfaceOnly"):
+            return None
+        if not _is_book(target):
+            allowed = api.Protection
+            options |= {name: bool(getattr(allowed, name)) for name in SHEET_ALLOWS}
+            options["EnableSelection"] = api.EnableSelection
+        return options
+    except (AttributeError, NotImplementedError, TypeError):
+        return None  # an engine without Excel's object model
+
+
+def unprotect(target: Any) -> None:
+    """Lift a protection that has no password; :class:`PasswordProtected` if it has one."""
+    try:
+        target.api.Unprotect(Password="")
+    except Exception as exc:  # noqa: BLE001 - Excel reports a wrong password as a COM error
+        raise PasswordProtected(target.name) from exc
+
+
+def protect(target: Any, options: Protection) -> None:
+    """Protect again, without a password, with exactly ``options``."""
+    options = dict(options)
+    selection = options.pop("EnableSelection", None)
+    target.api.Protect(Password="", **options)
+    if selection is not None:
+        target.api.EnableSelection = selection
+
+
+def _is_book(target: Any) -> bool:
+    return hasattr(target, "sheets")
 
 
 def replace_sheet(book: Any, name: str, rows: list[list[Any]], *, hidden: bool = False) -> Any:
@@ -282,11 +411,16 @@ def replace_sheet(book: Any, name: str, rows: list[list[Any]], *, hidden: bool =
         active.activate()  # adding a sheet activates it; leave the user where they were
     else:
         sheet.clear_contents()
+    write_rows(sheet, rows)
+    return sheet
+
+
+def write_rows(sheet: Any, rows: list[list[Any]]) -> None:
+    """``rows`` written at A1 in one write."""
     if rows:
         width = max(len(r) for r in rows)
         padded = [list(r) + [None] * (width - len(r)) for r in rows]
         sheet.range((1, 1), (len(padded), width)).value = padded
-    return sheet
 
 
 def delete_sheet(book: Any, name: str) -> None:

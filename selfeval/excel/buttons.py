@@ -13,34 +13,39 @@ below, each of which takes an ``xw.Book`` (tests pass ``xw.Book(json=...)``):
 * :func:`export_report` (导出报告): the HTML report beside the workbook;
 * :func:`new_form` (新建自评表): this year's template, opened in Excel.
 
-Each reads every sheet with a constant number of bulk reads and writes in
-blocks with calculation on manual and screen updating off (restored even when
-something fails). Bad input ends in a Chinese message and nothing written.
+Each reads every sheet with a constant number of bulk reads, plans every write,
+and applies the plan all or nothing (:class:`~selfeval.excel.workbook.Plan`): our
+templates' sheet protection is lifted for the write and put back as it was, a
+password-protected sheet is left alone, and a failure half-way undoes what was
+written. Calculation is manual and screen updating off while writing (both
+restored even when something fails). Bad input ends in a Chinese message and
+nothing written.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selfeval.excel import book_io
-from selfeval.excel.marks import Mark
+from selfeval.excel import book_io, support
+from selfeval.excel.marks import Mark, same_value
+from selfeval.excel.transaction import Refused
 from selfeval.excel.workbook import (
     RESULTS_SHEET,
     BookView,
-    apply,
+    Plan,
     book_folder,
     profile_from_environment,
     read_book,
 )
 from selfeval.findings import Finding, Severity, show_value
 from selfeval.model import Form
+from selfeval.readers.workpaper import workpaper_in
 from selfeval.rescore import Change, rescore
-from selfeval.results import FormResult, check_form, unreadable_result
+from selfeval.results import FormResult, check_form, unreadable_result, workpaper_result
 from selfeval.rules import FIELD_LABELS
 
 TITLE = "绩效自评"
@@ -55,7 +60,12 @@ class AddinError(Exception):
 
 
 def on_action(control_id: str) -> None:
-    """Run the button ``control_id`` on the workbook that called the add-in."""
+    """Run the button ``control_id`` on the workbook that called the add-in.
+
+    One button at a time per workbook (on a Mac a second click can start Python again
+    while the first runs); every run is noted in the support log, a failure with its
+    traceback, and the message names the log.
+    """
     import xlwings as xw
 
     book = xw.Book.caller()
@@ -63,11 +73,20 @@ def on_action(control_id: str) -> None:
     if action is None:
         book.app.alert(f"未知的按钮“{control_id}”，请更新加载项。", TITLE)
         return
-    try:
-        action(book)
-    except Exception as exc:  # the user sees a message; the details go to the log
-        traceback.print_exc(file=sys.stderr)
-        book.app.alert(f"处理时出错：{exc}", TITLE)
+    with support.one_at_a_time(book.fullname) as free:
+        if not free:
+            book.app.alert("上一次操作还在进行，请等它完成后再点按钮。", TITLE)
+            return
+        try:
+            message = action(book)
+        except Exception as exc:  # the user sees a message; the details go to the log
+            log = support.record(control_id, book.fullname, traceback.format_exc())
+            book.app.alert(
+                f"处理时出错：{exc}\n详细信息已记入 {log}，需要帮助时请把这个文件发给维护人员。",
+                TITLE,
+            )
+            return
+        support.record(control_id, book.fullname, message)
 
 
 def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -79,6 +98,11 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
             message = work(book)
         except AddinError as exc:
             message = str(exc)
+        except Refused as exc:
+            message = str(exc)
+            if exc.failure:  # keep what went wrong for support
+                log = support.record(work.__name__, book.fullname, traceback.format_exc())
+                message += f"\n详细信息已记入 {log}。"
         book.app.alert(message, TITLE)
         return message
 
@@ -90,9 +114,15 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
 
 @button
 def validate_book(book: Any) -> str:
-    """Check every form; list findings on 校验结果, colour and note offending cells."""
-    view = _forms_or_fail(book)
-    results = [check_form(f, view.profile, book.name) for f in view.forms]
+    """Check every form (or a filled 复核底稿); list findings on 校验结果, colour and note
+    offending cells."""
+    view = read_book(book)
+    paper = workpaper_in(list(view.grids.values()), book.name)
+    if paper is not None:
+        results = [workpaper_result(paper)]
+    else:
+        _require_forms(view)
+        results = [check_form(f, view.profile, book.name) for f in view.forms]
     findings = [f for r in results for f in r.findings]
     marks = _cell_marks(findings)
     old = view.ledger.keys(lambda m: bool(m.severity))
@@ -100,11 +130,14 @@ def validate_book(book: Any) -> str:
     def edit(mark: Mark) -> None:
         mark.severity, mark.vnote = marks.get((mark.sheet, mark.cell), ("", ""))
 
-    with book_io.fast_writes(book.app):
-        diff = view.ledger.change([*old, *marks], edit, view.cells)
-        apply(view, diff)
-        book_io.replace_sheet(book, RESULTS_SHEET, _result_rows(findings))
-    return _summary(results)
+    plan = Plan(view)
+    plan.marks(view.ledger.change([*old, *marks], edit, view.cells, view.anchor_of()))
+    plan.replace_sheet(RESULTS_SHEET, _result_rows(findings))
+    try:
+        plan.run()
+    except Refused as exc:
+        raise Refused(f"{exc}\n{_summary(results)}", exc.failure) from exc
+    return _summary(results) + _lost_note(view)
 
 
 def _cell_marks(findings: list[Finding]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -159,7 +192,11 @@ def _summary(results: list[FormResult]) -> str:
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     infos = sum(len(r.findings) for r in results) - errors - warnings
-    head = f"共检查 {len(results)} 张自评表："
+    head = (
+        "已检查复核底稿："
+        if results and results[0].workpaper
+        else f"共检查 {len(results)} 张自评表："
+    )
     if not errors and not warnings and not infos:
         return head + "未发现问题。"
     return (
@@ -180,10 +217,11 @@ def clear_marks(book: Any) -> str:
     def edit(mark: Mark) -> None:
         mark.severity, mark.vnote = "", ""
 
-    with book_io.fast_writes(book.app):
-        apply(view, view.ledger.change(keys, edit, view.cells))
-        book_io.delete_sheet(book, RESULTS_SHEET)
-    return f"已清除 {len(keys)} 个单元格的校验标记。"
+    plan = Plan(view)
+    plan.marks(view.ledger.change(keys, edit, view.cells))
+    plan.delete_sheet(RESULTS_SHEET)
+    plan.run()
+    return f"已清除 {len(keys)} 个单元格的校验标记。" + _lost_note(view)
 
 
 # -- 重新评分 / 撤销评分 ----------------------------------------------------------------
@@ -204,23 +242,26 @@ def rescore_book(book: Any) -> str:
                 skipped += 1
                 continue
             old = view.grids[sheet].at(change.cell)
-            writes.setdefault(sheet, {})[change.cell] = _like(old, change.new)
+            writes.setdefault(sheet, {})[change.cell] = (_like(old, change.new), old)
             notes[(sheet, change.cell)] = (old, _label(change))
 
     def edit(mark: Mark) -> None:
         old, label = notes[(mark.sheet, mark.cell)]
         if not mark.rescored:  # a second Rescore keeps the value before the first
             mark.rescored, mark.old = True, old
+        mark.wrote = writes[mark.sheet][mark.cell][0]
         mark.rnote = f"重新评分：原{label} {show_value(mark.old)}"
 
-    with book_io.fast_writes(book.app):
-        for sheet, values in writes.items():
-            book_io.write_values(view.sheet(sheet), values, view.grids[sheet])
-        apply(view, view.ledger.change(notes, edit, view.cells))
+    plan = Plan(view)
+    for sheet, values in writes.items():
+        new = {cell: n for cell, (n, _) in values.items()}
+        plan.values(sheet, new, {cell: o for cell, (_, o) in values.items()})
+    plan.marks(view.ledger.change(notes, edit, view.cells, view.anchor_of()))
+    plan.run()
     message = f"已重新评分：改写 {len(notes)} 个单元格（标为蓝色，批注中为原值）。"
     if skipped:
         message += f"另有 {skipped} 处因是公式单元格或位置未知而未改写。"
-    return message
+    return message + _lost_note(view)
 
 
 @button
@@ -228,20 +269,53 @@ def restore_book(book: Any) -> str:
     """Put back every value Rescore changed, and remove Rescore's marks."""
     view = read_book(book)
     keys = view.ledger.keys(lambda m: m.rescored)
-    if not keys:
+    lost = [m for m in view.lost if m.rescored]
+    if not keys and not lost:
         raise AddinError("没有可撤销的评分：本工作簿尚未重新评分，或已撤销。")
     writes: dict[str, dict[str, Any]] = {}
-    for sheet, cell in keys:
-        writes.setdefault(sheet, {})[cell] = view.ledger.marks[(sheet, cell)].old
+    current: dict[str, dict[str, Any]] = {}
+    edited: list[Mark] = []
+    for key in keys:
+        mark = view.ledger.marks[key]
+        now = view.grids[mark.sheet].at(mark.cell) if mark.sheet in view.grids else None
+        if mark.wrote is not None and not same_value(now, mark.wrote):
+            edited.append(mark)  # changed since Rescore: the user's figure is kept
+            continue
+        writes.setdefault(mark.sheet, {})[mark.cell] = mark.old
+        current.setdefault(mark.sheet, {})[mark.cell] = now
 
     def edit(mark: Mark) -> None:
-        mark.rescored, mark.old, mark.rnote = False, None, ""
+        mark.rescored, mark.old, mark.wrote, mark.rnote = False, None, None, ""
 
-    with book_io.fast_writes(book.app):
-        for sheet, values in writes.items():
-            book_io.write_values(view.sheet(sheet), values, view.grids.get(sheet))
-        apply(view, view.ledger.change(keys, edit, view.cells))
-    return f"已撤销评分：{len(keys)} 个单元格恢复为重新评分前的值。"
+    message = f"已撤销评分：{sum(map(len, writes.values()))} 个单元格恢复为重新评分前的值。"
+    if edited:  # said before the marks are cleared, while they still hold the old values
+        message += (
+            f"另有 {len(edited)} 个单元格在重新评分后又被改动，保留现值未恢复：{_places(edited)}。"
+        )
+    plan = Plan(view)
+    for sheet, values in writes.items():
+        plan.values(sheet, values, current[sheet])
+    plan.marks(view.ledger.change(keys, edit, view.cells))
+    plan.run()
+    return message + _lost_note(view)
+
+
+def _places(marks: list[Mark], limit: int = 5) -> str:
+    shown = "、".join(
+        f"{m.sheet}!{m.cell}" + (f"（原值 {show_value(m.old)}）" if m.rescored else "")
+        for m in marks[:limit]
+    )
+    return shown + (f" 等 {len(marks)} 处" if len(marks) > limit else "")
+
+
+def _lost_note(view: BookView) -> str:
+    """What could not be found again since the marks were made, and so was left alone."""
+    if not view.lost:
+        return ""
+    return (
+        f"\n另有 {len(view.lost)} 个标记过的单元格找不到了（所在行被删除，或指标名称被改动），"
+        f"未作处理，请手工检查：{_places(view.lost)}。"
+    )
 
 
 def _protected_cells(view: BookView, form: Form) -> set[str]:
@@ -314,10 +388,14 @@ def _free_path(path: Path) -> Path:
 
 def _forms_or_fail(book: Any) -> BookView:
     view = read_book(book)
+    _require_forms(view)
+    return view
+
+
+def _require_forms(view: BookView) -> None:
     if not view.forms:
         why = view.unreadable[0].why if view.unreadable else "工作簿为空"
         raise AddinError(f"未在工作簿中找到绩效自评表：{why}")
-    return view
 
 
 ACTIONS: dict[str, Callable[[Any], str]] = {

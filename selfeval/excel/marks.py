@@ -5,18 +5,36 @@ cell and adds a note. The :class:`Ledger` remembers, per cell, the fill and the
 value it had before the first mark, so 清除标记 and 撤销评分 put back exactly what
 was there. It lives in the hidden sheet :data:`STATE_SHEET` (one row per cell), so
 it survives saving and every engine reads it back with one bulk read.
+
+A cell is remembered by its address and by its *anchor*: the form field it holds
+(``项目名称|ind:产出指标/完成率#0.score``), so that after the user inserts or deletes
+rows the mark is found again where the field now sits (:meth:`Ledger.relocate`).
+Rescore also remembers the value it wrote: 撤销评分 puts the old value back only into
+a cell that still holds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from selfeval.excel.book_io import Color
 
 STATE_SHEET = "_selfeval_state"
-COLUMNS = ("sheet", "cell", "fill", "had_note", "severity", "vnote", "rescored", "old", "rnote")
+COLUMNS = (
+    "sheet",
+    "cell",
+    "fill",
+    "had_note",
+    "severity",
+    "vnote",
+    "rescored",
+    "old",
+    "rnote",
+    "anchor",
+    "wrote",
+)
 
 SEVERITY_FILLS: dict[str, str] = {"error": "#ffc7ce", "warning": "#ffe699"}
 """Validate's fills: light red for errors, amber for warnings (info is not marked)."""
@@ -40,6 +58,8 @@ class Mark:
     rescored: bool = False
     old: Any = None  # the value before Rescore
     rnote: str = ""
+    anchor: str = ""  # the form field the cell holds; "" when unknown
+    wrote: Any = None  # the value Rescore wrote; None when not known
 
     @property
     def active(self) -> bool:
@@ -62,11 +82,14 @@ class Mark:
             "1" if self.rescored else "",
             encode(self.old) if self.rescored else "",
             self.rnote,
+            self.anchor,
+            encode(self.wrote) if self.rescored else "",
         ]
 
     @classmethod
     def from_row(cls, row: list[Any]) -> Mark:
         values = dict(zip(COLUMNS, [("" if v is None else v) for v in row], strict=False))
+        wrote = str(values.get("wrote", ""))  # absent in ledgers of earlier versions
         return cls(
             sheet=str(values["sheet"]),
             cell=str(values["cell"]),
@@ -77,6 +100,8 @@ class Mark:
             rescored=bool(values["rescored"]),
             old=decode(str(values["old"])) if values["rescored"] else None,
             rnote=str(values["rnote"]),
+            anchor=str(values.get("anchor", "")),
+            wrote=decode(wrote) if values["rescored"] and wrote else None,
         )
 
 
@@ -99,17 +124,28 @@ def decode(text: str) -> Any:
     return {"e": None, "b": body == "1", "s": body}.get(tag, body)
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Whether a cell read back holds the value written (numbers up to rounding noise)."""
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return ("" if a is None else str(a).strip()) == ("" if b is None else str(b).strip())
+
+
 @dataclass
 class Diff:
-    """What the workbook must change: per sheet, new fills and notes of cells."""
+    """What the workbook must change: per sheet, the fills and notes of cells, new and old."""
 
-    fills: dict[str, dict[str, Color]] = field(default_factory=dict)
-    notes: dict[str, dict[str, tuple[str | None, bool]]] = field(default_factory=dict)
-    """sheet -> cell -> (new note text or None, whether our note is there now)."""
+    fills: dict[str, dict[str, tuple[Color, Color]]] = field(default_factory=dict)
+    """sheet -> cell -> (new fill, fill now)."""
+    notes: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
+    """sheet -> cell -> (new note text, our note text now); None: no note of ours."""
 
 
 CellReader = Callable[[str, list[str]], dict[str, tuple[Color, bool]]]
 """(sheet, cells) -> {cell: (fill, holds a note)}: how a cell looks before its first mark."""
+
+Anchors = dict[str, dict[str, str]]
+"""sheet -> anchor -> the cell where that form field sits now."""
 
 
 @dataclass
@@ -125,6 +161,30 @@ class Ledger:
     def rows(self) -> list[list[Any]]:
         return [list(COLUMNS)] + [m.row() for m in self.marks.values()]
 
+    def copy(self) -> Ledger:
+        return Ledger.from_rows(self.rows())
+
+    def relocate(self, anchors: Anchors) -> list[Mark]:
+        """Move each mark to the cell where its field sits now; drop and return the marks
+        whose field is gone (its row deleted, or its indicator renamed).
+
+        A sheet where no form is found now keeps its marks where they were: its layout may
+        be broken for a moment, and a restore still writes only into a cell that holds
+        what Rescore wrote.
+        """
+        moved: dict[Key, Mark] = {}
+        lost = []
+        for mark in self.marks.values():
+            if mark.anchor and anchors.get(mark.sheet):
+                cell = anchors[mark.sheet].get(mark.anchor)
+                if cell is None:
+                    lost.append(mark)
+                    continue
+                mark.cell = cell
+            moved[(mark.sheet, mark.cell)] = mark
+        self.marks = moved
+        return lost
+
     def keys(self, where: Callable[[Mark], bool]) -> list[Key]:
         return [k for k, m in self.marks.items() if where(m)]
 
@@ -133,13 +193,14 @@ class Ledger:
         keys: Iterable[Key],
         edit: Callable[[Mark], None],
         read: CellReader,
+        anchors: Mapping[Key, str] | None = None,
     ) -> Diff:
         """Apply ``edit`` to the mark of each cell (new cells remember their look first).
 
         Returns what must change in the workbook; marks left inactive are dropped.
         """
         keys = list(dict.fromkeys(keys))
-        self._add_new([k for k in keys if k not in self.marks], read)
+        self._add_new([k for k in keys if k not in self.marks], read, anchors or {})
         diff = Diff()
         for key in keys:
             mark = self.marks[key]
@@ -150,13 +211,14 @@ class Ledger:
                 del self.marks[key]
             sheet, cell = key
             if after[0] != before[0]:
-                diff.fills.setdefault(sheet, {})[cell] = after[0]
+                diff.fills.setdefault(sheet, {})[cell] = (after[0], before[0])
             if after[1] != before[1]:
-                diff.notes.setdefault(sheet, {})[cell] = (after[1], before[1] is not None)
+                diff.notes.setdefault(sheet, {})[cell] = (after[1], before[1])
         return diff
 
-    def _add_new(self, keys: list[Key], read: CellReader) -> None:
+    def _add_new(self, keys: list[Key], read: CellReader, anchors: Mapping[Key, str]) -> None:
         for sheet in dict.fromkeys(s for s, _ in keys):
             found = read(sheet, [c for s, c in keys if s == sheet])
             for cell, (fill, has_note) in found.items():
-                self.marks[(sheet, cell)] = Mark(sheet, cell, fill, has_note)
+                anchor = anchors.get((sheet, cell), "")
+                self.marks[(sheet, cell)] = Mark(sheet, cell, fill, has_note, anchor=anchor)

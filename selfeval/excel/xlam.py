@@ -5,7 +5,7 @@ The template (``quickstart_addin_ribbon.xlam``) was itself built without Excel: 
 module sources on load (MS-OVBA §2.3.4.1). Building means replacing module sources and
 names in that project, exactly as xlwings does for its own template:
 
-- module ``RibbonMyAddin`` gets ``addin/vba/RibbonMyAddin.bas`` (the ribbon callback);
+- module ``RibbonMyAddin`` gets ``addin/vba/RibbonMyAddin.bas`` (beside this module) (the ribbon callback);
 - module ``xlwings`` gets the wheel's ``xlwings_custom_addin.bas`` with ``PROJECT_NAME``
   set, so ``XLWINGS_VERSION`` and the DLL name always match the installed package;
 - the VBA project, ``PROJECT_NAME`` and the config sheet are renamed together;
@@ -28,7 +28,17 @@ from selfeval.files import write_atomically
 
 ADDIN_NAME = "selfeval.xlam"
 PROJECT = "selfeval"
-ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
+
+
+def _addin_dir() -> Path:
+    """The add-in's sources: shipped inside a wheel as selfeval/excel/addin, and kept in
+    the top-level addin/ folder of a source checkout (pyproject maps one to the other)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "addin"
+    return installed if installed.is_dir() else here.parents[1] / "addin"
+
+
+ADDIN_DIR = _addin_dir()
 # Found without importing xlwings, which takes a fifth of a second.
 XLWINGS_DIR = Path(importlib.util.find_spec("xlwings").origin).resolve().parent
 TEMPLATE = XLWINGS_DIR / "quickstart_addin_ribbon.xlam"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from selfeval.portfolio.summary import Portfolio, Row, make_row, summarise
+from selfeval.portfolio.summary import Collector, Portfolio, Row, summarise
 from selfeval.profiles import Profile
 from selfeval.results import FormResult
 
@@ -54,12 +54,12 @@ def build(
 ) -> tuple[Portfolio, dict[str, bytes]]:
     """The portfolio and each report file, written as ``results`` arrive."""
     writers = {fmt: writer(fmt, link_base) for fmt in formats}
-    rows = []
-    for index, result in enumerate(results, 1):
-        rows.append(row := make_row(index, result, profile))
+    collector = Collector(profile)
+    for result in results:
+        row = collector.add(result)
         for w in writers.values():
             w.add(row)
-    portfolio = Portfolio(rows, profile)
+    portfolio = collector.finish()
     return portfolio, {fmt: w.finish(portfolio) for fmt, w in writers.items()}
 
 

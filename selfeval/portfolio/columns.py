@@ -87,6 +87,10 @@ CODE_LABELS: dict[str, str] = {
     "INPUT_MISSING": "表头信息缺失",
     "LAYOUT_UNRECOGNISED": "未识别出自评表",
     "READ_ERROR": "文件无法读取",
+    "WORKPAPER_SCORE_RANGE": "复核得分超出范围",
+    "WORKPAPER_REASON_MISSING": "复核扣分未说明原因",
+    "WORKPAPER_SCORE_MISSING": "未填复核得分",
+    "WORKPAPER_DEVIATION": "偏离度与计算不符",
 }
 """Short Chinese name of each finding code, for charts and tables."""
 

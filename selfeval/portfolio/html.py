@@ -11,19 +11,18 @@ Codes, severities and numbers written unescaped come from our own tables.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
 
 from selfeval.findings import Finding
-from selfeval.html_report import cell_fragment
+from selfeval.portfolio import crossform
 from selfeval.portfolio.charts import all_charts
 from selfeval.portfolio.columns import CODE_LABELS, COLUMNS, Column, show, where
+from selfeval.portfolio.links import Links
 from selfeval.portfolio.summary import Portfolio, Row
 
 HTML_COLUMNS = tuple(c for c in COLUMNS if c.key not in ("codes", "sheet"))
@@ -61,6 +60,8 @@ class HtmlReport:
         )
 
     def finish(self, portfolio: Portfolio) -> bytes:
+        for index in portfolio.cross.flags:  # rows the cross-form checks flagged at the end
+            self._rows[index - 1] = summary_row(portfolio.rows[index - 1], self._links)
         page = _template().render(
             title=TITLE,
             p=portfolio,
@@ -71,44 +72,10 @@ class HtmlReport:
             href=self._links.href,
             shown=self._links.shown,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            similarity=crossform.SIMILARITY,
+            low_rate=f"{crossform.LOW_RATE:.0%}",
         )
         return page.encode("utf-8")
-
-
-class Links:
-    """Links from the report to the forms' files, relative to the report's folder.
-
-    Each file is worked out once (a report links to a file from several places),
-    with plain path arithmetic: no file system call per link.
-    """
-
-    def __init__(self, link_base: Path | None) -> None:
-        self.base = os.path.abspath(link_base or Path.cwd())
-        self._cache: dict[str, tuple[str, str]] = {}
-
-    def _get(self, file: str) -> tuple[str, str]:
-        if file not in self._cache:
-            path = os.path.abspath(file)
-            try:
-                rel = Path(os.path.relpath(path, self.base))
-            except ValueError:  # another drive on Windows: no relative path exists
-                self._cache[file] = (Path(path).as_uri(), file)
-            else:
-                shown = file if rel.parts[:1] == ("..",) else rel.as_posix()
-                self._cache[file] = (quote(rel.as_posix()), shown)
-        return self._cache[file]
-
-    def shown(self, file: str) -> str:
-        """The path as shown: relative to the report when it lies below the report's folder."""
-        return self._get(file)[1]
-
-    def href(self, file: str, finding: Finding | None = None) -> str:
-        """A link to ``file``, with ``#'工作表'!单元格`` as Excel reads it when the
-        finding has a cell."""
-        url = self._get(file)[0]
-        if finding is not None and finding.cell:
-            url += cell_fragment(finding.sheet, finding.cell)
-        return url
 
 
 def summary_row(row: Row, links: Links) -> Markup:

@@ -14,6 +14,7 @@ from functools import cached_property
 from selfeval.analysis import number
 from selfeval.findings import CODES, Finding, Severity
 from selfeval.model import Number
+from selfeval.portfolio.crossform import CrossChecks, CrossForm, record
 from selfeval.profiles import Profile
 from selfeval.results import FormResult
 
@@ -44,6 +45,8 @@ class Row:
     stated_grade: str | None = None  # grade the printed total claims
     findings: list[Finding] = field(default_factory=list)
     unreadable: str | None = None  # why no form could be read, or None
+    duplicate_of: int | None = None  # 序号 of the earlier row of the same project (重复提交)
+    cross_flags: list[str] = field(default_factory=list)  # from the cross-form checks
 
     @cached_property
     def errors(self) -> int:
@@ -84,7 +87,13 @@ class Row:
 
     @property
     def flags(self) -> list[str]:
-        """Why this row needs attention, in Chinese (重点关注)."""
+        """Why this row needs attention, in Chinese (重点关注), the cross-form checks'
+        reasons included once they have run."""
+        return self.form_flags + self.cross_flags
+
+    @property
+    def form_flags(self) -> list[str]:
+        """The reasons known as soon as the form is checked (the cross-form ones are not)."""
         out = []
         if self.unreadable is not None:
             out.append(self.unreadable)
@@ -92,7 +101,17 @@ class Row:
             out.append("总分与计算不符")
         if self.excellent_with_errors:
             out.append("评为优但有错误")
+        if self.duplicate_of is not None:
+            out.append(f"重复提交（同第 {self.duplicate_of} 份，未重复计入）")
         return out
+
+    @property
+    def project_key(self) -> tuple[object, ...] | None:
+        """What makes two rows the same project: 年度, 主管部门, 实施单位, 项目名称."""
+        if self.unreadable is not None or not self.project.strip():
+            return None
+        names = (self.department, self.implementer, self.project)
+        return (self.year, *("".join(n.split()) for n in names))
 
     @property
     def codes_text(self) -> str:
@@ -111,11 +130,18 @@ class Portfolio:
 
     rows: list[Row]
     profile: Profile
+    cross: CrossChecks = field(default_factory=CrossChecks)
 
     @cached_property
     def forms(self) -> list[Row]:
-        """Rows that are forms (readable inputs)."""
-        return [r for r in self.rows if r.unreadable is None]
+        """Rows that are forms (readable inputs), each project counted once: a second
+        file of the same project (a resubmission) is left out of every total."""
+        return [r for r in self.rows if r.unreadable is None and r.duplicate_of is None]
+
+    @cached_property
+    def duplicates(self) -> list[Row]:
+        """Rows of a project already counted in an earlier row (重复提交)."""
+        return [r for r in self.rows if r.duplicate_of is not None]
 
     @cached_property
     def unreadable(self) -> list[Row]:
@@ -195,8 +221,40 @@ def sorted_codes(counts: Counter[str]) -> dict[str, int]:
 
 def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
     """The portfolio of ``results`` (from :func:`selfeval.results.check_paths`)."""
-    rows = [make_row(i, r, profile) for i, r in enumerate(results, 1)]
-    return Portfolio(rows, profile)
+    collector = Collector(profile)
+    for result in results:
+        collector.add(result)
+    return collector.finish()
+
+
+class Collector:
+    """Rows made as results arrive: a project seen before is marked as a duplicate, and
+    each form leaves a compact record for the cross-form checks run at the end."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.rows: list[Row] = []
+        self._seen: dict[tuple[object, ...], int] = {}
+        self._cross = CrossForm()
+
+    def add(self, result: FormResult) -> Row:
+        index = len(self.rows) + 1
+        row = make_row(index, result, self.profile)
+        key = row.project_key
+        if key is not None:
+            row.duplicate_of = self._seen.setdefault(key, index)
+            if row.duplicate_of == index:
+                row.duplicate_of = None
+        self._cross.add(record(index, result))
+        self.rows.append(row)
+        return row
+
+    def finish(self) -> Portfolio:
+        skip = frozenset(r.index for r in self.rows if r.duplicate_of is not None)
+        cross = self._cross.finish(skip)
+        for index, flags in cross.flags.items():
+            self.rows[index - 1].cross_flags = flags
+        return Portfolio(self.rows, self.profile, cross)
 
 
 def make_row(index: int, result: FormResult, profile: Profile) -> Row:
@@ -205,6 +263,8 @@ def make_row(index: int, result: FormResult, profile: Profile) -> Row:
     if form is None or a is None:
         first = result.findings[0] if result.findings else None
         why = first.message if first else "未找到自评表"
+        if result.workpaper:  # selfeval review's output, read back: not a form
+            why = "这是复核底稿（selfeval review 生成），不是自评表，未计入汇总"
         sheet = first.sheet if first else None
         return Row(index, result.file, sheet, findings=result.findings, unreadable=why)
     to_yuan = TO_YUAN.get(form.funds.unit, 1.0)

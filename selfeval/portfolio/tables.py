@@ -28,20 +28,29 @@ from selfeval.safe_text import csv_text, is_formula_like
 _CSV_FORMAT = {"money": "{:.2f}", "rate": "{:.6f}", "score": "{:.2f}"}
 
 
+_FLAGS = next(i for i, c in enumerate(COLUMNS) if c.key == "flags")
+
+
 class CsvReport:
-    """The summary table as UTF-8 CSV with a BOM (so that Excel reads the Chinese),
-    written row by row as the forms are checked."""
+    """The summary table as UTF-8 CSV with a BOM (so that Excel reads the Chinese).
+
+    Rows are formatted as the forms are checked; the 重点关注 column is completed at
+    the end, when the cross-form checks have run."""
 
     def __init__(self) -> None:
-        self._out = io.StringIO()
-        self._writer = csv.writer(self._out, lineterminator="\r\n")
-        self._writer.writerow([c.heading for c in COLUMNS])
+        self._rows: list[list[str]] = []
 
     def add(self, row: Row) -> None:
-        self._writer.writerow([_csv_value(c.value(row), c.kind) for c in COLUMNS])
+        self._rows.append([_csv_value(c.value(row), c.kind) for c in COLUMNS])
 
     def finish(self, portfolio: Portfolio) -> bytes:
-        return self._out.getvalue().encode("utf-8-sig")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([c.heading for c in COLUMNS])
+        for index in portfolio.cross.flags:
+            self._rows[index - 1][_FLAGS] = csv_text("；".join(portfolio.rows[index - 1].flags))
+        writer.writerows(self._rows)
+        return out.getvalue().encode("utf-8-sig")
 
 
 def _csv_value(value: Any, kind: Kind) -> str:
@@ -62,6 +71,20 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 
 SUMMARY_SHEET, CODES_SHEET, FINDINGS_SHEET = "汇总", "问题统计", "问题明细"
+ATTENTION_SHEET = "需重点关注"
+ATTENTION_HEADINGS = (
+    "类别",
+    "序号",
+    "项目名称",
+    "实施单位",
+    "说明",
+    "对照序号",
+    "对照项目名称",
+    "对照说明",
+)
+ATTENTION_WIDTHS = [18, 7, 30, 24, 60, 9, 30, 60]
+"""需重点关注: one row per cross-form finding and per duplicate submission; a pair of
+near-duplicate texts is one row, the two texts side by side."""
 CODE_HEADINGS = ("代码", "问题", "级别", "项数", "涉及表格数")
 
 FINDING_HEADINGS = ("序号", "项目名称", "位置", "代码", "级别", "说明")
@@ -85,11 +108,19 @@ class XlsxReport:
         self._summary = _sheet(self._wb, SUMMARY_SHEET, [c.heading for c in COLUMNS], widths)
         self._codes = _sheet(self._wb, CODES_SHEET, list(CODE_HEADINGS), [22, 22, 7, 8, 12])
         self._details = _sheet(self._wb, FINDINGS_SHEET, list(FINDING_HEADINGS), FINDING_WIDTHS)
+        self._attention = _sheet(
+            self._wb, ATTENTION_SHEET, list(ATTENTION_HEADINGS), ATTENTION_WIDTHS
+        )
         self._rows = self._problems = 0
 
     def add(self, row: Row) -> None:
         ws = self._summary
-        ws.append([_cell(ws, c.value(row), _XLSX_FORMAT.get(c.kind)) for c in COLUMNS])
+        # 重点关注 here holds what is known while streaming; the cross-form checks run
+        # at the end and are listed on the 需重点关注 sheet.
+        values = ["；".join(row.form_flags) if c.key == "flags" else c.value(row) for c in COLUMNS]
+        ws.append(
+            [_cell(ws, v, _XLSX_FORMAT.get(c.kind)) for v, c in zip(values, COLUMNS, strict=True)]
+        )
         self._rows += 1
         ws = self._details
         for f in row.findings:
@@ -108,6 +139,11 @@ class XlsxReport:
         ws.append([_cell(ws, f"评分口径：{portfolio.profile.title}")])
         _filter(self._summary, len(COLUMNS), self._rows)
         _filter(self._details, len(FINDING_HEADINGS), self._problems)
+        ws = self._attention
+        lines = attention_lines(portfolio)
+        for line in lines:
+            ws.append([_cell(ws, v) for v in line])
+        _filter(ws, len(ATTENTION_HEADINGS), len(lines))
         out = io.BytesIO()
         self._wb.save(out)
         return out.getvalue()
@@ -149,3 +185,39 @@ def _cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
     cell = WriteOnlyCell(ws, value)
     cell.number_format = number_format
     return cell
+
+
+def attention_lines(portfolio: Portfolio) -> list[tuple[Any, ...]]:
+    """The 需重点关注 sheet's rows: duplicates, then each cross-form check."""
+    rows, cross = portfolio.rows, portfolio.cross
+
+    def form(index: int) -> tuple[int, str, str]:
+        r = rows[index - 1]
+        return index, r.project, r.implementer
+
+    lines: list[tuple[Any, ...]] = []
+    for r in portfolio.duplicates:
+        first = rows[r.duplicate_of - 1]
+        lines.append(("重复提交", *form(r.index), r.file, first.index, first.project, first.file))
+    for u in cross.full_units:
+        forms = "、".join(map(str, u.forms))
+        lines.append(("单位全部满分", None, None, u.unit, f"{u.what}（第 {forms} 份）"))
+    for p in cross.similar:
+        left = (
+            f"{p.left_text.text}（{p.left_text.place}）" if p.left_text.place else p.left_text.text
+        )
+        right = (
+            f"{p.right_text.text}（{p.right_text.place}）"
+            if p.right_text.place
+            else p.right_text.text
+        )
+        label = f"{p.label}近似（相似度 {p.similarity:.2f}）"
+        lines.append((label, *form(p.left), left, p.right, rows[p.right - 1].project, right))
+    for x in cross.repeated_reasons:
+        text = f"{x.rows} 行填写同一原因：{x.reason}（{'、'.join(x.places)}）"
+        lines.append(("同一原因重复", *form(x.form), text))
+    for x in cross.low_spend:
+        lines.append(
+            ("执行率低而产出满分", *form(x.form), f"执行率 {x.rate:.2%}，产出指标全部满分")
+        )
+    return lines

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from selfeval.model import Form
+from selfeval.workpaper import Workpaper
 
 FORM_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -27,7 +28,8 @@ class Unreadable:
     sheet: str | None = None
 
 
-ReadResult = Form | Unreadable
+ReadResult = Form | Unreadable | Workpaper
+"""A form, an input that yielded none, or a filled 复核 workpaper (复核底稿)."""
 
 
 def supported_suffixes() -> tuple[str, ...]:

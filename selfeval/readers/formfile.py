@@ -41,6 +41,7 @@ def read_form_file(path: Path) -> list[ReadResult]:
         return [Unreadable(str(path), "LAYOUT_UNRECOGNISED", f"内容不是自评表：{exc}")]
     for form in forms:
         form.source.file = form.source.file or str(path)
+        form.source.origin = form.source.origin or "data"
     return list(forms)
 
 

@@ -35,6 +35,9 @@ class Grid:
     (1.0 shown as ``100%``, 0.983 as ``98.30%``), by grid index (row, column).
     Readers that know number formats fill it; text fields (年度指标值, 实际完成值)
     are read as shown. The add-in can fill it from ``Range.formula`` of constants."""
+    properties: dict[str, str] = field(default_factory=dict)
+    """The workbook's custom document properties where a reader knows them (our
+    templates record their layout and profile there: selfeval.layout)."""
     skipped: str | None = None
     """Why the sheet's values were not read (e.g. too many rows); None when read."""
 

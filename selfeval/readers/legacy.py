@@ -186,7 +186,9 @@ class _FormReader:
         self._goals()
         if table is not None:
             self._table(table[0])
-        self.form.source = Source(self.file, self.s.grid.sheet, self.s.grid.origin[0] + title_row)
+        self.form.source = Source(
+            self.file, self.s.grid.sheet, self.s.grid.origin[0] + title_row, origin="handmade"
+        )
         return self.form
 
     # title, year and layout

@@ -12,8 +12,17 @@ from __future__ import annotations
 import re
 
 from selfeval.analysis import analyse, number, round_rate
-from selfeval.layout import Layout, layout_for, same_formula
-from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, Form, FundsRow, Indicator, Source
+from selfeval.layout import (
+    AMOUNTS,
+    LAYOUT_PROPERTY,
+    SPLIT_TARGET,
+    Layout,
+    join_target,
+    layout_for,
+    profile_of,
+    same_formula,
+)
+from selfeval.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
@@ -26,21 +35,26 @@ _STATED = ("funds.stated_score", "stated_points_total", "stated_total")
 
 
 def template_form(grid: Grid, file: str | None = None) -> Form | None:
-    """The form held by a generated template, or None when the names are not ours."""
-    layout = layout_for(grid.names)
+    """The form held by a generated template, or None when the names are not ours.
+
+    The template's layout and profile are those it records in its document
+    properties (``Grid.properties``, :func:`selfeval.layout.template_properties`)."""
+    properties = grid.properties
+    layout = layout_for(grid.names, properties.get(LAYOUT_PROPERTY))
     if layout is None:
         return None
-    reader = _TemplateReader(grid, layout)
+    reader = _TemplateReader(grid, layout, profile_of(properties))
     form = reader.read()
-    form.source = Source(file, grid.sheet, 1)
+    form.source = Source(file, grid.sheet, 1, origin="template")
     return form
 
 
 class _TemplateReader:
-    def __init__(self, grid: Grid, layout: Layout) -> None:
+    def __init__(self, grid: Grid, layout: Layout, profile: Profile | None) -> None:
         self.grid, self.layout = grid, layout
-        self.form = Form(layout="template")
-        self.profile = _profile_named(cv.text(self._at("profile")))
+        # The profile the template recorded; older templates name it in 评分口径.
+        self.profile = profile or _profile_named(cv.text(self._at("profile")))
+        self.form = Form(layout=layout.name, profile=self.profile.name)
         self.pending: list[str] = []  # computed fields with a formula but no cached value
 
     def _at(self, path: str) -> object:
@@ -59,7 +73,7 @@ class _TemplateReader:
             section, attr = path.split(".")
             setattr(getattr(form, section), attr, cv.text(self._cell(path)))
         form.funds.unit = "万元" if "万元" in cv.text(self._at("funds.unit")) else "元"
-        for row in FUNDS_ROWS:
+        for row in self.layout.funds_rows:
             setattr(form.funds, row, self._funds_row(row))
         form.funds.points = cv.amount(self._cell("funds.points"))
         for path in _STATED:
@@ -78,7 +92,7 @@ class _TemplateReader:
 
     def _funds_row(self, row: str) -> FundsRow:
         values = FundsRow()
-        for attr in ("initial_budget", "annual_budget", "executed"):
+        for attr in AMOUNTS:
             setattr(values, attr, cv.amount(self._cell(f"funds.{row}.{attr}")))
         path = f"funds.{row}.stated_rate"
         if path in self.layout.fields:
@@ -109,11 +123,16 @@ class _TemplateReader:
             if all(cv.is_blank(raw[n]) for n in columns if n not in ("level1", "level2")):
                 continue
             level1, _ = cv.split_weight(cv.text(raw["level1"]))
+            if "target" not in cells:  # split over 指标性质 | 指标值 | 度量单位
+                cells["target"] = cells["target_value"]
+                target = join_target(*(self._shown(cells[k]) for k in SPLIT_TARGET))
+            else:
+                target = self._shown(cells["target"])
             row = Indicator(
                 level1=level1 or (self.layout.block_of(r) or ""),
                 level2=cv.text(raw["level2"]),
                 name=cv.text(raw["name"]),
-                target=self._shown(cells["target"]),
+                target=target,
                 actual=self._shown(cells["actual"]),
                 points=cv.amount(raw["points"]),
                 score=cv.amount(raw["score"]),

@@ -18,6 +18,7 @@ from selfeval.readers import ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import ENCRYPTED, MAX_FILE_BYTES, UNSAFE_XML, WorkbookError
 from selfeval.readers.locate import forms_in_grids
+from selfeval.readers.workpaper import workpaper_in
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,6 +40,8 @@ def read_workbook(path: Path) -> list[ReadResult]:
         return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
     except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
         return [Unreadable(file, "READ_ERROR", "文件已损坏或不是有效的电子表格，无法读取")]
+    if (paper := workpaper_in(grids, file)) is not None:
+        return [paper]
     try:
         return forms_in_grids(grids, file)
     except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a folder run

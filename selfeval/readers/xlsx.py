@@ -67,6 +67,7 @@ def load(path: Path) -> list[Grid]:
                 _fill_shown(grid, xml, formats)
                 if has_template_names(grid):
                     _fill_formulas(grid, xml)
+                    grid.properties = _custom_properties(zf, sizes)
     return grids
 
 
@@ -191,6 +192,21 @@ def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
         sheet = sheet.strip("'").replace("''", "'")
         parts.names.setdefault(sheet, {})[a.get("name", "")] = address.replace("$", "")
     return parts
+
+
+_PROPERTY = re.compile(r"<property\b([^>]*)>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>", re.S)
+
+
+def _custom_properties(zf: zipfile.ZipFile, sizes: dict[str, int]) -> dict[str, str]:
+    """Custom document properties with text values (docProps/custom.xml), by name."""
+    if sizes.get("docProps/custom.xml", MAX_SHEET_BYTES + 1) > MAX_SHEET_BYTES:
+        return {}
+    text = _read(zf, "docProps/custom.xml").decode("utf-8", "replace")
+    return {
+        _attr(tag, "name", ""): unescape(value)
+        for tag, value in _PROPERTY.findall(text)
+        if "<!DOCTYPE" not in text
+    }
 
 
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:

@@ -20,9 +20,16 @@ import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 
 from selfeval.files import write_atomically
-from selfeval.layout import INSTRUCTIONS_SHEET, SHEET, build_layout
+from selfeval.layout import (
+    DEFAULT_LAYOUT,
+    INSTRUCTIONS_SHEET,
+    SHEET,
+    build_layout,
+    template_properties,
+)
 from selfeval.model import Form
 from selfeval.profiles import Profile
 from selfeval.writer import guidance
@@ -60,8 +67,9 @@ def form_workbook(
     layout_name: str | None = None,
     locked: bool = True,
 ) -> bytes:
-    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout)."""
-    name = layout_name or ("appraisal" if form.layout == "appraisal" else "standard")
+    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout, and
+    :data:`~selfeval.layout.DEFAULT_LAYOUT` for a form that names none)."""
+    name = layout_name or form.layout or DEFAULT_LAYOUT
     return _workbook(form, name, profile, year or form.header.year or current_year(), locked)
 
 
@@ -71,8 +79,8 @@ def _workbook(
     rows = group_rows(form.indicators) if form else {}
     sizes = {level: len(r) for level, r in rows.items()} if form else None
     layout = build_layout(layout_name, sizes)
-    unit = form.funds.unit if form else "元"
-    values = form_values(form, profile) if form else _blank_values(profile)
+    unit = form.funds.unit if form else layout.spec.unit
+    values = form_values(form, profile, layout) if form else _blank_values(profile)
     fill = Fill(values, rows, heading_texts(layout_name, year, unit, profile))
     wb = Workbook()
     ws = wb.active
@@ -89,6 +97,8 @@ def _workbook(
     props = wb.properties
     props.creator = props.lastModifiedBy = "selfeval"
     props.title = f"{layout.title}（{year} 年度）"
+    for name, value in template_properties(layout_name, profile).items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return workbook_bytes(wb, year)
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from selfeval.files import write_atomically
-from selfeval.layout import LAYOUT_NAMES, TITLES
+from selfeval.layout import available_layouts, layout_spec
 from selfeval.profiles import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.writer import blank_workbook, form_workbook
 from selfeval.writer.package import same_content
@@ -15,14 +15,17 @@ from selfeval.writer.projects import read_projects, safe_filename
 
 
 def layouts_of(choice: str) -> tuple[str, ...]:
-    """``standard`` / ``appraisal`` / ``all`` -> layout names."""
-    return LAYOUT_NAMES if choice == "all" else (choice,)
+    """A layout name (``standard``, ``sichuan`` ...) or ``all`` -> layout names."""
+    if choice == "all":
+        return available_layouts()
+    layout_spec(choice)  # LayoutError (a ValueError) naming the layouts there are
+    return (choice,)
 
 
 def blank_name(layout: str, year: int, profile: Profile) -> str:
     """``财政项目支出绩效自评表_2026.xlsx``; other profiles add their name."""
     suffix = "" if profile.name == DEFAULT_PROFILE else f"_{safe_filename(profile.name)}"
-    return f"{TITLES[layout]}_{year}{suffix}.xlsx"
+    return f"{layout_spec(layout).title}_{year}{suffix}.xlsx"
 
 
 def blank_files(year: int, layouts: tuple[str, ...], profile: Profile) -> dict[str, bytes]:
@@ -42,8 +45,8 @@ def project_files(
         form.header.year = year
         if form.funds.points is None:
             form.funds.points = profile.funds_weight
-        for layout in layouts:
-            stem = f"{TITLES[layout]}_{safe_filename(form.header.project)}_{year}"
+        for layout in (form.layout,) if form.layout else layouts:  # the project's own 表样
+            stem = f"{layout_spec(layout).title}_{safe_filename(form.header.project)}_{year}"
             name, n = f"{stem}.xlsx", 2
             while name in files:  # two names that differ only in unsafe characters
                 name, n = f"{stem}_{n}.xlsx", n + 1
@@ -67,7 +70,7 @@ _BLANK = re.compile(r"(?P<title>.+?)_(?P<year>\d{4})(?:_(?P<profile>[^_]+))?\.xl
 def stale_templates(out: Path, years: list[int] | None = None) -> list[str]:
     """Committed blank templates under ``out/<year>/`` that the code would write differently.
 
-    Checks every year folder (or ``years``): both layouts under the default profile
+    Checks every year folder (or ``years``): every layout under the default profile
     must be there, and every file named after another profile is rebuilt with it.
     """
     if years is None:
@@ -75,10 +78,10 @@ def stale_templates(out: Path, years: list[int] | None = None) -> list[str]:
     if not years:
         return [f"{out}（没有找到任何年度模板）"]
     stale = []
-    titles = {title: layout for layout, title in TITLES.items()}
+    titles = {layout_spec(layout).title: layout for layout in available_layouts()}
     for year in years:
         folder = out / str(year)
-        expected = blank_files(year, LAYOUT_NAMES, load_profile(DEFAULT_PROFILE))
+        expected = blank_files(year, available_layouts(), load_profile(DEFAULT_PROFILE))
         for path in sorted(folder.glob("*.xlsx")):
             match = _BLANK.fullmatch(path.name)
             if path.name in expected or not match or match["title"] not in titles:

@@ -9,8 +9,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfeval.layout import CHECK_COLUMNS, PRINT_COLUMNS, Layout, absolute
-from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1
+from selfeval.layout import AMOUNTS, Layout, absolute
+from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from selfeval.profiles import Profile
 from selfeval.writer import styles
 
@@ -28,7 +28,7 @@ def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> 
     # Repeated level labels first: LibreOffice applies only the first matching rule,
     # Excel merges them (white text on the red fill of the rules below).
     _hide_repeated_levels(ws, layout)
-    table = f"A{first}:{PRINT_COLUMNS[-1]}{last}"
+    table = layout.rows_range(first, last)
     both = f"ISNUMBER({c['score']}),ISNUMBER({c['points']})"
     ws.conditional_formatting.add(table, _rule(f"AND({both},{c['score']}>{c['points']})"))
     ws.conditional_formatting.add(
@@ -38,11 +38,11 @@ def add_conditional_formats(ws: Worksheet, layout: Layout, profile: Profile) -> 
     started = f"COUNT({absolute(layout.column_range('points'))})>0"
     total = absolute(layout.cell("stated_points_total"))
     ws.conditional_formatting.add(
-        f"A{layout.total_row}:{PRINT_COLUMNS[-1]}{layout.total_row}",
+        layout.rows_range(layout.total_row, layout.total_row),
         _rule(f"AND({started},ISNUMBER({total}),ROUND({total},2)<>{profile.points_total:g})"),
     )
     level_col = layout.columns["level1"]
-    first_col, last_col = CHECK_COLUMNS.split(":")
+    first_col, last_col = layout.check_columns.split(":")
     for level, (block_first, block_last) in layout.blocks.items():
         weight = absolute(layout.cell(f"category_weights.{level}"))
         subtotal = absolute(layout.cell(f"category_points.{level}"))
@@ -102,8 +102,8 @@ def add_validations(ws: Worksheet, layout: Layout) -> None:
         dv.add(f"{level2}{block_first}:{level2}{block_last}")
         ws.add_data_validation(dv)
     amounts = _decimal("金额", "金额应为不小于 0 的数字", 0, None)
-    for row in FUNDS_ROWS:
-        for attr in ("initial_budget", "annual_budget", "executed"):
+    for row in layout.funds_rows:
+        for attr in AMOUNTS:
             amounts.add(layout.cell(f"funds.{row}.{attr}"))
     ws.add_data_validation(amounts)
     points = _decimal("分值", "分值应为 0 到 100 之间的数字", 0, 100)
@@ -159,8 +159,13 @@ def page_setup(ws: Worksheet, layout: Layout) -> None:
     ws.oddFooter.center.font = styles.BODY_FONT
 
 
+INSTRUCTIONS_WIDTH = 100
+
+
 def instruction_sheet(ws: Worksheet, lines: tuple[str, ...]) -> None:
-    ws.column_dimensions["A"].width = 100
+    from selfeval.writer.sheet import text_height
+
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     for r, line in enumerate(lines, start=1):
         cell = ws.cell(r, 1)
@@ -169,4 +174,6 @@ def instruction_sheet(ws: Worksheet, lines: tuple[str, ...]) -> None:
         cell.data_type = "s"
         cell.font = styles.HEADING if heading else styles.BODY
         cell.alignment = styles.LEFT
+        # Rows do not grow by themselves in every program: wrapped lines would overlap.
+        ws.row_dimensions[r].height = text_height(cell.value, INSTRUCTIONS_WIDTH)
     ws.protection.sheet = True

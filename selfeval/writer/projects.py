@@ -14,9 +14,11 @@ from typing import Any
 
 import yaml
 
+from selfeval import vocabulary
 from selfeval.findings import show_value
+from selfeval.layout import available_layouts
 from selfeval.model import (
-    FUNDS_ROWS,
+    FUNDS_SUBROWS,
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
     Form,
@@ -40,10 +42,12 @@ PROJECT_KEYS = {
     "预算目标": "planned",
     "一级指标分值": "weights",
     "指标": "indicators",
+    "表样": "layout",
 }
-FUNDS_KEYS = dict(
-    zip(("年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"), FUNDS_ROWS, strict=True)
-)
+FUNDS_KEYS = {term.label: row for row, term in vocabulary.FUNDS_ROWS.items()}
+ANY_LAYOUT = ""
+"""``Form.layout`` of a project that names no 表样: it is written in every layout the
+command line chose (``build --layout``)."""
 AMOUNT_KEYS = {"年初预算数": "initial_budget", "全年预算数": "annual_budget"}
 INDICATOR_KEYS = {
     "一级指标": "level1",
@@ -59,6 +63,7 @@ CSV_PROJECT_COLUMNS = (
     "资金单位",
     "资金分值",
     "预算目标",
+    "表样",
 )
 
 
@@ -140,7 +145,7 @@ def _csv_items(text: str) -> list[dict[str, Any]]:
 
 
 def _form(item: Any, where: str, problems: list[str], profile: Profile) -> Form:
-    form = Form(layout="standard")
+    form = Form(layout=ANY_LAYOUT)
     if not isinstance(item, dict):
         problems.append(f"{where}：应为“键: 值”的表")
         return form
@@ -150,6 +155,13 @@ def _form(item: Any, where: str, problems: list[str], profile: Profile) -> Form:
         problems.append(f"{where}：缺少项目名称")
     where = f"{where}（{name}）" if name else where
     form.header = Header(None, name, _text(item, "主管部门"), _text(item, "实施单位"))
+    layout = _text(item, "表样")
+    if layout and layout not in available_layouts():
+        problems.append(
+            f"{where}：表样应为 {'、'.join(available_layouts())} 之一，而不是“{layout}”"
+        )
+    else:
+        form.layout = layout
     form.goals = Goals(planned=_text(item, "预算目标"))
     unit = _text(item, "资金单位") or "元"
     if unit not in ("元", "万元"):
@@ -207,7 +219,7 @@ def _has_problem_at(value: Any) -> bool:
 
 
 def _funds_sum_problems(form: Form, where: str) -> list[str]:
-    parts = [getattr(form.funds, r).annual_budget for r in FUNDS_ROWS[1:]]
+    parts = [getattr(form.funds, r).annual_budget for r in FUNDS_SUBROWS]
     filled = [p for p in parts if p is not None]
     total = form.funds.total.annual_budget
     if total is None or not filled or abs(sum(filled) - total) <= 0.005:

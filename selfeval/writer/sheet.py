@@ -13,23 +13,21 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from selfeval.layout import CHECK_COLUMNS, INDICATOR_COLUMNS, Layout
-from selfeval.model import FUNDS_ROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
+from selfeval.layout import AMOUNTS, SPLIT_TARGET, Layout, split_target
+from selfeval.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.profiles import Profile
 from selfeval.safe_text import store
 from selfeval.writer import styles
 
-WIDTHS = {"A": 15, "B": 18, "C": 22, "D": 12, "E": 12, "F": 7, "G": 8, "H": 28}
-WIDTHS |= {"I": 2, "J": 12, "K": 10, "L": 10}
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
 MIN_HEIGHT = 20.0
 
 # Fields staff fill in while evaluating; everything else is the plan, locked once filled.
 ACTUAL_FIELDS = frozenset({"actual", "score", "reason"})
 ACTUAL_PATHS = frozenset(
-    {"goals.achieved", "signoff.reviewer", "signoff.preparer", "signoff.date"}
-    | {f"funds.{row}.executed" for row in FUNDS_ROWS}
+    {"goals.achieved"} | {f"funds.{row}.executed" for row in ("total", *FUNDS_SUBROWS)}
 )
+"""Besides these, every ``signoff.*`` field (审核人, 评价结论 ...) stays open."""
 
 _FORMATS = {"initial_budget": styles.AMOUNT, "annual_budget": styles.AMOUNT}
 _FORMATS |= {"executed": styles.AMOUNT, "stated_rate": styles.RATE}
@@ -65,7 +63,7 @@ def group_rows(indicators: list[Indicator]) -> dict[str, list[Indicator]]:
     return rows
 
 
-def form_values(form: Form, profile: Profile) -> dict[str, Any]:
+def form_values(form: Form, profile: Profile, layout: Layout) -> dict[str, Any]:
     """Scalar input values of a form by field path (blank fields left out)."""
     values: dict[str, Any] = {
         "header.project": form.header.project,
@@ -75,9 +73,9 @@ def form_values(form: Form, profile: Profile) -> dict[str, Any]:
         "goals.achieved": form.goals.achieved,
         "funds.points": form.funds.points,
     }
-    for row in FUNDS_ROWS:
+    for row in layout.funds_rows:
         funds_row = getattr(form.funds, row)
-        for attr in ("initial_budget", "annual_budget", "executed"):
+        for attr in AMOUNTS:
             values[f"funds.{row}.{attr}"] = getattr(funds_row, attr)
     for level, weight in profile.category_weights.items():
         values[f"category_weights.{level}"] = form.category_weights.get(level, weight)
@@ -123,7 +121,7 @@ def render_sheet(ws: Worksheet, layout: Layout, fill: Fill, profile: Profile, lo
     ``locked``: plan fields that are filled (targets, budget, 分值 ...) are locked.
     """
     ws.sheet_view.showGridLines = False
-    for col, width in WIDTHS.items():
+    for col, width in layout.widths.items():
         ws.column_dimensions[col].width = width
     heights: dict[int, float] = {1: TITLE_HEIGHT}
     styler = Styler()
@@ -157,9 +155,10 @@ def _piece(ws, styler, layout: Layout, ref, content, fill: Fill, profile, locked
         look = _field(cell, layout, content[1:], fill, profile, locked)
     else:
         cell.value = content
-        if min_col >= column_index_from_string(CHECK_COLUMNS.split(":")[0]):  # 校验区
+        if min_col >= column_index_from_string(layout.check_columns.split(":")[0]):  # 校验区
             look = look._replace(fill=styles.CHECK_FILL)
-    if content in ("#title", "@header.year") or min_row > layout.total_row:
+    below = min_row > layout.total_row and not layout.spec.closing_borders
+    if content in ("#title", "@header.year") or below:
         look = look._replace(border=styles.NO_BORDER)
     styler.apply(cell, look)
     edge = Look(border=look.border)
@@ -169,7 +168,7 @@ def _piece(ws, styler, layout: Layout, ref, content, fill: Fill, profile, locked
                 styler.apply(ws.cell(r, c), edge)
     if min_row == max_row and min_row > 1:
         text = "" if cell.data_type == "f" or cell.value is None else str(cell.value)
-        width = sum(WIDTHS[get_column_letter(c)] for c in range(min_col, max_col + 1))
+        width = sum(layout.widths[get_column_letter(c)] for c in range(min_col, max_col + 1))
         floor = GOALS_MIN_HEIGHT if content.startswith("@goals.") else MIN_HEIGHT
         need = max(floor, text_height(text, width))
         heights[min_row] = max(heights.get(min_row, 0.0), need)
@@ -184,7 +183,8 @@ def _field(cell, layout: Layout, path: str, fill: Fill, profile: Profile, locked
     if path.startswith(("header.", "goals.", "signoff.")):
         align = styles.LEFT_TOP if path.startswith("goals.") else styles.LEFT
         look = look._replace(number_format=styles.TEXT, alignment=align)
-    return _locked(look, locked and path not in ACTUAL_PATHS and cell.value is not None)
+    actual = path in ACTUAL_PATHS or path.startswith("signoff.")
+    return _locked(look, locked and not actual and cell.value is not None)
 
 
 def _computed_format(path: str) -> str:
@@ -208,8 +208,11 @@ _ROW_LOOKS = {
         alignment=styles.LEFT if name in ("name", "reason") else styles.CENTER,
         number_format=styles.GENERAL if name in ("points", "score") else styles.TEXT,
     )
-    for name in INDICATOR_COLUMNS
+    for name in ("level1", "level2", "name", "target", *SPLIT_TARGET, "actual")
+    + ("points", "score", "reason")
 }
+_TALL = ("level1", "level2", "name", "target", "target_value", "actual", "reason")
+"""Columns whose wrapped text sets a row's height."""
 
 
 def _indicator_rows(ws, styler, layout: Layout, fill: Fill, locked: bool, heights, profile) -> None:
@@ -218,7 +221,7 @@ def _indicator_rows(ws, styler, layout: Layout, fill: Fill, locked: bool, height
         for offset, r in enumerate(range(first, last + 1)):
             row = rows[offset] if offset < len(rows) else Indicator(level1=level)
             values = _row_values(row, level, offset, layout, fill, profile)
-            for name, col in INDICATOR_COLUMNS.items():
+            for name, col in layout.columns.items():
                 cell = ws.cell(r, column_index_from_string(col))
                 store(cell, values[name])
                 plan = name not in ACTUAL_FIELDS and offset < len(rows)
@@ -226,15 +229,18 @@ def _indicator_rows(ws, styler, layout: Layout, fill: Fill, locked: bool, height
                     cell, _locked(_ROW_LOOKS[name], locked and plan and cell.value is not None)
                 )
             height = max(
-                text_height(str(values[n] or ""), WIDTHS[INDICATOR_COLUMNS[n]])
-                for n in ("name", "reason", "target", "actual", "level2")
+                text_height(str(values[n] or ""), layout.widths[layout.columns[n]])
+                for n in _TALL
+                if n in layout.columns
             )
             heights[r] = max(MIN_HEIGHT, height)
 
 
 def _row_values(row: Indicator, level: str, offset: int, layout, fill: Fill, profile) -> dict:
-    values = {name: getattr(row, name) for name in INDICATOR_COLUMNS}
-    if layout.name == "appraisal" and offset == 0 and row.level1.strip() == level:
+    values = {name: getattr(row, name, None) for name in layout.columns}
+    if "target_value" in layout.columns:
+        values |= dict(zip(SPLIT_TARGET, split_target(row.target), strict=True))
+    if layout.spec.level_weights and offset == 0 and row.level1.strip() == level:
         weight = fill.values.get(f"category_weights.{level}", profile.category_weights[level])
         values["level1"] = f"{level} ({weight:g}分)"
     return values

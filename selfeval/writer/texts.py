@@ -1,18 +1,19 @@
 """The text parts of a template, rendered by jinja2 from ``selfeval/templates_text``.
 
-Cells are laid out by :mod:`selfeval.layout`; only words (titles with the year,
-unit labels, the 填表说明 sheet with the profile's rules) come from templates.
+Cells are laid out by :mod:`selfeval.layout`; the words of a layout's text cells
+(year line, unit labels, headings with shares) are jinja2 strings in its layout file,
+and the 填表说明 sheet with the profile's rules is ``instructions.j2``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import jinja2
 
-from selfeval.layout import TITLES
+from selfeval.layout import layout_spec
 from selfeval.profiles import Profile
 
 
@@ -58,19 +59,20 @@ def _by_value(render: Callable[_P, _T]) -> Callable[_P, _T]:
 @_by_value
 def heading_texts(layout: str, year: int, unit: str, profile: Profile) -> dict[str, str]:
     """Text key (``title``, ``year_line`` ...) -> its text for one form."""
+    spec = layout_spec(layout)
     indicators = sum(profile.category_weights.values())
     context = {
-        "layout": layout,
         "year": year,
         "unit": unit,
         "profile": profile,
         "funds_share": _share(profile.funds_weight, profile.points_total),
         "table_share": _share(indicators, profile.points_total),
+        "funds_points": _num(profile.funds_weight),
+        "table_points": _num(indicators),
     }
-    module: Any = _env().get_template("headings.j2").module
-    keys = ("title", "year_line", "funds_unit", "budget_heading", "executed_heading")
-    keys += ("funds_heading", "table_heading", "profile")
-    return {key: str(getattr(module, key)(context)).strip() for key in keys}
+    env = _env()
+    texts = {key: env.from_string(text).render(context) for key, text in spec.texts.items()}
+    return texts | {"title": spec.title, "profile": profile.title}
 
 
 @_by_value
@@ -84,6 +86,6 @@ def instruction_lines(layout: str, year: int, profile: Profile) -> tuple[str, ..
     text = (
         _env()
         .get_template("instructions.j2")
-        .render(title=TITLES[layout], year=year, profile=profile, band=band)
+        .render(title=layout_spec(layout).title, year=year, profile=profile, band=band)
     )
     return tuple(line.rstrip() for line in text.strip().splitlines())
