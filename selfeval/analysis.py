@@ -86,6 +86,8 @@ class Analysis:
     funds_score: float | None
     indicators: list[IndicatorAnalysis] = field(default_factory=list)
     points_total: float = 0.0
+    rules_total: float | None = None  # 按规则应得, what rescoring writes: see rules_total()
+    rules_grade: str | None = None
     category_points: dict[str, float] = field(default_factory=dict)
     total: float | None = None  # computed funds score + indicator scores as entered
     grade: str | None = None
@@ -109,6 +111,7 @@ def analyse(form: Form, profile: Profile) -> Analysis:
     total = None
     if funds_score is not None:
         total = excel_round(funds_score + sum(r.score or 0.0 for r in rows), 2)
+    by_rules = rules_total(form.funds.stated_score, funds_score, rows, profile)
     return Analysis(
         execution_rate=raw,
         rate=rate,
@@ -116,6 +119,8 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         funds_score=funds_score,
         indicators=rows,
         points_total=excel_round(points_total, 2),
+        rules_total=by_rules,
+        rules_grade=profile.grade(by_rules) if by_rules is not None else None,
         category_points=categories,
         total=total,
         grade=profile.grade(total) if total is not None else None,
@@ -145,6 +150,29 @@ def execution_rate(row: FundsRow) -> float | None:
     """执行率 of a funds row: 全年执行数 ÷ 全年预算数, None when either is missing."""
     budget, executed = number(row.annual_budget), number(row.executed)
     return executed / budget if budget and budget > 0 and executed is not None else None
+
+
+def kept_funds_score(stated: Number, computed: float | None, profile: Profile) -> float | None:
+    """The funds score rescoring leaves: the stated one where it is within tolerance
+    (it follows the other rounding convention), else the computed one."""
+    if computed is not None and within(stated, computed, profile.funds_score_tolerance):
+        return number(stated)
+    return computed
+
+
+def rules_total(
+    stated_funds_score: Number,
+    funds_score: float | None,
+    rows: list[IndicatorAnalysis],
+    profile: Profile,
+) -> float | None:
+    """总分 按规则应得: the funds score rescoring keeps plus each indicator's suggested
+    score (its own score where the rules cannot say), exactly what rescoring writes."""
+    funds = kept_funds_score(stated_funds_score, funds_score, profile)
+    if funds is None:
+        return None
+    scores = (r.suggested if r.suggested is not None else r.score or 0.0 for r in rows)
+    return excel_round(funds + sum(scores), 2)
 
 
 def round_rate(rate: float, profile: Profile) -> float:

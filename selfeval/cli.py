@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from selfeval.console import tolerant_output
+
+    tolerant_output()  # a GBK console must not stop the command (README: 终端编码)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

@@ -146,9 +146,10 @@ class Finding:
     @property
     def message(self) -> str:
         """The Chinese message for staff."""
-        values = {"expected": show_value(self.expected), "found": show_value(self.found)}
+        expected, found = show_pair(self.expected, self.found, value_kind(self.field))
+        values = {"expected": expected, "found": found}
         values.update({k: show_value(v) for k, v in self.params.items()})
-        return MESSAGES[self.code].format_map(_Blank(values))
+        return _one_bracket(MESSAGES[self.code].format_map(_Blank(values)))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: code, severity, sheet, cell, field, message, expected, found."""
@@ -169,13 +170,66 @@ class _Blank(dict):
         return "—"
 
 
-def show_value(value: Any) -> str:
-    """Render a value the way staff write it: 9.91, 99.07%, blank as （空）."""
+BLANK = "（空）"
+
+ValueKind = str
+"""How a figure reads: ``rate`` (a fraction shown as 99.07%), ``amount`` (money,
+812,000.00) or ``""`` (scores, points and other figures)."""
+
+_AMOUNT_FIELDS = ("initial_budget", "annual_budget", "executed")
+
+
+def value_kind(field: str) -> ValueKind:
+    """The kind of the figures at a field path (``funds.total.stated_rate`` is a rate)."""
+    last = field.rsplit(".", 1)[-1]
+    if last.endswith("rate"):
+        return "rate"
+    return "amount" if last in _AMOUNT_FIELDS else ""
+
+
+def show_value(value: Any, kind: ValueKind = "", decimals: int | None = None) -> str:
+    """Render a value the way staff write it: 9.91, 99.07%, 812,000.00, blank as （空）.
+
+    ``decimals`` fixes the digits after the point (a pair shown side by side shares
+    them, see :func:`show_pair`); by default a figure shows the digits it has.
+    """
     if value is None or value == "":
-        return "（空）"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+        return BLANK
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if kind == "rate":
+        return f"{value:.{2 if decimals is None else decimals}%}"
+    if kind == "amount":
+        return f"{value:,.2f}"
+    if decimals is None:
+        decimals = _decimals(value)
+    grouping = "," if abs(value) >= 10000 else ""
+    return f"{value:{grouping}.{decimals}f}"
 
 
-__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "show_value"]
+def show_pair(first: Any, second: Any, kind: ValueKind = "") -> tuple[str, str]:
+    """Two figures read side by side (stated and expected, old and new) with the same
+    digits after the point: 2.00 and 2.40, 98.23 and 98.90, 100 and 95."""
+    decimals = None  # rates and amounts always show two digits
+    if not kind and _is_number(first) and _is_number(second):
+        needed = max(_decimals(first), _decimals(second))
+        decimals = max(needed, 2) if needed else 0
+    return show_value(first, kind, decimals), show_value(second, kind, decimals)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _decimals(value: float) -> int:
+    """Digits after the point a figure needs (float noise such as 0.1 + 0.2 ignored)."""
+    text = f"{value:.10f}".rstrip("0")
+    return len(text.partition(".")[2])
+
+
+def _one_bracket(text: str) -> str:
+    """A blank shown inside the message's own brackets reads （空）, not （（空））."""
+    return text.replace(f"（{BLANK}）", BLANK)
+
+
+__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "show_pair", "show_value", "value_kind"]

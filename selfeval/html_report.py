@@ -55,8 +55,7 @@ def form_section(
         a = r.analysis
         if a.execution_rate is not None:
             figures.append(("计算执行率", f"{a.execution_rate:.2%}"))
-        if a.total is not None:
-            figures.append(("计算总分", f"{a.total:.2f}（{a.grade}）"))
+        figures += [(f"总分（{name}）", shown) for name, shown in r.totals]
     return {
         "title": "复核底稿"
         if r.workpaper

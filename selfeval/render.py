@@ -73,10 +73,8 @@ def _form_block(r: FormResult, min_severity: Severity = Severity.INFO) -> list[s
     elif r.form is None:
         head = f"■ {r.place}"
     else:
-        a = r.analysis
-        total = f"{a.total:.2f}" if a and a.total is not None else "—"
-        grade = a.grade if a and a.grade else "—"
-        head = f"■ {project_title(r.form)}  {r.place}  计算总分 {total}（{grade}）"
+        totals = "，".join(f"{name} {shown}" for name, shown in r.totals)
+        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.shown_findings(min_severity)

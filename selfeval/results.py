@@ -53,6 +53,17 @@ class FormResult:
         return sum(f.severity is Severity.WARNING for f in self.findings)
 
     @property
+    def totals(self) -> list[tuple[str, str]]:
+        """Both totals named plainly, for staff: 按填报得分 (the form's own indicator scores,
+        the funds score recomputed: ``computed.total``) and 按规则应得 (what rescoring
+        writes: ``computed.total_by_rules``), each as ``98.00（优）``."""
+        a = self.analysis
+        if a is None:
+            return []
+        pairs = (("按填报得分", a.total, a.grade), ("按规则应得", a.rules_total, a.rules_grade))
+        return [(name, "—" if t is None else f"{t:.2f}（{g}）") for name, t, g in pairs]
+
+    @property
     def unreadable(self) -> bool:
         return self.form is None and not self.workpaper and self.skipped is None
 
@@ -103,6 +114,8 @@ class FormResult:
                     "points_total": a.points_total,
                     "total": a.total,
                     "grade": a.grade,
+                    "total_by_rules": a.rules_total,
+                    "grade_by_rules": a.rules_grade,
                     "rate_convention": a.rate_convention,
                     "negative_formula": a.negative_formula,
                 }

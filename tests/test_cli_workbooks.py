@@ -85,7 +85,7 @@ def test_rescore_writes_a_copy(
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     out = tmp_path / "重评.xlsx"
     status, printed = _run(capsys, "rescore", str(src), "-o", str(out))
-    assert status == 0 and "H30: 3.0 → 4.78" in printed
+    assert status == 0 and "H30 得分：3.00 → 4.78" in printed
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     ws = openpyxl.load_workbook(out).active
     assert ws["H30"].value == 4.78 and ws["I31"].value == 96.46

@@ -246,14 +246,23 @@ def test_a_sichuan_form_keeps_its_other_funds_rows(tmp_path):
 
 def test_a_project_list_chooses_each_projects_layout(tmp_path, capsys):
     projects = tmp_path / "清单.yaml"
+    indicators = (  # a complete list: build refuses one whose forms would be wrong
+        "    主管部门: 某局\n    实施单位: 某中心\n    指标:\n"
+        "      - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 完成率, 年度指标值: '=100%', 分值: 50}\n"
+        "      - {一级指标: 效益指标, 二级指标: 社会效益指标, 三级指标: 效果, 年度指标值: 提升, 分值: 30}\n"
+        "      - {一级指标: 满意度指标, 二级指标: 服务对象满意度指标, 三级指标: 满意度, 年度指标值: '>=90%', 分值: 10}\n"
+    )
     projects.write_text(
         "项目:\n"
         "  - 项目名称: 甲项目\n"
         "    表样: sichuan\n"
         "    资金:\n"
         "      年度资金总额: {年初预算数: 100, 全年预算数: 120}\n"
+        "      当年财政拨款: {年初预算数: 80, 全年预算数: 100}\n"
         "      财政专户管理资金: {年初预算数: 20, 全年预算数: 20}\n"
-        "  - 项目名称: 乙项目\n",
+        + indicators
+        + "  - 项目名称: 乙项目\n    资金:\n      年度资金总额: {全年预算数: 50}\n"
+        + indicators,
         encoding="utf-8",
     )
     out = tmp_path / "out"

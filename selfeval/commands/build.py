@@ -100,6 +100,9 @@ def _check(stale: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``build_templates.py``: the same options as ``selfeval build``."""
+    from selfeval.console import tolerant_output
+
+    tolerant_output()
     parser = argparse.ArgumentParser(
         prog="build_templates.py", description="生成本年度带公式的自评表模板"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selfeval.commands.common import (
     add_profile_option,
@@ -13,7 +14,11 @@ from selfeval.commands.common import (
     say_profile_override,
 )
 
+if TYPE_CHECKING:
+    from selfeval.rescore import Change
+
 WORKBOOK_OUTPUTS = (".xlsx", ".xlsm")
+CHANGES_SHEET = "重新评分记录"  # selfeval.cell_marks.CHANGES_SHEET, kept here so --help stays light
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rescore",
         help="按评分规则重新计算得分，写入新文件",
         description="按评分规则重新计算预算执行得分、各指标得分和总分，写入新文件；原文件不会被修改。"
+        "改过的单元格填浅蓝色，批注中为原值；新增“重新评分记录”工作表，逐条列出原值、新值和原因。"
         "工作簿输入得到工作簿（.xlsx），YAML/JSON 输入得到 YAML。",
     )
     p.add_argument("path", type=Path, metavar="文件", help="自评表文件")
@@ -46,16 +52,31 @@ def run(args: argparse.Namespace) -> int:
     if workbook:
         from selfeval.writeback import write_rescored
 
-        write_rescored(args.path, args.output, rescored, profile)
+        logs = write_rescored(args.path, args.output, rescored, profile)
     else:
         from selfeval.readers.formfile import dump_form_file
 
         dump_form_file([r.form for r in rescored], args.output)
-    for r in rescored:
-        total = f"{r.analysis.total:.2f}" if r.analysis.total is not None else "—"
+        logs = [r.changes for r in rescored]
+    for r, log in zip(rescored, logs, strict=True):
+        total = f"{r.total:.2f}" if r.total is not None else "—"
+        print(f"{project_title(r.form)}：改动 {len(log)} 处，总分 {total}（{r.grade or '—'}）")
+        for c in log:
+            print(f"  {change_line(c)}")
+    if workbook:
         print(
-            f"{project_title(r.form)}：改动 {len(r.changes)} 处，总分 {total}（{r.grade or '—'}）"
+            f"已写入 {args.output}：改动的单元格标为蓝色，批注中为原值；“{CHANGES_SHEET}”工作表列出每一处改动"
         )
-        for c in r.changes:
-            print(f"  {c.cell or c.field}: {c.old} → {c.new}")
     return 0
+
+
+def change_line(c: Change) -> str:
+    """``G28 得分：10.00 → 9.56（指标“办案人员满意度”：…）``, a restored formula shown as such."""
+    from selfeval.findings import show_pair, value_kind
+
+    if isinstance(c.new, str) and c.new.startswith("="):
+        old, _ = show_pair(c.old, None)
+        new = f"公式 {c.new}"
+    else:
+        old, new = show_pair(c.old, c.new, value_kind(c.field))
+    return f"{c.cell or c.field} {c.label}：{old} → {new}（{c.why}）"

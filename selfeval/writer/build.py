@@ -41,7 +41,7 @@ def project_files(
 ) -> dict[str, bytes]:
     """File name -> bytes of one pre-filled workbook per project and layout."""
     files: dict[str, bytes] = {}
-    for form in read_projects(projects):
+    for form in read_projects(projects, profile):
         form.header.year = year
         if form.funds.points is None:
             form.funds.points = profile.funds_weight

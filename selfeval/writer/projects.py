@@ -15,8 +15,20 @@ from typing import Any
 import yaml
 
 from selfeval import vocabulary
+from selfeval.findings import show_value
 from selfeval.layout import available_layouts
-from selfeval.model import Form, FundsRow, Goals, Header, Indicator
+from selfeval.model import (
+    FUNDS_SUBROWS,
+    LEVEL1_NAMES,
+    LEVEL2_BY_LEVEL1,
+    Form,
+    FundsRow,
+    Goals,
+    Header,
+    Indicator,
+)
+from selfeval.profiles import DEFAULT_PROFILE, Profile, load_profile
+from selfeval.rules import level2_matches
 
 MAX_FILE = 5 * 1024 * 1024
 
@@ -59,8 +71,14 @@ class ProjectsError(ValueError):
     """The project list cannot be used; the message lists every problem (Chinese)."""
 
 
-def read_projects(path: Path) -> list[Form]:
-    """The projects of a YAML (.yaml/.yml) or CSV (.csv) list as pre-filled forms."""
+def read_projects(path: Path, profile: Profile | None = None) -> list[Form]:
+    """The projects of a YAML (.yaml/.yml) or CSV (.csv) list as pre-filled forms.
+
+    Each project must make a form that is right before anyone fills it in (checked
+    under ``profile``, default national): header, budget and indicators given, every
+    一级 / 二级指标 a name of the form, 分值 adding up to 100 and to each 一级指标's weight.
+    """
+    profile = profile or load_profile(DEFAULT_PROFILE)
     try:
         if path.stat().st_size > MAX_FILE:
             raise ProjectsError(f"{path.name}：文件过大，不像是项目清单")
@@ -79,7 +97,9 @@ def read_projects(path: Path) -> list[Form]:
     else:
         raise ProjectsError(f"{path.name}：项目清单应为 .yaml、.yml 或 .csv 文件")
     problems: list[str] = []
-    forms = [_form(item, f"第 {i} 个项目", problems) for i, item in enumerate(items, start=1)]
+    forms = [
+        _form(item, f"第 {i} 个项目", problems, profile) for i, item in enumerate(items, start=1)
+    ]
     if not forms:
         problems.append("清单中没有项目")
     names = [f.header.project for f in forms]
@@ -124,7 +144,7 @@ def _csv_items(text: str) -> list[dict[str, Any]]:
     return items
 
 
-def _form(item: Any, where: str, problems: list[str]) -> Form:
+def _form(item: Any, where: str, problems: list[str], profile: Profile) -> Form:
     form = Form(layout=ANY_LAYOUT)
     if not isinstance(item, dict):
         problems.append(f"{where}：应为“键: 值”的表")
@@ -164,7 +184,102 @@ def _form(item: Any, where: str, problems: list[str]) -> Form:
         _indicator(row, f"{where} 第 {i} 个指标", problems)
         for i, row in enumerate(indicators, start=1)
     ]
+    problems += _plan_problems(form, item, where, profile)
     return form
+
+
+_REQUIRED_HEADER = {"主管部门": "department", "实施单位": "implementer"}
+
+
+def _plan_problems(form: Form, item: dict, where: str, profile: Profile) -> list[str]:
+    """What would make the pre-filled form wrong (red) before anyone fills it in."""
+    found = [
+        f"{where}：缺少{key}"
+        for key, attr in _REQUIRED_HEADER.items()
+        if not getattr(form.header, attr)
+    ]
+    budget = form.funds.total.annual_budget
+    if budget is None and not _has_problem_at(item.get("资金")):
+        found.append(f"{where}：缺少资金（年度资金总额的全年预算数）")
+    elif budget == 0:
+        found.append(f"{where}：年度资金总额的全年预算数为 0，无法计算执行率")
+    found += _funds_sum_problems(form, where)
+    if not form.indicators:
+        found.append(f"{where}：缺少指标（至少一个产出、效益或满意度指标）")
+        return found
+    for i, row in enumerate(form.indicators, start=1):
+        found += _level_problems(row, f"{where} 第 {i} 个指标（{row.name or '未命名'}）")
+    found += _points_problems(form, where, profile)
+    return found
+
+
+def _has_problem_at(value: Any) -> bool:
+    """A 资金 entry that is not a table was reported already."""
+    return value is not None and not isinstance(value, dict)
+
+
+def _funds_sum_problems(form: Form, where: str) -> list[str]:
+    parts = [getattr(form.funds, r).annual_budget for r in FUNDS_SUBROWS]
+    filled = [p for p in parts if p is not None]
+    total = form.funds.total.annual_budget
+    if total is None or not filled or abs(sum(filled) - total) <= 0.005:
+        return []
+    return [
+        f"{where}：资金明细的全年预算数之和 {show_value(sum(filled), 'amount')} "
+        f"与年度资金总额 {show_value(total, 'amount')} 不一致"
+    ]
+
+
+def _level_problems(row: Indicator, where: str) -> list[str]:
+    found = []
+    if row.level1 not in LEVEL1_NAMES:
+        hint = next((n for n in LEVEL1_NAMES if row.level1 and row.level1 in n), None)
+        found.append(
+            f"{where}：一级指标“{row.level1 or '（空）'}”应为{'、'.join(LEVEL1_NAMES)}之一"
+            + (f"（是否应为“{hint}”？）" if hint else "")
+        )
+    elif not any(level2_matches(row.level2, n) for n in LEVEL2_BY_LEVEL1[row.level1]):
+        allowed = "、".join(LEVEL2_BY_LEVEL1[row.level1])
+        found.append(
+            f"{where}：二级指标“{row.level2 or '（空）'}”不属于{row.level1}（应为{allowed}）"
+        )
+    if not row.target:
+        found.append(f"{where}：缺少年度指标值")
+    if row.points is None:
+        found.append(f"{where}：缺少分值")
+    return found
+
+
+def _points_problems(form: Form, where: str, profile: Profile) -> list[str]:
+    """分值 add up to 100, and each 一级指标's to its weight (given, or the profile's)."""
+    funds = form.funds.points if form.funds.points is not None else profile.funds_weight
+    points = [row.points or 0.0 for row in form.indicators]
+    found = []
+    total = funds + sum(points)
+    if abs(total - profile.points_total) > 0.005:
+        found.append(
+            f"{where}：分值合计为 {show_value(total)}（预算执行率 {show_value(funds)}、"
+            f"指标 {show_value(sum(points))}），应为 {show_value(profile.points_total)}"
+        )
+    unknown = [k for k in form.category_weights if k not in LEVEL1_NAMES]
+    if unknown:
+        found.append(f"{where}：一级指标分值中的“{'、'.join(unknown)}”不是一级指标名称")
+    for level in LEVEL1_NAMES:
+        weight = form.category_weights.get(level, profile.category_weights.get(level))
+        subtotal = sum(
+            p for p, row in zip(points, form.indicators, strict=True) if row.level1 == level
+        )
+        if weight is not None and abs(subtotal - weight) > 0.005:
+            basis = (
+                "一级指标分值"
+                if level in form.category_weights
+                else "评分口径默认的一级指标分值；如需调整，请写明“一级指标分值”"
+            )
+            found.append(
+                f"{where}：{level}的各指标分值合计为 {show_value(subtotal)}，"
+                f"应为 {show_value(weight)}（{basis}）"
+            )
+    return found
 
 
 def _funds(form: Form, funds: Any, where: str, problems: list[str]) -> None:
