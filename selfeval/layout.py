@@ -53,10 +53,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from selfeval import vocabulary
+from selfeval.a1 import column_letter as letter
+from selfeval.a1 import column_number as _column_number
 from selfeval.grammar import join_target
 from selfeval.model import LEVEL1_NAMES
-from selfeval.readers.grid import column_letter as letter
-from selfeval.readers.grid import column_number as _column_number
 
 if TYPE_CHECKING:
     from selfeval.profiles import Profile

@@ -238,7 +238,7 @@ def test_non_finite_numbers_are_not_figures() -> None:
 def test_grid_addresses_match_openpyxl() -> None:
     from openpyxl.utils import get_column_letter
 
-    from selfeval.readers.grid import column_letter, column_number
+    from selfeval.a1 import column_letter, column_number
 
     for n in (1, 26, 27, 52, 702, 703, 16384):
         assert column_letter(n) == get_column_letter(n) and column_number(column_letter(n)) == n

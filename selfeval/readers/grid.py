@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval.a1 import column_letter, column_number
+
 CellValue = str | float | int | bool | None
 
 
@@ -67,25 +69,6 @@ _ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
 def has_template_names(grid: Grid) -> bool:
     """Whether the sheet carries our templates' defined names (``SE_project`` …)."""
     return any(name.startswith("SE_") for name in grid.names)
-
-
-def column_letter(n: int) -> str:
-    """1 -> "A", 27 -> "AA" (kept here so reading never imports openpyxl)."""
-    if n < 1:
-        raise ValueError(f"column number {n} is left of column A")
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    """ "A" -> 1, "AA" -> 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _get(rows: list[list[Any]], r: int, c: int) -> Any:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from selfeval import vocabulary as vocab
+from selfeval.a1 import column_letter
 from selfeval.grammar import join_target
 from selfeval.model import (
     LEVEL1_NAMES,
@@ -33,7 +34,7 @@ from selfeval.model import (
 )
 from selfeval.readers import Unreadable
 from selfeval.readers import cells as cv
-from selfeval.readers.grid import Grid, column_letter
+from selfeval.readers.grid import Grid
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}

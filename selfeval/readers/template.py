@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from selfeval.a1 import column_number
 from selfeval.analysis import analyse, number, round_rate
 from selfeval.grammar import join_target
 from selfeval.layout import (
@@ -25,7 +26,7 @@ from selfeval.layout import (
 from selfeval.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
 from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from selfeval.readers import cells as cv
-from selfeval.readers.grid import Grid, column_number
+from selfeval.readers.grid import Grid
 from selfeval.xlmath import excel_round
 
 _YEAR = re.compile(r"((?:19|20)\d\d)")
