@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from selfeval.cell_marks import rescore_note
 from selfeval.excel import book_io, support
 from selfeval.excel.marks import Mark, same_value
 from selfeval.excel.transaction import Refused
@@ -250,7 +251,7 @@ def rescore_book(book: Any) -> str:
         if not mark.rescored:  # a second Rescore keeps the value before the first
             mark.rescored, mark.old = True, old
         mark.wrote = writes[mark.sheet][mark.cell][0]
-        mark.rnote = f"重新评分：原{label} {show_value(mark.old)}"
+        mark.rnote = rescore_note(label, mark.old)
 
     plan = Plan(view)
     for sheet, values in writes.items():

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval.cell_marks import RESCORE_FILL, SEVERITY_FILLS
 from selfeval.excel.book_io import Color
 
 STATE_SHEET = "_selfeval_state"
@@ -36,10 +37,6 @@ COLUMNS = (
     "wrote",
 )
 
-SEVERITY_FILLS: dict[str, str] = {"error": "#ffc7ce", "warning": "#ffe699"}
-"""Validate's fills: light red for errors, amber for warnings (info is not marked)."""
-RESCORE_FILL = "#ddebf7"
-"""Rescore's fill: light blue, a figure the rules wrote."""
 
 Key = tuple[str, str]  # (sheet, cell)
 Look = tuple[Color, str | None]  # (fill, our note text)
