@@ -60,3 +60,13 @@ def test_the_rules_total_is_what_rescore_writes(form_file, tmp_path, capsys):
     (result,) = json.loads(run(capsys, "validate", str(form_file), "--format", "json"))
     out = run(capsys, "rescore", str(form_file), "-o", str(tmp_path / "新.xlsx"))
     assert f"总分 {result['computed']['total_by_rules']:.2f}（优）" in out
+
+
+def test_the_department_report_names_both_totals(form_file, tmp_path, capsys):
+    out = tmp_path / "汇总.csv"
+    main(["report", str(form_file), "-o", str(out)])
+    capsys.readouterr()
+    head, row = out.read_text("utf-8-sig").splitlines()[:2]
+    columns = dict(zip(head.split(","), row.split(","), strict=True))
+    assert (columns["按填报得分"], columns["按规则应得"]) == ("99.50", "99.06")
+    assert "计算总分" not in head

@@ -75,7 +75,7 @@ def total_bins(portfolio: Portfolio) -> list[tuple[str, float, int]]:
 
 def totals_chart(portfolio: Portfolio) -> Chart:
     bins = total_bins(portfolio)
-    chart = Chart("计算总分分布", 520, 250)
+    chart = Chart("总分分布（按填报得分）", 520, 250)
     left, top, plot_h, step = 36, 20, 170, (520 - 46) / len(bins)
     peak = max((n for _, _, n in bins), default=0) or 1
     chart.line(left, top + plot_h, 520 - 8, top + plot_h, "axis")

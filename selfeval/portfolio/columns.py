@@ -33,7 +33,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("budget", "全年预算数（元）", lambda r: r.budget, "money"),
     Column("rate", "执行率", lambda r: r.rate, "rate"),
     Column("stated_total", "填报总分", lambda r: r.stated_total, "score"),
-    Column("total", "计算总分", lambda r: r.total, "score"),
+    Column("total", "按填报得分", lambda r: r.total, "score"),
+    Column("rules_total", "按规则应得", lambda r: r.rules_total, "score"),
     Column("difference", "差额", lambda r: r.difference, "score"),
     Column("grade", "等级", lambda r: r.grade),
     Column("errors", "错误", lambda r: r.errors, "int"),
@@ -44,7 +45,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("file", "文件", lambda r: r.file),
     Column("sheet", "工作表", lambda r: r.sheet),
 )
-"""Summary columns in report order (差额 = 填报总分 − 计算总分; 等级 from 计算总分)."""
+"""Summary columns in report order (按填报得分 is the unit's own scores with the funds score
+recomputed, 按规则应得 what rescoring writes; 差额 = 填报总分 − 按填报得分, 等级 from it)."""
 
 
 def show(value: Any, kind: Kind) -> str:

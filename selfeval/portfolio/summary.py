@@ -44,7 +44,8 @@ class Row:
     executed: float | None = None  # 全年执行数, in 元
     rate: float | None = None  # 执行率 computed as 执行数 ÷ 预算数
     stated_total: Number = None  # 总分 as printed (text when unreadable)
-    total: float | None = None  # 总分 as computed
+    total: float | None = None  # 总分 as computed: 按填报得分 (the unit's scores, funds recomputed)
+    rules_total: float | None = None  # 按规则应得: what rescoring writes
     grade: str | None = None  # grade of the computed total
     stated_grade: str | None = None  # grade the printed total claims
     findings: list[Finding] = field(default_factory=list)
@@ -329,6 +330,7 @@ def make_row(index: int, result: FormResult, profile: Profile) -> Row:
         rate=a.execution_rate,
         stated_total=form.stated_total,
         total=a.total,
+        rules_total=a.rules_total,
         grade=a.grade,
         stated_grade=profile.grade(stated) if stated is not None else None,
         findings=result.findings,
