@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
 from typing import Any
 
 from selfeval.analysis import (
@@ -26,7 +26,7 @@ from selfeval.analysis import (
 )
 from selfeval.findings import Finding, Severity
 from selfeval.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
-from selfeval.profiles import Profile, load_profile
+from selfeval.profiles import Profile, Review, load_profile
 from selfeval.xlmath import excel_round
 
 FormRule = Callable[["Check"], Iterator[Finding]]
@@ -46,6 +46,28 @@ def form_rule(fn: FormRule) -> FormRule:
 def row_rule(fn: RowRule) -> RowRule:
     ROW_RULES.append(fn)
     return fn
+
+
+ReviewRule = Callable[["Check", Review], Iterator[Finding]]
+
+
+def review_rule(code: str) -> Callable[[ReviewRule], FormRule]:
+    """A 复核 check: it runs only where the profile turns ``code`` on, and its findings
+    take the severity the profile gives that code."""
+
+    def register(fn: ReviewRule) -> FormRule:
+        @wraps(fn)
+        def rule(c: Check) -> Iterator[Finding]:
+            severity = c.on.get(code)
+            if severity is None or c.profile.review is None:
+                return
+            for finding in fn(c, c.profile.review):
+                finding.severity = severity
+                yield finding
+
+        return form_rule(rule)
+
+    return register
 
 
 @dataclass
@@ -530,10 +552,10 @@ def scan_rows(form: Form, analysis: Analysis) -> RowScan:
     return found
 
 
-@form_rule
-def exec_cap(c: Check) -> Iterator[Finding]:
-    severity, rate, review = c.on.get("EXEC_CAP"), c.analysis.execution_rate, c.profile.review
-    if severity is None or rate is None or review is None:
+@review_rule("EXEC_CAP")
+def exec_cap(c: Check, review: Review) -> Iterator[Finding]:
+    rate = c.analysis.execution_rate
+    if rate is None:
         return
     caps = [cap for below, cap in review.exec_caps if rate < below - EPS]
     stated = number(c.form.stated_total)
@@ -546,7 +568,6 @@ def exec_cap(c: Check) -> Iterator[Finding]:
         "stated_total",
         expected=cap,
         found=total,
-        severity=severity,
         params={
             "rate": f"{rate:.2%}",
             "basis": review.exec_cap_basis,
@@ -555,10 +576,10 @@ def exec_cap(c: Check) -> Iterator[Finding]:
     )
 
 
-@form_rule
-def exec_reason(c: Check) -> Iterator[Finding]:
-    severity, rate, review = c.on.get("EXEC_REASON"), c.analysis.execution_rate, c.profile.review
-    if severity is None or rate is None or review is None or rate >= review.exec_reason_below:
+@review_rule("EXEC_REASON")
+def exec_reason(c: Check, review: Review) -> Iterator[Finding]:
+    rate = c.analysis.execution_rate
+    if rate is None or rate >= review.exec_reason_below:
         return
     texts = [text(c.form.goals.achieved), *(text(row.reason) for row in c.form.indicators)]
     if review.mentions("exec_reason_words", "\n".join(texts)):
@@ -568,16 +589,12 @@ def exec_reason(c: Check) -> Iterator[Finding]:
         "funds.total.stated_rate",
         expected=review.exec_reason_below,
         found=rate,
-        severity=severity,
         params={"rate": f"{rate:.2%}", "threshold": f"{review.exec_reason_below:.0%}"},
     )
 
 
-@form_rule
-def cost_direction(c: Check) -> Iterator[Finding]:
-    severity = c.on.get("COST_DIRECTION")
-    if severity is None:
-        return
+@review_rule("COST_DIRECTION")
+def cost_direction(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.cost_floor:
         row = c.form.indicators[i]
         if c.profile.higher_despite_pattern.search(row.name):
@@ -589,45 +606,34 @@ def cost_direction(c: Check) -> Iterator[Finding]:
             row,
             "target",
             found=row.target,
-            severity=severity,
             params={"op": "≥" if op == ">=" else ">"},
         )
 
 
-@form_rule
-def category_missing(c: Check) -> Iterator[Finding]:
-    severity = c.on.get("CATEGORY_MISSING")
-    if severity is None:
-        return
+@review_rule("CATEGORY_MISSING")
+def category_missing(c: Check, review: Review) -> Iterator[Finding]:
     present = c.analysis.category_points  # keyed by each row's 一级指标
     for name in LEVEL1_NAMES:
         if name not in present:
             yield c.finding(
                 "CATEGORY_MISSING",
                 f"category_weights.{name}",
-                severity=severity,
                 params={"category": name},
             )
 
 
-@form_rule
-def qty_is_money(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("QTY_IS_MONEY"), c.profile.review
-    if severity is None or review is None:
-        return
+@review_rule("QTY_IS_MONEY")
+def qty_is_money(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.quantity:
         row = c.form.indicators[i]
         if review.mentions("money_words", row.name) or c.analysis.indicators[
             i
         ].target.unit.endswith("元"):
-            yield c.row_finding("QTY_IS_MONEY", i, row, "name", found=row.name, severity=severity)
+            yield c.row_finding("QTY_IS_MONEY", i, row, "name", found=row.name)
 
 
-@form_rule
-def dup_indicator(c: Check) -> Iterator[Finding]:
-    severity = c.on.get("DUP_INDICATOR")
-    if severity is None:
-        return
+@review_rule("DUP_INDICATOR")
+def dup_indicator(c: Check, review: Review) -> Iterator[Finding]:
     rows = c.form.indicators
     if len({row.name for row in rows}) == len(rows):
         return  # no name twice
@@ -642,33 +648,24 @@ def dup_indicator(c: Check) -> Iterator[Finding]:
                 row,
                 "name",
                 found=row.name,
-                severity=severity,
                 params={"categories": f"{seen}和{row.level1}"},
             )
 
 
-@form_rule
-def percent_over_100(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("PERCENT_OVER_100"), c.profile.review
-    if severity is None or review is None:
-        return
+@review_rule("PERCENT_OVER_100")
+def percent_over_100(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.percent_over_100:
         row = c.form.indicators[i]
         capped = review.mentions("capped_rate_words", row.name)
         if capped and not review.mentions("growth_words", row.name):
-            yield c.row_finding(
-                "PERCENT_OVER_100", i, row, "target", found=row.target, severity=severity
-            )
+            yield c.row_finding("PERCENT_OVER_100", i, row, "target", found=row.target)
 
 
 _PLACEHOLDER_LABELS = {"target": "年度指标值", "actual": "实际完成值"}
 
 
-@form_rule
-def placeholder(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("PLACEHOLDER"), c.profile.review
-    if severity is None or review is None:
-        return
+@review_rule("PLACEHOLDER")
+def placeholder(c: Check, review: Review) -> Iterator[Finding]:
     rows = c.form.indicators
     texts = [row.target for row in rows] + [row.actual for row in rows]
     try:
@@ -687,16 +684,14 @@ def placeholder(c: Check) -> Iterator[Finding]:
                     row,
                     attr,
                     found=value,
-                    severity=severity,
                     params={"label": label},
                 )
                 break
 
 
-@form_rule
-def weight_concentration(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("WEIGHT_CONCENTRATION"), c.profile.review
-    if severity is None or review is None or not c.form.indicators:
+@review_rule("WEIGHT_CONCENTRATION")
+def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
+    if not c.form.indicators:
         return
     points = [info.points or 0.0 for info in c.analysis.indicators]
     total, count = sum(points), len(points) - points.count(0.0)
@@ -710,7 +705,6 @@ def weight_concentration(c: Check) -> Iterator[Finding]:
             "indicators",
             expected=review.weight_min_indicators,
             found=len(scored),
-            severity=severity,
             params={"why": why},
         )
         return
@@ -730,26 +724,19 @@ def weight_concentration(c: Check) -> Iterator[Finding]:
                 "points",
                 expected=excel_round(review.weight_share * total, 2),
                 found=points,
-                severity=severity,
                 params={"why": why},
             )
 
 
-@form_rule
-def weight_zero(c: Check) -> Iterator[Finding]:
-    severity = c.on.get("WEIGHT_ZERO")
-    if severity is None:
-        return
+@review_rule("WEIGHT_ZERO")
+def weight_zero(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.zero_points:
         row = c.form.indicators[i]
-        yield c.row_finding("WEIGHT_ZERO", i, row, "points", found=0.0, severity=severity)
+        yield c.row_finding("WEIGHT_ZERO", i, row, "points", found=0.0)
 
 
-@form_rule
-def satisfaction_no_survey(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("SATISFACTION_NO_SURVEY"), c.profile.review
-    if severity is None or review is None:
-        return
+@review_rule("SATISFACTION_NO_SURVEY")
+def satisfaction_no_survey(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.satisfaction:
         row = c.form.indicators[i]
         # A reason may mention complaints beside a survey result; only without one is it
@@ -758,17 +745,12 @@ def satisfaction_no_survey(c: Check) -> Iterator[Finding]:
         for attr in ("actual",) if surveyed else ("actual", "reason"):
             value = text(getattr(row, attr))
             if review.mentions("no_survey_words", value):
-                yield c.row_finding(
-                    "SATISFACTION_NO_SURVEY", i, row, attr, found=value, severity=severity
-                )
+                yield c.row_finding("SATISFACTION_NO_SURVEY", i, row, attr, found=value)
                 break
 
 
-@form_rule
-def reason_quality(c: Check) -> Iterator[Finding]:
-    severity, review = c.on.get("REASON_QUALITY"), c.profile.review
-    if severity is None or review is None:
-        return
+@review_rule("REASON_QUALITY")
+def reason_quality(c: Check, review: Review) -> Iterator[Finding]:
     indicators = c.form.indicators
     rows = [(i, indicators[i], text(indicators[i].reason).strip()) for i in c.scan.explained]
     copies = Counter(reason for _, _, reason in rows) if len(rows) >= review.reason_copies else {}
@@ -781,16 +763,11 @@ def reason_quality(c: Check) -> Iterator[Finding]:
             why = f"在 {copies[reason]} 个指标中原样重复"
         else:
             continue
-        yield c.row_finding(
-            "REASON_QUALITY", i, row, "reason", found=reason, severity=severity, params={"why": why}
-        )
+        yield c.row_finding("REASON_QUALITY", i, row, "reason", found=reason, params={"why": why})
 
 
-@form_rule
-def numeric_actual_text(c: Check) -> Iterator[Finding]:
-    severity = c.on.get("NUMERIC_ACTUAL_TEXT")
-    if severity is None:
-        return
+@review_rule("NUMERIC_ACTUAL_TEXT")
+def numeric_actual_text(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.worded:
         row = c.form.indicators[i]
         yield c.row_finding(
@@ -800,5 +777,4 @@ def numeric_actual_text(c: Check) -> Iterator[Finding]:
             "actual",
             expected=c.analysis.indicators[i].target.format(),
             found=row.actual,
-            severity=severity,
         )
