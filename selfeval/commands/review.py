@@ -35,19 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval.commands.sample import draw_sample
     from selfeval.files import write_atomically
-    from selfeval.readers import expand_inputs
-    from selfeval.results import check_paths
+    from selfeval.results import check_paths, input_files
     from selfeval.writer import current_year
     from selfeval.writer.workpaper import NOTES, Reviewed, workpaper_workbook
 
     if args.output.suffix.lower() != ".xlsx":
         raise ValueError(f"复核底稿须为 .xlsx 文件：{args.output}")
     require_inputs(args.paths)
-    files = list(expand_inputs(args.paths))
+    files = input_files(args.paths)
     if why := refuse_overwrite(args.output, files):
         raise ValueError(why)
-    if not files:
-        raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到可读取的自评表文件")
     results = list(check_paths(files, profile_from(args), Progress()))
     portfolio, units, drawn = draw_sample(args, results)
     chosen = sorted(u.row.index for u in drawn)

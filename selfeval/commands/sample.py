@@ -55,19 +55,15 @@ def draw_sample(args: argparse.Namespace, results: list):  # type: ignore[no-unt
 def run(args: argparse.Namespace) -> int:
     from selfeval.files import write_atomically
     from selfeval.portfolio.sample import base_folder, sample_workbook, weight_rule
-    from selfeval.readers import expand_inputs
+    from selfeval.results import check_paths, input_files
 
     require_inputs(args.paths)
-    files = list(expand_inputs(args.paths))
+    files = input_files(args.paths)
     if args.output is not None:
         if args.output.suffix.lower() != ".xlsx":
             raise ValueError(f"抽查清单须为 .xlsx 文件：{args.output}")
         if why := refuse_overwrite(args.output, files):
             raise ValueError(why)
-    if not files:
-        raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到可读取的自评表文件")
-    from selfeval.results import check_paths
-
     results = list(check_paths(files, profile_from(args), Progress()))
     portfolio, units, drawn = draw_sample(args, results)
     if not units:
