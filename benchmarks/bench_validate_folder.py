@@ -11,6 +11,12 @@ of the run (the main process or any worker: ``wait4``'s maximum resident set).
   process) and with one worker process per core (its default for folders of 64
   files or more); text output, and at 10,000 forms also JSON written with ``-o``.
 
+Python runs as it does once selfeval is installed: with bytecode caches (pip
+compiles them at install time; here they go to a folder beside the forms, and a
+warm-up run fills it), even where the environment says PYTHONDONTWRITEBYTECODE.
+The runs of one folder take turns (bare open, one process, all cores, again …),
+so a change in the machine's load falls on every figure alike.
+
 Two kinds of folder: hand-made forms (the eleven seed forms pasted into
 workbooks, copied round-robin) and template-built ones (the same forms written
 into our two templates by ``selfeval.writer``, as ``selfeval convert`` does).
@@ -83,12 +89,22 @@ def make_folders(base: Path, size: int) -> dict[str, Path]:
     return folders
 
 
+def installed_python(cache: Path) -> dict[str, str]:
+    """The environment of an installed selfeval: bytecode cached (under ``cache``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+ENV = installed_python(Path(tempfile.gettempdir()) / "selfeval-bench-pycache")
+
+
 def run(argv: list[str]) -> tuple[float, float, float, str]:
     """Seconds of wall time, CPU seconds of every process, peak MiB of the largest
     process, and standard output."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -99,19 +115,29 @@ def run(argv: list[str]) -> tuple[float, float, float, str]:
         return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode("utf-8")
 
 
-def measure(argv: list[str], repeat: int) -> tuple[float, float, float]:
-    """Median wall seconds, median CPU seconds and the largest peak MiB of ``repeat`` runs."""
-    runs = [run(argv) for _ in range(repeat)]
+def bare_run(folder: Path) -> tuple[float, float, float, str]:
+    """One bare open of the folder: calamine's loop alone (imports excluded)."""
+    wall, cpu = run([sys.executable, "-c", _CALAMINE, str(folder)])[3].split()
+    return float(wall), float(cpu), 0.0, ""
+
+
+def take_turns(
+    argvs: list[list[str]], folder: Path, repeat: int
+) -> list[tuple[float, float, float]]:
+    """The bare open and each command, ``repeat`` rounds of one run each: median wall
+    seconds, median CPU seconds and the largest peak MiB of each (bare open first)."""
+    for argv in argvs:  # warm-up: bytecode caches written, files in the page cache
+        run(argv)
+    rounds = [[bare_run(folder), *(run(argv) for argv in argvs)] for _ in range(repeat)]
     median = statistics.median
-    return median(r[0] for r in runs), median(r[1] for r in runs), max(r[2] for r in runs)
-
-
-def bare_open(folder: Path, repeat: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of calamine's loop over the folder (imports excluded)."""
-    runs = [run([sys.executable, "-c", _CALAMINE, str(folder)])[3].split() for _ in range(repeat)]
-    return statistics.median(float(r[0]) for r in runs), statistics.median(
-        float(r[1]) for r in runs
-    )
+    return [
+        (
+            median(r[i][0] for r in rounds),
+            median(r[i][1] for r in rounds),
+            max(r[i][2] for r in rounds),
+        )
+        for i in range(len(argvs) + 1)
+    ]
 
 
 def _cells(*cells: tuple[str, int]) -> str:
@@ -146,7 +172,12 @@ def main() -> None:
             repeat = max(1, args.repeat * 1000 // size)
             for kind, folder in folders.items():
                 label = {"hand": "手工表", "template": "模板表"}[kind]
-                bare, bare_cpu = bare_open(folder, repeat)
+                cases = [("单进程", ["--jobs", "1"]), (f"{cores} 进程", [])]
+                if size >= 10000:
+                    out = base / "result.json"
+                    cases.append((f"{cores} 进程 JSON -o", ["--format", "json", "-o", str(out)]))
+                argvs = [[*selfeval, str(folder), *extra] for _, extra in cases]
+                (bare, bare_cpu, _), *figures = take_turns(argvs, folder, repeat)
                 print(
                     _cells(
                         (f"{size:,} 份{label}：calamine 裸打开", 34),
@@ -155,12 +186,7 @@ def main() -> None:
                         (f"{bare_cpu:.2f}", 10),
                     )
                 )
-                cases = [("单进程", ["--jobs", "1"]), (f"{cores} 进程", [])]
-                if size >= 10000:
-                    out = base / "result.json"
-                    cases.append((f"{cores} 进程 JSON -o", ["--format", "json", "-o", str(out)]))
-                for name, extra in cases:
-                    seconds, cpu, mib = measure([*selfeval, str(folder), *extra], repeat)
+                for (name, _), (seconds, cpu, mib) in zip(cases, figures, strict=True):
                     print(
                         _cells(
                             (f"  selfeval validate，{name}", 34),
