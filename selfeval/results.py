@@ -257,6 +257,12 @@ def map_files(
     if workers <= 1 or len(files) <= 1:
         yield from _in_order(files, map(work, files), progress)
         return
+    # Workers are forked (Linux, macOS: spawned): the readers imported here once need
+    # not be imported again in every worker.
+    import selfeval.readers.template  # noqa: F401
+    import selfeval.readers.workbook  # noqa: F401
+    import selfeval.readers.xlsx  # noqa: F401
+
     pool = ProcessPoolExecutor(min(workers, len(files)))
     try:
         chunk = max(1, min(32, len(files) // (4 * workers)))

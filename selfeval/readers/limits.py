@@ -25,6 +25,7 @@ class OwnOutputFile(WorkbookError):
     """Not a fault: the workbook is one selfeval wrote (a report); the message says which."""
 
 
+BROKEN_ZIP = "文件不完整或已损坏（压缩包无法打开）"
 ENCRYPTED = "工作簿设有打开密码，无法读取；请取消密码后再提交"
 UNSAFE_XML = "文件含有不安全的 XML 内容（DTD 或实体定义），已拒绝读取"
 

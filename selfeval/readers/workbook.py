@@ -17,6 +17,7 @@ from defusedxml import DefusedXmlException
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
+    BROKEN_ZIP,
     ENCRYPTED,
     MAX_FILE_BYTES,
     UNSAFE_XML,
@@ -73,11 +74,12 @@ def _module(path: Path):  # type: ignore[no-untyped-def]
     with path.open("rb") as f:
         head = f.read(100)
     if head.startswith(_ZIP):
-        if not zipfile.is_zipfile(path):
-            raise WorkbookError("文件不完整或已损坏（压缩包无法打开）")
         # An ODF package stores its "mimetype" member first, uncompressed (ODF 1.2 §3.3).
-        ods = head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head
-        return importlib.import_module("selfeval.readers.ods" if ods else "selfeval.readers.xlsx")
+        if not (head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head):
+            return importlib.import_module("selfeval.readers.xlsx")  # says so when broken
+        if not zipfile.is_zipfile(path):
+            raise WorkbookError(BROKEN_ZIP)
+        return importlib.import_module("selfeval.readers.ods")
     if head[:8] == _OLE:
         _refuse_encrypted(path)
         return importlib.import_module("selfeval.readers.xls")

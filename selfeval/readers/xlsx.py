@@ -31,10 +31,13 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
+from python_calamine import CalamineWorkbook, SheetTypeEnum
+
 from selfeval.readers import OUTPUT_MARK
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
+    BROKEN_ZIP,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -47,7 +50,6 @@ from selfeval.readers.limits import (
 )
 
 _NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b[^>]*>")
-_CELLXFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(r"<(?:\w+:)?xf\b[^>]*>")
 _NUMFMT_ID = re.compile(r'\bnumFmtId="(\d+)"')
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
@@ -63,7 +65,7 @@ def load(path: Path) -> list[Grid]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise WorkbookError("文件不完整或已损坏（压缩包无法打开）") from exc
+        raise WorkbookError(BROKEN_ZIP) from exc
     with zf:
         check_zip(zf, required="xl/workbook.xml")
         properties = custom_properties(zf)
@@ -84,10 +86,11 @@ def load(path: Path) -> list[Grid]:
             grid.names = parts.names.get(grid.sheet, {})
             if part is None or part not in sizes:
                 continue
-            if formats or grid.names:
+            template = has_template_names(grid)
+            if template or (formats and _holds_numbers(grid)):  # else no cell reads otherwise
                 xml = _read(zf, part)
                 _fill_shown(grid, xml, formats)
-                if has_template_names(grid):
+                if template:
                     _fill_formulas(grid, xml)
                     grid.properties = properties
     return grids
@@ -95,8 +98,6 @@ def load(path: Path) -> list[Grid]:
 
 def _calamine_grids(data: bytes, skip: dict[str, str]) -> list[Grid]:
     """Worksheets as grids of values (python-calamine); ``skip``: sheet -> why not read."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     grids = []
     for meta in book.sheets_metadata:
@@ -158,7 +159,7 @@ def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     root = _xml(zf, "docProps/custom.xml", required=False)
     if root is None:
         return {}
-    return {p.get("name", ""): "".join(p.itertext()).strip() for p in _named(root, "property")}
+    return {p.get("name", ""): "".join(p.itertext()).strip() for p in root}  # <property>
 
 
 def _refuse_own_output(properties: dict[str, str]) -> None:
@@ -178,13 +179,13 @@ def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     book = _xml(zf, "xl/workbook.xml")
     rels = _xml(zf, "xl/_rels/workbook.xml.rels")
     assert book is not None and rels is not None  # required parts
-    targets = {r.get("Id"): r.get("Target", "") for r in _named(rels, "Relationship")}
-    for sheet in _named(book, "sheet"):
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in _children(book, "sheets"):
         rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rel, "")
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         parts.sheets[sheet.get("name", "")] = part
-    for defined in _named(book, "definedName"):
+    for defined in _children(book, "definedNames"):
         ref = (defined.text or "").strip()
         if "!" not in ref or defined.get("localSheetId") is not None:
             continue
@@ -194,9 +195,14 @@ def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     return parts
 
 
-def _named(root: Element, name: str) -> list[Element]:
-    """Elements called ``name`` in any namespace (transitional or strict OOXML)."""
-    return [el for el in root.iter() if el.tag.rpartition("}")[2] == name]
+def _children(root: Element, name: str) -> list[Element]:
+    """The children of ``root``'s child element called ``name`` (``<sheets>`` ->
+    its ``<sheet>`` elements), in any namespace (transitional or strict OOXML)."""
+    return next((list(el) for el in root if _local(el.tag) == name), [])
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def _attrs(tag: str) -> dict[str, str]:
@@ -208,17 +214,28 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     """Style index -> number format, for the formats that change how a number reads."""
     styles = _part(zf, "xl/styles.xml", required=False)
     codes = dict(_BUILTIN_FORMATS)
-    for tag in _NUMFMT.findall(styles):
+    for tag in _NUMFMT.findall(_section(styles, "numFmts")):
         a = _attrs(tag)
         codes[int(a.get("numFmtId", "0"))] = a.get("formatCode", "")
-    xfs = _CELLXFS.search(styles)
     found = {}
-    for index, tag in enumerate(_XF.findall(xfs[1] if xfs else "")):
+    for index, tag in enumerate(_XF.findall(_section(styles, "cellXfs"))):
         number_format = _NUMFMT_ID.search(tag)
         code = codes.get(int(number_format[1]) if number_format else 0, "")
         if reads_otherwise(code):
             found[index] = code
     return found
+
+
+def _section(xml: str, name: str) -> str:
+    """The text from an element's start tag to its end tag (one that holds no element
+    of its own name, as ``numFmts`` and ``cellXfs`` do not), else ""."""
+    start = xml.find(name)
+    end = xml.find(name, start + len(name)) if start >= 0 else -1
+    return xml[start:end] if end >= 0 else ""
+
+
+def _holds_numbers(grid: Grid) -> bool:
+    return any(type(v) is float or type(v) is int for row in grid.values for v in row)
 
 
 def _fill_shown(grid: Grid, xml: bytes, formats: dict[int, str]) -> None:
