@@ -11,18 +11,19 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = (
-    "selfeval.commands.validate",
-    "selfeval.commands.rescore",
-    "selfeval.commands.convert",
-    "selfeval.commands.report",
-    "selfeval.commands.build",
-    "selfeval.commands.demo",
-    "selfeval.commands.sample",
-    "selfeval.commands.review",
-    "selfeval.excel.addin_cli",
-    "selfeval.excel.bundle",
-)
+COMMANDS = {
+    "validate": "selfeval.commands.validate",
+    "rescore": "selfeval.commands.rescore",
+    "convert": "selfeval.commands.convert",
+    "report": "selfeval.commands.report",
+    "build": "selfeval.commands.build",
+    "demo": "selfeval.commands.demo",
+    "sample": "selfeval.commands.sample",
+    "review": "selfeval.commands.review",
+    "addin": "selfeval.excel.addin_cli",
+    "bundle": "selfeval.excel.bundle",
+}
+"""Command name -> the module that registers it."""
 
 DESCRIPTION = """\
 selfeval —— 财政项目支出绩效自评表工具
@@ -73,7 +74,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}：错误：{message}\n（用 {self.prog} --help 查看说明）\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``argv`` naming a command first, that command's
+    parser only (a folder run starts without importing the other nine)."""
     parser = ChineseArgumentParser(prog="selfeval", description=DESCRIPTION)
     from selfeval import __version__
 
@@ -81,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"selfeval {__version__}", help="显示版本号"
     )
     sub = parser.add_subparsers(title="命令", metavar="命令")
-    for module in COMMANDS:
-        importlib.import_module(module).register(sub)
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, module in COMMANDS.items():
+        if named in (None, name):
+            importlib.import_module(module).register(sub)
     return parser
 
 
@@ -90,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     from selfeval.console import tolerant_output
 
     tolerant_output()  # a GBK console must not stop the command (README: 终端编码)
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
