@@ -37,3 +37,12 @@ def test_validating_a_template_imports_neither_openpyxl_nor_jinja2(tmp_path: Pat
 
 def test_a_button_module_imports_neither_openpyxl_nor_jinja2() -> None:
     assert _heavy_imports("import selfeval.excel.buttons") == ""
+
+
+def test_a_command_registers_no_other_command() -> None:
+    code = (
+        "from selfeval.cli import build_parser\nbuild_parser(['validate', 'x.xlsx'])\n"
+        "print(' '.join(m for m in ('selfeval.excel.bundle', 'selfeval.commands.build') "
+        "if m in sys.modules))"
+    )
+    assert _heavy_imports(code) == ""
