@@ -12,8 +12,8 @@ of the run (the main process or any worker: ``wait4``'s maximum resident set).
   files or more); text output, and at 10,000 forms also JSON written with ``-o``.
 
 Python runs as it does once selfeval is installed: with bytecode caches (pip
-compiles them at install time; here they go to a folder beside the forms, and a
-warm-up run fills it), even where the environment says PYTHONDONTWRITEBYTECODE.
+compiles them at install time; here they go to a temporary folder, which a
+warm-up run at 1,000 forms fills), even where the environment says PYTHONDONTWRITEBYTECODE.
 The runs of one folder take turns (bare open, one process, all cores, again …),
 so a change in the machine's load falls on every figure alike.
 
@@ -126,8 +126,9 @@ def take_turns(
 ) -> list[tuple[float, float, float]]:
     """The bare open and each command, ``repeat`` rounds of one run each: median wall
     seconds, median CPU seconds and the largest peak MiB of each (bare open first)."""
-    for argv in argvs:  # warm-up: bytecode caches written, files in the page cache
-        run(argv)
+    if repeat > 1:  # warm-up: bytecode caches written, files in the page cache
+        for argv in argvs:
+            run(argv)
     rounds = [[bare_run(folder), *(run(argv) for argv in argvs)] for _ in range(repeat)]
     median = statistics.median
     return [
