@@ -8,11 +8,11 @@ output of a list of results at once.
 from __future__ import annotations
 
 import io
-import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
-from textwrap import indent
 from typing import IO, Any
 
 from selfeval.findings import Finding, Severity
@@ -39,7 +39,44 @@ def render_json(results: Iterable[FormResult], min_severity: Severity = Severity
 
 def json_item(r: FormResult, min_severity: Severity = Severity.INFO) -> str:
     """One form's object as it stands in the array (UTF-8 text, indented two spaces)."""
-    return indent(json.dumps(r.to_dict(min_severity), ensure_ascii=False, indent=2), "  ")
+    return "  " + json_text(r.to_dict(min_severity), "  ")
+
+
+def json_text(value: Any, margin: str = "") -> str:
+    """``value`` (dicts keyed by text, lists, text, numbers, None) as
+    ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it, with ``margin``
+    before every line but the first.
+
+    The same text, written directly: the json module lays out an indented document in
+    pure Python, one generator per level, and that cost more than checking the form.
+    """
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value) if math.isfinite(value) else _NON_FINITE[repr(value)]
+    inner = margin + "  "
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = [inner + json_text(item, inner) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + margin + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{encode_basestring(k)}: {json_text(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + margin + "}"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
 def write_json_array(out: IO[str], items: Iterable[str]) -> None:

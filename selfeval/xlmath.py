@@ -10,11 +10,11 @@ is the figure the workbook's own formula shows.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 __all__ = ["excel_round", "excel_rounddown", "excel_roundup", "excel_text_percent"]
 
-_PRECISION = 34
+_CONTEXT = Context(prec=34)
 """Working precision: a rounded 15-digit value never needs more than 16 digits."""
 
 
@@ -26,16 +26,20 @@ def _shown(x: float) -> Decimal:
 def _quantize(value: Decimal, digits: int, rounding: str) -> float:
     if value.as_tuple().exponent >= -digits:  # already has no more decimals than asked
         return float(value) + 0.0
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        result = value.quantize(Decimal(1).scaleb(-digits), rounding=rounding)
+    step = Decimal((0, (1,), -digits))  # 10 ** -digits
+    result = value.quantize(step, rounding=rounding, context=_CONTEXT)
     return float(result) + 0.0  # + 0.0 turns -0.0 into 0.0, as Excel shows it
 
 
 def _round(x: float, digits: int, rounding: str) -> float:
     if not math.isfinite(x):
         return x
-    return _quantize(_shown(x), digits, rounding)
+    shown = format(x, ".15g")
+    # The usual figure (98.5 to 2 decimals) has nothing to round: no Decimal needed.
+    point = shown.find(".")
+    if digits >= 0 and "e" not in shown and (point < 0 or len(shown) - point - 1 <= digits):
+        return float(shown) + 0.0
+    return _quantize(Decimal(shown), digits, rounding)
 
 
 def excel_round(x: float, digits: int) -> float:
