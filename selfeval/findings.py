@@ -149,8 +149,10 @@ class Finding:
     @property
     def message(self) -> str:
         """The Chinese message for staff."""
-        expected, found = show_pair(self.expected, self.found, value_kind(self.field))
-        values = _Blank(expected=expected, found=found)
+        values = _Blank()
+        if self.code in _SHOWS_PAIR:
+            kind = value_kind(self.field)
+            values["expected"], values["found"] = show_pair(self.expected, self.found, kind)
         for key, value in self.params.items():
             values[key] = show_value(value)
         return _one_bracket(MESSAGES[self.code].format_map(values))
@@ -167,6 +169,12 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
         }
+
+
+_SHOWS_PAIR = frozenset(
+    code for code, text in MESSAGES.items() if "{expected}" in text or "{found}" in text
+)
+"""The codes whose message shows the expected or found value."""
 
 
 class _Blank(dict):
