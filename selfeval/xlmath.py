@@ -37,7 +37,7 @@ def _round(x: float, digits: int, rounding: str) -> float:
     if "e" in shown:  # beyond 10¹⁵ or below 10⁻⁴: rare, left to Decimal
         return _quantize(Decimal(shown), digits, rounding)
     # The shown decimal, rounded with whole numbers: what Decimal.quantize does, but
-    # the usual figure is rounded several times a form and this is five times quicker.
+    # a form rounds several figures and this is two to three times quicker.
     whole, _, fraction = shown.lstrip("-").partition(".")
     drop = len(fraction) - digits  # digits after the point that go
     if drop <= 0:  # nothing to round (98.5 to 2 decimals)
