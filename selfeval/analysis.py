@@ -103,14 +103,20 @@ def analyse(form: Form, profile: Profile) -> Analysis:
     if rate is not None and raw is not None and points is not None:
         basis = rate if profile.score_basis == "rounded" else raw
         funds_score = excel_round(min(basis, 1.0) * points, profile.funds_score_decimals)
-    rows = [_indicator(row, profile) for row in form.indicators]
-    points_total = (points or 0.0) + sum(r.points or 0.0 for r in rows)
+    rows: list[IndicatorAnalysis] = []
     categories: dict[str, float] = {}
-    for row, info in zip(form.indicators, rows, strict=True):
-        categories[row.level1] = categories.get(row.level1, 0.0) + (info.points or 0.0)
+    points_sum = scores = 0.0
+    for row in form.indicators:
+        info = _indicator(row, profile)
+        rows.append(info)
+        row_points = info.points or 0.0
+        points_sum += row_points
+        scores += info.score or 0.0
+        categories[row.level1] = categories.get(row.level1, 0.0) + row_points
+    points_total = (points or 0.0) + points_sum
     total = None
     if funds_score is not None:
-        total = excel_round(funds_score + sum(r.score or 0.0 for r in rows), 2)
+        total = excel_round(funds_score + scores, 2)
     by_rules = rules_total(form.funds.stated_score, funds_score, rows, profile)
     return Analysis(
         execution_rate=raw,

@@ -21,7 +21,10 @@ class Severity(StrEnum):
     @property
     def label(self) -> str:
         """Chinese label shown to staff."""
-        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+        return _LABELS[self]
+
+
+_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -146,10 +149,13 @@ class Finding:
     @property
     def message(self) -> str:
         """The Chinese message for staff."""
-        expected, found = show_pair(self.expected, self.found, value_kind(self.field))
-        values = {"expected": expected, "found": found}
-        values.update({k: show_value(v) for k, v in self.params.items()})
-        return _one_bracket(MESSAGES[self.code].format_map(_Blank(values)))
+        values = _Blank()
+        if self.code in _SHOWS_PAIR:
+            kind = value_kind(self.field)
+            values["expected"], values["found"] = show_pair(self.expected, self.found, kind)
+        for key, value in self.params.items():
+            values[key] = show_value(value)
+        return _one_bracket(MESSAGES[self.code].format_map(values))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: code, severity, sheet, cell, field, message, expected, found."""
@@ -163,6 +169,12 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
         }
+
+
+_SHOWS_PAIR = frozenset(
+    code for code, text in MESSAGES.items() if "{expected}" in text or "{found}" in text
+)
+"""The codes whose message shows the expected or found value."""
 
 
 class _Blank(dict):
@@ -193,6 +205,8 @@ def show_value(value: Any, kind: ValueKind = "", decimals: int | None = None) ->
     ``decimals`` fixes the digits after the point (a pair shown side by side shares
     them, see :func:`show_pair`); by default a figure shows the digits it has.
     """
+    if type(value) is str:  # most values: names, targets, reasons
+        return value or BLANK
     if value is None or value == "":
         return BLANK
     if isinstance(value, bool) or not isinstance(value, int | float):

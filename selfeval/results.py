@@ -85,7 +85,7 @@ class FormResult:
         """The JSON contract (docs/json-schema.md); numbers carry no float noise."""
         form, a = self.form, self.analysis
         source = {"file": self.file, "sheet": None, "row": None}
-        findings = [_rounded(f.to_dict()) for f in self.shown_findings(min_severity)]
+        findings = [_finding_dict(f) for f in self.shown_findings(min_severity)]
         if form is None or a is None:
             return {
                 "source": source,
@@ -133,6 +133,14 @@ while every amount a form can hold (up to 10¹⁰ 元 with 分) keeps all its di
 
 def _rounded(data: dict[str, Any]) -> dict[str, Any]:
     return {key: json_number(value) for key, value in data.items()}
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding's JSON object; only its expected and found values can be figures."""
+    data = finding.to_dict()
+    data["expected"] = json_number(data["expected"])
+    data["found"] = json_number(data["found"])
+    return data
 
 
 def json_number(value: Any) -> Any:

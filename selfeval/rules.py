@@ -1,7 +1,8 @@
 """The rules: one small function per check, each yielding findings.
 
 Form rules take a :class:`Check`; indicator rules also take the row's index,
-the row and its analysis. Adding a rule is adding one decorated function.
+the row and its analysis; review (复核) rules the profile's review settings.
+Adding a rule is adding one decorated function.
 Messages live in :data:`selfeval.findings.MESSAGES`, not here.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, wraps
+from functools import lru_cache
 from typing import Any
 
 from selfeval.analysis import (
@@ -50,22 +51,16 @@ def row_rule(fn: RowRule) -> RowRule:
 
 ReviewRule = Callable[["Check", Review], Iterator[Finding]]
 
+REVIEW_RULES: list[tuple[str, ReviewRule]] = []
 
-def review_rule(code: str) -> Callable[[ReviewRule], FormRule]:
+
+def review_rule(code: str) -> Callable[[ReviewRule], ReviewRule]:
     """A 复核 check: it runs only where the profile turns ``code`` on, and its findings
-    take the severity the profile gives that code."""
+    take the severity the profile gives that code (:func:`check_form`)."""
 
-    def register(fn: ReviewRule) -> FormRule:
-        @wraps(fn)
-        def rule(c: Check) -> Iterator[Finding]:
-            severity = c.on.get(code)
-            if severity is None or c.profile.review is None:
-                return
-            for finding in fn(c, c.profile.review):
-                finding.severity = severity
-                yield finding
-
-        return form_rule(rule)
+    def register(fn: ReviewRule) -> ReviewRule:
+        REVIEW_RULES.append((code, fn))
+        return fn
 
     return register
 
@@ -79,13 +74,9 @@ class Check:
     profile: Profile
 
     def __post_init__(self) -> None:
-        review = self.profile.review
-        self.on: dict[str, Severity] = review.severity if review is not None else {}
-
-    @cached_property
-    def scan(self) -> RowScan:
-        """The rows the review checks look at, gathered once."""
-        return scan_rows(self.form, self.analysis)
+        # The rows the review checks look at, gathered once (none without review checks).
+        review = self.profile.review is not None
+        self.scan = scan_rows(self.form, self.analysis) if review else RowScan()
 
     def finding(self, code: str, path: str, **kw: Any) -> Finding:
         """A finding located at the form-level field ``path`` (sheet and cell if known)."""
@@ -115,6 +106,15 @@ def check_form(form: Form, profile: Profile) -> tuple[list[Finding], Analysis]:
     """The findings and the analysis they were made from (computed once)."""
     check = Check(form, analyse(form, profile), profile)
     found = [f for rule in FORM_RULES for f in rule(check)]
+    review = profile.review
+    if review is not None:
+        for code, review_check in REVIEW_RULES:
+            severity = review.severity.get(code)
+            if severity is None:
+                continue  # the profile turns this check off
+            for finding in review_check(check, review):
+                finding.severity = severity
+                found.append(finding)
     rows = zip(form.indicators, check.analysis.indicators, strict=True)
     over = profile.over_achievement - EPS
     for i, (row, info) in enumerate(rows):
@@ -247,13 +247,13 @@ _COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算�
 @form_rule
 def funds_sum(c: Check) -> Iterator[Finding]:
     funds = c.form.funds
+    subrows = [getattr(funds, name) for name in FUNDS_SUBROWS]
     for attr, label in _COLUMNS.items():
         total = number(getattr(funds.total, attr))
-        parts = [number(getattr(getattr(funds, r), attr)) for r in FUNDS_SUBROWS]
-        filled = [p for p in parts if p is not None]
-        if total is None or not filled:
+        if total is None:
             continue
-        if abs(sum(filled) - total) > 0.005:
+        filled = [p for row in subrows if (p := number(getattr(row, attr))) is not None]
+        if filled and abs(sum(filled) - total) > 0.005:
             yield c.finding(
                 "FUNDS_SUM",
                 f"funds.total.{attr}",

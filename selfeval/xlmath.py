@@ -10,12 +10,12 @@ is the figure the workbook's own formula shows.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 __all__ = ["excel_round", "excel_rounddown", "excel_roundup", "excel_text_percent"]
 
-_PRECISION = 34
-"""Working precision: a rounded 15-digit value never needs more than 16 digits."""
+_CONTEXT = Context(prec=34)
+"""Decimal's working precision: a rounded 15-digit value never needs more than 16 digits."""
 
 
 def _shown(x: float) -> Decimal:
@@ -26,16 +26,27 @@ def _shown(x: float) -> Decimal:
 def _quantize(value: Decimal, digits: int, rounding: str) -> float:
     if value.as_tuple().exponent >= -digits:  # already has no more decimals than asked
         return float(value) + 0.0
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        result = value.quantize(Decimal(1).scaleb(-digits), rounding=rounding)
+    result = value.quantize(Decimal(1).scaleb(-digits), rounding=rounding, context=_CONTEXT)
     return float(result) + 0.0  # + 0.0 turns -0.0 into 0.0, as Excel shows it
 
 
 def _round(x: float, digits: int, rounding: str) -> float:
     if not math.isfinite(x):
         return x
-    return _quantize(_shown(x), digits, rounding)
+    shown = format(x, ".15g")
+    if "e" in shown:  # beyond 10¹⁵ or below 10⁻⁴: rare, left to Decimal
+        return _quantize(Decimal(shown), digits, rounding)
+    # The shown decimal, rounded with whole numbers: what Decimal.quantize does, but
+    # a form rounds several figures and this is two to three times quicker.
+    whole, _, fraction = shown.lstrip("-").partition(".")
+    drop = len(fraction) - digits  # digits after the point that go
+    if drop <= 0:  # nothing to round (98.5 to 2 decimals)
+        return float(shown) + 0.0
+    kept, rest = divmod(int(whole + fraction), 10**drop)
+    if rest and (rounding == ROUND_UP or (rounding == ROUND_HALF_UP and 2 * rest >= 10**drop)):
+        kept += 1  # away from zero
+    value = kept / 10**digits if digits >= 0 else float(kept * 10**-digits)
+    return -value if shown[0] == "-" and value else value  # never -0.0, as Excel shows it
 
 
 def excel_round(x: float, digits: int) -> float:

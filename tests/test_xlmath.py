@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -120,3 +120,10 @@ def test_round_is_symmetric_idempotent_and_close(x, d):
     assert excel_round(-x, d) == -r
     assert excel_round(r, d) == r
     assert abs(r - x) <= 0.5 * 10.0**-d * (1 + 1e-9) + abs(x) * 1e-14
+
+
+@given(decimal_strings(), digits)
+def test_roundup_and_rounddown_are_decimal_rounding_of_what_was_typed(text, d):
+    step = Decimal(1).scaleb(-d)
+    assert excel_roundup(float(text), d) == float(Decimal(text).quantize(step, ROUND_UP))
+    assert excel_rounddown(float(text), d) == float(Decimal(text).quantize(step, ROUND_DOWN))
