@@ -8,10 +8,9 @@ output of a list of results at once.
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,65 +37,13 @@ def render_json(results: Iterable[FormResult], min_severity: Severity = Severity
 
 
 def json_item(r: FormResult, min_severity: Severity = Severity.INFO) -> str:
-    """One form's object as it stands in the array (UTF-8 text, indented two spaces)."""
-    return "  " + json_text(r.to_dict(min_severity), "  ")
+    """One form's object as it stands in the array (UTF-8 text, indented two spaces).
 
-
-def json_text(value: Any, margin: str = "") -> str:
-    """``value`` (dicts keyed by text, lists, text, numbers, None) as
-    ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it, with ``margin``
-    before every line but the first.
-
-    The same text, written directly: the json module lays out an indented document in
-    pure Python, one generator per level, and that cost more than checking the form.
+    ``json.dumps`` escapes a line break inside a string, so every ``\n`` of its text
+    ends a line of the layout (a text's U+2028 is left alone, as it must be).
     """
-    encode = _SCALARS.get(type(value))
-    if encode is not None:
-        return encode(value)
-    inner = margin + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [
-            f"{inner}{encode_basestring(key)}: {_SCALARS[type(item)](item)}"
-            if type(item) in _SCALARS
-            else f"{inner}{encode_basestring(key)}: {json_text(item, inner)}"
-            for key, item in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + margin + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        items = [inner + json_text(item, inner) for item in value]
-        return "[\n" + ",\n".join(items) + "\n" + margin + "]"
-    return _subclass_text(value)
-
-
-def _float_text(value: float) -> str:
-    if math.isfinite(value):
-        return float.__repr__(value)
-    return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
-
-
-_SCALARS: dict[type, Callable[[Any], str]] = {
-    str: encode_basestring,
-    float: _float_text,
-    int: int.__repr__,
-    bool: lambda value: "true" if value else "false",
-    type(None): lambda value: "null",
-}
-"""How each kind of plain value is written (as json writes it)."""
-
-
-def _subclass_text(value: Any) -> str:
-    """A value of a subclass of str, int or float, written as json writes it."""
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if isinstance(value, int):  # bool is handled in _SCALARS; an IntEnum is an int
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return _float_text(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    text = json.dumps(r.to_dict(min_severity), ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")
 
 
 def write_json_array(out: IO[str], items: Iterable[str]) -> None:

@@ -33,20 +33,7 @@ def _quantize(value: Decimal, digits: int, rounding: str) -> float:
 def _round(x: float, digits: int, rounding: str) -> float:
     if not math.isfinite(x):
         return x
-    shown = format(x, ".15g")
-    if "e" in shown:  # beyond 10¹⁵ or below 10⁻⁴: rare, left to Decimal
-        return _quantize(Decimal(shown), digits, rounding)
-    # The shown decimal, rounded with whole numbers: what Decimal.quantize does, but
-    # a form rounds several figures and this is two to three times quicker.
-    whole, _, fraction = shown.lstrip("-").partition(".")
-    drop = len(fraction) - digits  # digits after the point that go
-    if drop <= 0:  # nothing to round (98.5 to 2 decimals)
-        return float(shown) + 0.0
-    kept, rest = divmod(int(whole + fraction), 10**drop)
-    if rest and (rounding == ROUND_UP or (rounding == ROUND_HALF_UP and 2 * rest >= 10**drop)):
-        kept += 1  # away from zero
-    value = kept / 10**digits if digits >= 0 else float(kept * 10**-digits)
-    return -value if shown[0] == "-" and value else value  # never -0.0, as Excel shows it
+    return _quantize(_shown(x), digits, rounding)
 
 
 def excel_round(x: float, digits: int) -> float:

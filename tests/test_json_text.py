@@ -1,48 +1,34 @@
-"""JSON output is written directly (render.json_text), byte for byte as json.dumps(indent=2)."""
+"""JSON output: each form's object indented inside the array, its texts kept exactly."""
 
 from __future__ import annotations
 
-import enum
 import json
 
-import pytest
-
-from selfeval.render import json_text
-
-
-class Level(enum.IntEnum):
-    HIGH = 3
+from selfeval.model import Form, Header
+from selfeval.profiles import load_profile
+from selfeval.render import json_item, write_json_array
+from selfeval.results import check_form
 
 
-class Code(enum.StrEnum):
-    RATE = "FUNDS_RATE"
+def _array(*projects: str) -> str:
+    out: list[str] = []
+
+    class Sink:
+        def write(self, text: str) -> None:
+            out.append(text)
+
+    profile = load_profile("national")
+    forms = (Form(header=Header(project=p)) for p in projects)
+    items = (json_item(check_form(form, profile, "表.xlsx")) for form in forms)
+    write_json_array(Sink(), items)  # type: ignore[arg-type]
+    return "".join(out)
 
 
-VALUES = [
-    {"code": "FUNDS_RATE", "expected": 0.9907, "found": "99.06%", "cell": None},
-    {"nested": {"list": [1, 2.5, True, False, None], "empty": [], "none": {}}},
-    {"text": '引号"、反斜杠\\、换行\n和制表\t', "big": 10**20, "tiny": 1e-7, "huge": 1e22},
-    {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "zero": -0.0},
-    {"enum": Level.HIGH, "str_enum": Code.RATE, "tuple": (1, "a")},
-    [],
-    {},
-    "plain",
-    12.5,
-    None,
-]
+def test_the_array_is_laid_out_as_json_dumps_lays_out_a_list():
+    text = _array("甲项目", "乙项目")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2)
 
 
-@pytest.mark.parametrize("value", VALUES)
-def test_json_text_writes_what_json_dumps_writes(value):
-    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
-
-
-@pytest.mark.parametrize("value", VALUES)
-def test_a_margin_goes_before_every_line_but_the_first(value):
-    lines = json.dumps(value, ensure_ascii=False, indent=2).split("\n")
-    assert json_text(value, "  ") == "\n".join([lines[0], *("  " + line for line in lines[1:])])
-
-
-def test_what_json_cannot_write_is_refused():
-    with pytest.raises(TypeError):
-        json_text({"when": object()})
+def test_a_line_separator_inside_a_text_is_kept_as_typed():
+    name = "项目\u2028第二行\u0085第三行\n第四行"
+    assert json.loads(_array(name))[0]["project"] == name
