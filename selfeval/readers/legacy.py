@@ -101,10 +101,11 @@ class _Sheet:
         self.texts = ["\n".join(keys) for keys in self.keys]
         self.text = "\n".join(self.texts)
         self.top, self.left = grid.origin
+        self.lines = [str(self.top + r) for r in range(len(grid.values))]  # row numbers
 
     def address(self, r: int, c: int) -> str:
-        """``grid.address(r, c)``, each column's letters worked out once."""
-        return f"{_LETTERS[self.left + c]}{self.top + r}"
+        """``grid.address(r, c)`` of a cell in the grid, each column's letters worked out once."""
+        return _LETTERS[self.left + c] + self.lines[r]
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -432,14 +433,15 @@ class _FormReader:
             score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        address = self.s.address
-        cells = row.cells = {f: address(r, c + shift) for f, c in table.cell_columns}
-        cells["name"] = address(r, names[0][1] if names else columns["name"] + shift)
+        # the row's addresses, written as address() writes them
+        line, left, letters = self.s.lines[r], self.s.left, _LETTERS
+        cells = row.cells = {f: letters[left + c + shift] + line for f, c in table.cell_columns}
+        cells["name"] = letters[left + (names[0][1] if names else columns["name"] + shift)] + line
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
-                cells[f] = address(r, hit[1])
+                cells[f] = letters[left + hit[1]] + line
             elif f in columns:  # carried from above: the row's own (empty, merged) slot
-                cells[f] = address(r, max(columns[f] + shift, 0))
+                cells[f] = letters[left + max(columns[f] + shift, 0)] + line
         # A block's subtotal finding points at the block's first row.
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)
