@@ -48,7 +48,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -383,6 +383,7 @@ def _range(c1: int, r1: int, c2: int, r2: int) -> str:
     return first if (c1, r1) == (c2, r2) else f"{first}:{letter(c2)}{r2}"
 
 
+@lru_cache(maxsize=4096)  # every template of a folder names the same ranges
 def range_bounds(ref: str) -> tuple[int, int, int, int]:
     """``B3:D4`` -> (min_col, min_row, max_col, max_row), 1-based."""
     parts = [_CELL.fullmatch(p.replace("$", "")) for p in ref.split(":")]
@@ -677,11 +678,14 @@ def template_properties(layout: str, profile: Profile) -> dict[str, str]:
 
 def profile_of(properties: Mapping[str, str]) -> Profile | None:
     """The profile a template recorded (:func:`template_properties`), None if unreadable."""
+    text = properties.get(PROFILE_PROPERTY)
+    return _recorded_profile(text) if text else None
+
+
+@lru_cache(maxsize=16)  # a folder's templates record the same few profiles
+def _recorded_profile(text: str) -> Profile | None:
     from selfeval.profiles import profile_from_settings  # profiles sit above the layout
 
-    text = properties.get(PROFILE_PROPERTY)
-    if not text:
-        return None
     try:
         return profile_from_settings(json.loads(text))
     except (ValueError, TypeError, AttributeError):  # ProfileError is a ValueError
@@ -693,7 +697,9 @@ def profile_of(properties: Mapping[str, str]) -> Profile | None:
 
 def same_formula(a: str | None, b: str | None) -> bool:
     """Two formulas are the same up to ``$``, case and spaces outside strings."""
-    return a is not None and b is not None and _normal(a) == _normal(b)
+    if a is None or b is None:
+        return False
+    return a == b or _normal(a) == _normal(b)
 
 
 def _normal(text: str) -> str:
@@ -722,18 +728,35 @@ def _profile_values(profile: Profile | None) -> dict[str, str]:
         from selfeval.profiles import load_profile
 
         profile = load_profile()
-    grades = list(profile.grades)
+    return _values(
+        profile.grades,
+        profile.rate_rounding,
+        profile.rate_decimals,
+        profile.funds_score_decimals,
+        profile.score_basis,
+    )
+
+
+@lru_cache(maxsize=64)  # a few profiles, asked for every formula of every template read
+def _values(
+    grades: tuple[tuple[str, float], ...],
+    rate_rounding: str,
+    rate_decimals: int,
+    funds_decimals: int,
+    score_basis: str,
+) -> dict[str, str]:
+    """The profile's settings as formula text (the caller does not change the dict)."""
     expr = f'"{grades[-1][0]}"'
     for grade, floor in reversed(grades[:-1]):
         expr = f'IF({{stated_total}}>={floor:g},"{grade}",{expr})'
     return {
-        "rate_fn": "ROUNDUP" if profile.rate_rounding == "roundup" else "ROUND",
-        "rate_decimals": str(profile.rate_decimals),
-        "funds_decimals": str(profile.funds_score_decimals),
+        "rate_fn": "ROUNDUP" if rate_rounding == "roundup" else "ROUND",
+        "rate_decimals": str(rate_decimals),
+        "funds_decimals": str(funds_decimals),
         "grade_if": expr,
         # The profile says whether the score multiplies the raw or the printed rate.
         "score_rate": "{funds.total.stated_rate}"
-        if profile.score_basis == "rounded"
+        if score_basis == "rounded"
         else "{funds.total.executed}/{funds.total.annual_budget}",
     }
 

@@ -25,16 +25,17 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 def text(value: Any) -> str:
     """A cell as display text: HTML tags and entities removed, ends stripped."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float | int):
-        return number_text(float(value)) if math.isfinite(value) else str(value)
-    s = str(value)
-    if "<" in s or "&" in s:
-        s = html.unescape(_TAG.sub("", s))
-    return s.strip()
+    if type(value) is not str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, float | int):
+            return number_text(float(value)) if math.isfinite(value) else str(value)
+        value = str(value)
+    if "<" in value or "&" in value:
+        value = html.unescape(_TAG.sub("", value))
+    return value.strip()
 
 
 def number_text(value: float) -> str:
@@ -54,6 +55,8 @@ def label(value: Any) -> str:
 
 def amount(value: Any) -> Number:
     """An amount, 分值 or 得分: ``812,000`` -> 812000.0, ``—`` -> None, else the text."""
+    if type(value) is float:  # the common case first
+        return value if math.isfinite(value) else text(value)
     if value is None or value == "":
         return None
     if isinstance(value, bool):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from selfeval.a1 import column_letter, column_number
@@ -49,10 +50,8 @@ class Grid:
 
     def index(self, address: str) -> tuple[int, int]:
         """Grid index (r, c) of an A1 address (may lie outside the grid)."""
-        match = _ADDRESS.fullmatch(address.replace("$", ""))
-        if match is None:
-            raise ValueError(f"not an A1 address: {address!r}")
-        return int(match[2]) - self.origin[0], column_number(match[1]) - self.origin[1]
+        row, column = _position(address)
+        return row - self.origin[0], column - self.origin[1]
 
     def at(self, address: str) -> Any:
         """The value at an A1 address, None outside the grid."""
@@ -64,6 +63,15 @@ class Grid:
 
 
 _ADDRESS = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
+@lru_cache(maxsize=4096)  # templates are read at the same addresses, file after file
+def _position(address: str) -> tuple[int, int]:
+    """1-based (row, column) of an A1 address."""
+    match = _ADDRESS.fullmatch(address.replace("$", ""))
+    if match is None:
+        raise ValueError(f"not an A1 address: {address!r}")
+    return int(match[2]), column_number(match[1])
 
 
 def has_template_names(grid: Grid) -> bool:

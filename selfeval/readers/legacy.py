@@ -88,21 +88,24 @@ class _Sheet:
     """The grid with every text cell's label key computed once.
 
     ``texts`` joins each row's keys with newlines (which no key holds), so a
-    row that cannot hold a wanted label is passed over with one substring test.
+    row that cannot hold a wanted label is passed over with one substring test;
+    ``text`` joins those rows with newlines, so that a sheet without a wanted
+    word is passed over with one search.
     """
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
-        self.keys = [[_label(v) if isinstance(v, str) else "" for v in row] for row in grid.values]
+        self.keys = [
+            [_label(v) if v and isinstance(v, str) else "" for v in row] for row in grid.values
+        ]
         self.texts = ["\n".join(keys) for keys in self.keys]
-        self.letters: dict[int, str] = {}
+        self.text = "\n".join(self.texts)
+        self.top, self.left = grid.origin
+        self.lines = [str(self.top + r) for r in range(len(grid.values))]  # row numbers
 
     def address(self, r: int, c: int) -> str:
-        """``grid.address(r, c)``, each column's letters worked out once."""
-        letters = self.letters.get(c)
-        if letters is None:
-            letters = self.letters[c] = column_letter(self.grid.origin[1] + c)
-        return f"{letters}{self.grid.origin[0] + r}"
+        """``grid.address(r, c)`` of a cell in the grid, each column's letters worked out once."""
+        return _LETTERS[self.left + c] + self.lines[r]
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -122,10 +125,13 @@ class _Sheet:
 
     def rows_with(self, pred: Callable[[str], bool], words: tuple[str, ...]) -> list[int]:
         """Rows with a key accepted by ``pred``; every key it accepts contains one of ``words``."""
+        search = _pattern(words).search
+        if search(self.text) is None:
+            return []
         return [
             r
-            for r in range(len(self.keys))
-            if self.has(r, words) and any(k and pred(k) for k in self.keys[r])
+            for r, (text, keys) in enumerate(zip(self.texts, self.keys, strict=True))
+            if search(text) is not None and any(k and pred(k) for k in keys)
         ]
 
     def find(
@@ -150,6 +156,17 @@ class _Sheet:
                     break
                 return self.shown(r, cc), cc
         return "", c + 1
+
+
+class _Letters(dict[int, str]):
+    """Column number -> its letters (2 -> ``B``), worked out when first asked for."""
+
+    def __missing__(self, column: int) -> str:
+        letters = self[column] = column_letter(column)
+        return letters
+
+
+_LETTERS = _Letters()
 
 
 @lru_cache(maxsize=256)
@@ -332,8 +349,10 @@ class _FormReader:
         end = total[0] if total else self._closing(table.first_row)
         level1 = level2 = ""
         later_level1: list[tuple[int, str]] = []  # (indicators read so far, 一级 label)
+        keys, values = self.s.keys, self.s.grid.values
         for r in range(table.first_row, end):
-            if all(cv.is_blank(v) for v in self.s.grid.values[r]):
+            # a row with a label is not blank; one without may still hold a figure
+            if not any(keys[r]) and all(cv.is_blank(v) for v in values[r]):
                 continue
             before = level1
             level1, level2 = self._row(r, table, level1, level2)
@@ -355,15 +374,15 @@ class _FormReader:
 
     def _row(self, r: int, table: _TableHeader, level1: str, level2: str) -> tuple[str, str]:
         columns = table.columns
-        shift = _best_shift(self.s, r, columns)
+        values, keys = self.s.grid.values[r], self.s.keys[r]
+        width = len(values)
+        shift = _best_shift(values, keys, columns)
         first_data = table.first_data + shift
         # a row that fits its header has its 二级 label in the 二级 column, however worded
         level2_col = columns["level2"] if shift == 0 and "level2" in columns else -1
         level1_col = columns["level1"] if shift == 0 and "level1" in columns else -1
         l1 = l2 = None
         names: list[tuple[str, int]] = []
-        values, keys = self.s.grid.values[r], self.s.keys[r]
-        width = len(values)
         for c in range(min(first_data, width)):
             key = keys[c]
             if not key:
@@ -386,7 +405,7 @@ class _FormReader:
                 l2 = (name, c)
             elif kind == 0:
                 names.append((self.s.shown(r, c), c))
-        slots = {f: c + shift for f, c in table.data_columns}
+        slots = {f: c + shift for f, c in table.data_columns} if shift else table.slots
         data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
         blank = all(cv.is_blank(v) for v in data.values())
         if len(names) > 1 and cv.is_number(values[names[0][1]]):
@@ -414,13 +433,15 @@ class _FormReader:
             score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        row.cells = {f: self.s.address(r, c + shift) for f, c in table.cell_columns}
-        row.cells["name"] = self.s.address(r, names[0][1] if names else columns["name"] + shift)
+        # the row's addresses, written as address() writes them
+        line, left, letters = self.s.lines[r], self.s.left, _LETTERS
+        cells = row.cells = {f: letters[left + c + shift] + line for f, c in table.cell_columns}
+        cells["name"] = letters[left + (names[0][1] if names else columns["name"] + shift)] + line
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
-                row.cells[f] = self.s.address(r, hit[1])
+                cells[f] = letters[left + hit[1]] + line
             elif f in columns:  # carried from above: the row's own (empty, merged) slot
-                row.cells[f] = self.s.address(r, max(columns[f] + shift, 0))
+                cells[f] = letters[left + max(columns[f] + shift, 0)] + line
         # A block's subtotal finding points at the block's first row.
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)
@@ -470,6 +491,7 @@ class _TableHeader:
         self.columns, self.words, self.first_row = columns, words, first_row
         self.split = "target_nature" in columns or "target_unit" in columns
         self.data_columns = tuple((f, c) for f, c in columns.items() if f not in _LEVEL_FIELDS)
+        self.slots = dict(self.data_columns)  # where a row that fits its header has its data
         # every data field's cell is recorded, the split target by its 指标值 cell
         self.cell_columns = tuple(
             (f, c) for f, c in self.data_columns if f not in ("target_nature", "target_unit")
@@ -626,11 +648,10 @@ def _levels(
 _PERFECT = 7  # 分值 and 得分 numbers, name and target plain text, no number as reason
 
 
-def _best_shift(sheet: _Sheet, r: int, columns: dict[str, int]) -> int:
+def _best_shift(values: list, keys: list[str], columns: dict[str, int]) -> int:
     """How far a row's cells sit from the header's columns (merged cells shift them):
     0 for a row that fits its header, else the most plausible of _SHIFTS, the
     earliest on a tie."""
-    values, keys = sheet.grid.values[r], sheet.keys[r]
     if _fits(values, keys, columns):
         return 0
     best, best_score = 0, _plausibility(values, keys, columns, 0)
@@ -659,7 +680,8 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
         if not (v is None or v == "" or _is_figure(v) or cv.is_blank(v)):
             return False
     for c in (cn, ct):
-        if cv.is_blank(values[c]) or (keys[c] and _level(keys[c])[0] != 0):
+        key = keys[c]  # a cell with a label key is not blank
+        if (_level(key)[0] != 0) if key else cv.is_blank(values[c]):
             return False
     for c in range(cn):  # left of the name: level labels or nothing
         v = values[c]
@@ -672,32 +694,33 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
 
 def _is_figure(value: object) -> bool:
     """A 分值 or 得分: a number, or a number of 分 (``10分``)."""
-    if cv.is_number(value):
+    if type(value) is float:  # the common case, answered at once
         return True
-    return isinstance(value, str) and "分" in value and cv.is_number(cv.strip_points(value))
+    return cv.is_number(value) or (
+        isinstance(value, str) and "分" in value and cv.is_number(cv.strip_points(value))
+    )
 
 
 def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int) -> int:
     width = len(values)
-
-    def at(c: int) -> object:
-        return values[c] if 0 <= c < width else None
-
     total = 0
     numbers = 0
-    for v in (at(columns["points"] + s), at(columns["score"] + s)):
+    for c in (columns["points"] + s, columns["score"] + s):
+        v = values[c] if 0 <= c < width else None
         if _is_figure(v):
             total, numbers = total + 2, numbers + 1
         elif not cv.is_blank(v):
             total -= 3
     total += numbers == 2
-    if "reason" in columns and cv.is_number(at(columns["reason"] + s)):
-        total -= 3
+    if "reason" in columns:
+        c = columns["reason"] + s
+        if 0 <= c < width and cv.is_number(values[c]):
+            total -= 3
     for field in ("name", "target"):
         c = columns[field] + s
-        if cv.is_blank(at(c)):
+        if not 0 <= c < width or cv.is_blank(values[c]):
             total -= field == "name"
-        elif 0 <= c < width and _level(keys[c])[0] != 0:
+        elif _level(keys[c])[0] != 0:
             total -= 3
         else:
             total += 1

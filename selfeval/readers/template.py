@@ -121,14 +121,17 @@ class _TemplateReader:
         top, left = grid.origin
         # Grid indices of the table's columns, worked out once rather than per cell.
         index = {name: column_number(col) - left for name, col in columns.items()}
+        slots = tuple(index.items())
         checked = [name for name in columns if name not in ("level1", "level2")]
         for r in self.layout.indicator_rows():
             ri = r - top
             values = grid.values[ri] if 0 <= ri < len(grid.values) else []
-            raw = {n: values[c] if 0 <= c < len(values) else None for n, c in index.items()}
-            if all(cv.is_blank(raw[n]) for n in checked):
-                continue
-            cells = {name: f"{col}{r}" for name, col in columns.items()}
+            width = len(values)
+            raw = {n: values[c] if 0 <= c < width else None for n, c in slots}
+            if cv.is_blank(raw["name"]) and all(cv.is_blank(raw[n]) for n in checked):
+                continue  # a row is read when it has a name, or anything but its levels
+            line = str(r)
+            cells = {name: col + line for name, col in columns.items()}
             level1, _ = cv.split_weight(cv.text(raw["level1"]))
             if "target" not in cells:  # split over 指标性质 | 指标值 | 度量单位
                 cells["target"] = cells["target_value"]
@@ -157,17 +160,18 @@ class _TemplateReader:
         if not self.pending:
             return
         form = self.form
-        a = analyse(form, self.profile)
         for path in self.pending:
             if path.endswith("stated_rate"):
                 row = getattr(form.funds, path.split(".")[1])
                 budget, executed = number(row.annual_budget), number(row.executed)
                 ok = budget and budget > 0 and executed is not None
                 row.stated_rate = round_rate(executed / budget, self.profile) if ok else None
-            elif path == "funds.stated_score":
-                form.funds.stated_score = a.funds_score
-            elif path == "stated_points_total":
-                form.stated_points_total = a.points_total
+            elif path == "funds.stated_score":  # the funds block alone decides it
+                form.funds.stated_score = analyse(Form(funds=form.funds), self.profile).funds_score
+            elif path == "stated_points_total":  # =ROUND(SUM(funds points cell, points), 2)
+                funds_points = number(form.funds.points) or 0.0
+                points = sum(number(row.points) or 0.0 for row in form.indicators)
+                form.stated_points_total = excel_round(funds_points + points, 2)
         if "stated_total" in self.pending:  # =ROUND(funds score cell + SUM(scores), 2)
             funds_score = number(form.funds.stated_score)
             scores = sum(number(row.score) or 0.0 for row in form.indicators)
