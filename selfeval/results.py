@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -265,6 +264,8 @@ def map_files(
     if workers <= 1 or len(files) <= 1:
         yield from _in_order(files, map(work, files), progress)
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: workers only
+
     # Workers are forked (Linux, macOS: spawned): the readers imported here once need
     # not be imported again in every worker.
     import selfeval.readers.template  # noqa: F401

@@ -1,5 +1,6 @@
 """Start-up: validating (a template included) and the add-in's buttons import only what
-they use: neither openpyxl (address helpers are our own) nor jinja2 (text output)."""
+they use: neither openpyxl (address helpers are our own) nor jinja2 (text output), nor
+multiprocessing for one file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 _IMPORTED = """
 import sys
 {code}
-heavy = ("openpyxl", "jinja2", "xlwings", "olefile")
+heavy = ("openpyxl", "jinja2", "xlwings", "olefile", "multiprocessing")
 print(" ".join(m for m in heavy if m in sys.modules))
 """
 
