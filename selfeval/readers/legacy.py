@@ -433,15 +433,14 @@ class _FormReader:
             score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
-        # the row's addresses, written as address() writes them
-        line, left, letters = self.s.lines[r], self.s.left, _LETTERS
-        cells = row.cells = {f: letters[left + c + shift] + line for f, c in table.cell_columns}
-        cells["name"] = letters[left + (names[0][1] if names else columns["name"] + shift)] + line
+        address = self.s.address
+        cells = row.cells = {f: address(r, c + shift) for f, c in table.cell_columns}
+        cells["name"] = address(r, names[0][1] if names else columns["name"] + shift)
         for f, hit in (("level1", l1), ("level2", l2)):
             if hit is not None:
-                cells[f] = letters[left + hit[1]] + line
+                cells[f] = address(r, hit[1])
             elif f in columns:  # carried from above: the row's own (empty, merged) slot
-                cells[f] = letters[left + max(columns[f] + shift, 0)] + line
+                cells[f] = address(r, max(columns[f] + shift, 0))
         # A block's subtotal finding points at the block's first row.
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)
