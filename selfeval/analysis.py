@@ -96,13 +96,8 @@ class Analysis:
 
 def analyse(form: Form, profile: Profile) -> Analysis:
     """Compute every figure the rules need for ``form`` under ``profile``."""
-    raw = execution_rate(funds_basis(form.funds))
-    rate = round_rate(raw, profile) if raw is not None else None
+    raw, rate, funds_score = funds_figures(form.funds, profile)
     points = number(form.funds.points)
-    funds_score = None
-    if rate is not None and raw is not None and points is not None:
-        basis = rate if profile.score_basis == "rounded" else raw
-        funds_score = excel_round(min(basis, 1.0) * points, profile.funds_score_decimals)
     rows: list[IndicatorAnalysis] = []
     categories: dict[str, float] = {}
     points_sum = scores = 0.0
@@ -132,6 +127,20 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         grade=profile.grade(total) if total is not None else None,
         negative_formula=_form_formula(rows),
     )
+
+
+def funds_figures(
+    funds: Funds, profile: Profile
+) -> tuple[float | None, float | None, float | None]:
+    """The funds block's execution rate (as computed, and as the profile rounds it) and
+    the score it earns: the block alone decides them."""
+    raw = execution_rate(funds_basis(funds))
+    rate = round_rate(raw, profile) if raw is not None else None
+    points = number(funds.points)
+    if rate is None or raw is None or points is None:
+        return raw, rate, None
+    basis = rate if profile.score_basis == "rounded" else raw
+    return raw, rate, excel_round(min(basis, 1.0) * points, profile.funds_score_decimals)
 
 
 def funds_basis(funds: Funds) -> FundsRow:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from selfeval.a1 import column_number
-from selfeval.analysis import analyse, number, round_rate
+from selfeval.analysis import funds_figures, number, round_rate
 from selfeval.grammar import join_target
 from selfeval.layout import (
     AMOUNTS,
@@ -166,8 +166,8 @@ class _TemplateReader:
                 budget, executed = number(row.annual_budget), number(row.executed)
                 ok = budget and budget > 0 and executed is not None
                 row.stated_rate = round_rate(executed / budget, self.profile) if ok else None
-            elif path == "funds.stated_score":  # the funds block alone decides it
-                form.funds.stated_score = analyse(Form(funds=form.funds), self.profile).funds_score
+            elif path == "funds.stated_score":
+                form.funds.stated_score = funds_figures(form.funds, self.profile)[2]
             elif path == "stated_points_total":  # =ROUND(SUM(funds points cell, points), 2)
                 funds_points = number(form.funds.points) or 0.0
                 points = sum(number(row.points) or 0.0 for row in form.indicators)
