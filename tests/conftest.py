@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from tests import libreoffice as lo
+from tests.seed_workbooks import write_seed_workbooks
 
 # -- LibreOffice harness (tests/libreoffice.py) -----------------------------------------
 
@@ -28,6 +30,18 @@ def libreoffice() -> str:
 
 
 # -- end of LibreOffice harness ---------------------------------------------------------
+
+
+# -- seed forms --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The eleven seed forms as hand-made workbooks (tests/seed_workbooks.py), a folder
+    per test module: a module's tests may add files to it."""
+    folder = tmp_path_factory.mktemp("seeds")
+    write_seed_workbooks(folder)
+    return folder
 
 
 # -- hypothesis -------------------------------------------------------------------------

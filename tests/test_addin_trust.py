@@ -17,7 +17,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 
 from selfeval.excel import buttons
 from selfeval.excel.marks import STATE_SHEET, Ledger
-from tests.seed_workbooks import write_seed_workbooks
 from tests.xlwings_payload import (
     delete_note,
     delete_rows,
@@ -35,13 +34,6 @@ ROLLED_BACK = "工作簿已恢复为操作前的样子"
 def remote_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     enable_remote_engine(monkeypatch)
     monkeypatch.setenv("SELFEVAL_HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seed")
-    write_seed_workbooks(folder)
-    return folder
 
 
 @pytest.fixture

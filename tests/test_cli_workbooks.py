@@ -16,13 +16,6 @@ from tests.seed_workbooks import write_seed_workbooks
 FINDING_KEYS = {"code", "severity", "sheet", "cell", "field", "message", "expected", "found"}
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeds")
-    write_seed_workbooks(folder)
-    return folder
-
-
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     status = main(list(argv))
     return status, capsys.readouterr().out
@@ -148,7 +141,6 @@ def test_json_matches_the_documented_schema(
 def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
     from selfeval.profiles import load_profile
     from selfeval.results import check_paths
-    from tests.seed_workbooks import write_seed_workbooks
 
     folder = tmp_path / "表"
     write_seed_workbooks(folder)

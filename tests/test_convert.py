@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from selfeval.cli import main
 from selfeval.readers import read_file
-from tests.seed_workbooks import write_seed_workbooks
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeds")
-    write_seed_workbooks(folder)
-    return folder
 
 
 def convert(capsys, src: Path, out: Path, *options: str) -> tuple[int, str]:

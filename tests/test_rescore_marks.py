@@ -19,20 +19,12 @@ from selfeval.readers import read_file
 from selfeval.rescore import rescore
 from selfeval.writer import write_form
 from tests.forms import GOOD_ROWS, make_form
-from tests.seed_workbooks import write_seed_workbooks
 
 UNMET = [
     *GOOD_ROWS[:-1],
     ("满意度指标", "服务对象满意度指标", "工作人员满意度", ">=90%", "86%", 10, 10),
 ]
 """The satisfaction target missed, yet scored in full: rescoring gives 9.56."""
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeds")
-    write_seed_workbooks(folder)
-    return folder
 
 
 def rescore_cli(capsys, src: Path, out: Path, *options: str) -> tuple[int, str]:
