@@ -46,30 +46,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "shanghai"  # the seed forms are Shanghai's
 
-_CALAMINE = """
+_LOOP = """
 import sys, time
 from pathlib import Path
-from python_calamine import CalamineWorkbook
+{imports}
 files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
 start, cpu = time.perf_counter(), time.process_time()
 for p in files:
-    wb = CalamineWorkbook.from_path(str(p))
+{body}
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+"""A loop over a folder's workbooks, timed inside the process (imports excluded)."""
+
+_CALAMINE = _LOOP.format(
+    imports="from python_calamine import CalamineWorkbook",
+    body="""    wb = CalamineWorkbook.from_path(str(p))
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
-    wb.close()
-print(time.perf_counter() - start, time.process_time() - cpu)
-"""
-
-_LOAD = """
-import sys, time
-from pathlib import Path
-from selfeval.readers.xlsx import load
-files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
-start, cpu = time.perf_counter(), time.process_time()
-for p in files:
-    load(p)
-print(time.perf_counter() - start, time.process_time() - cpu)
-"""
+    wb.close()""",
+)
+_LOAD = _LOOP.format(imports="from selfeval.readers.xlsx import load", body="    load(p)")
 
 
 def make_folders(base: Path, size: int) -> dict[str, Path]:
