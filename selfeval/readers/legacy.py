@@ -80,6 +80,7 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]
 
 
 _label = lru_cache(maxsize=8192)(cv.label)  # forms repeat the same labels, sheet after sheet
+_letters = lru_cache(maxsize=256)(column_letter)  # every row asks for the same columns
 
 # -- the sheet with label keys ------------------------------------------------------
 
@@ -105,7 +106,7 @@ class _Sheet:
 
     def address(self, r: int, c: int) -> str:
         """``grid.address(r, c)`` of a cell in the grid, each column's letters worked out once."""
-        return _LETTERS[self.left + c] + self.lines[r]
+        return _letters(self.left + c) + self.lines[r]
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -156,17 +157,6 @@ class _Sheet:
                     break
                 return self.shown(r, cc), cc
         return "", c + 1
-
-
-class _Letters(dict[int, str]):
-    """Column number -> its letters (2 -> ``B``), worked out when first asked for."""
-
-    def __missing__(self, column: int) -> str:
-        letters = self[column] = column_letter(column)
-        return letters
-
-
-_LETTERS = _Letters()
 
 
 @lru_cache(maxsize=256)
