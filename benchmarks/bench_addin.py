@@ -50,9 +50,9 @@ def cells_read(path: Path) -> int:
 
 
 def template(folder: Path) -> Path:
-    from selfeval.profiles import load_profile
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers.formfile import read_form_file
-    from selfeval.writer import write_form
+    from selfeval.writers.template import write_form
 
     root = Path(__file__).resolve().parent.parent
     form = read_form_file(root / "tests" / "fixtures" / "seed" / "form10.yaml")[0]

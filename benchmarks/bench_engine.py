@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selfeval.profiles import load_profile  # noqa: E402
-from selfeval.rescore import rescore  # noqa: E402
-from selfeval.rules import validate  # noqa: E402
+from selfeval.profiles.policy import load_profile  # noqa: E402
+from selfeval.rules.check import validate  # noqa: E402
+from selfeval.rules.rescore import rescore  # noqa: E402
 from tests.forms import make_form  # noqa: E402
 
 # A realistic 15-indicator form: 产出 50, 效益 30, 满意度 10 over the rows, a partly

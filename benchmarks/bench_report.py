@@ -3,10 +3,10 @@
 Both are measured in the same run on the same folder (seed forms plus variants with
 known mistakes, half YAML, half JSON; see tests/test_portfolio_folder.py):
   validate = check_paths alone (read + rules; worker processes for large folders);
-  report   = check_paths feeding the HTML, CSV and xlsx writers (selfeval.portfolio.build).
+  report   = check_paths feeding the HTML, CSV and xlsx writers (selfeval.reports.portfolio.build).
 Goal (issue: portfolio report): the report adds under 20 % to validation.
 Goal (issue 13: the validator's desk): the cross-form checks (records taken from each
-form plus the checks at the end, selfeval.portfolio.crossform) add under 20 % to the
+form plus the checks at the end, selfeval.rules.crossform) add under 20 % to the
 report; they are timed alone on the checked results, in this process (CPU time).
 The folder is a worst case for them: every form is a variant of one of eleven seed
 forms, so each text has near-duplicates in about 90 other forms.
@@ -28,10 +28,10 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selfeval.portfolio import FORMATS, build, render  # noqa: E402
-from selfeval.portfolio.crossform import CrossForm, record  # noqa: E402
-from selfeval.profiles import load_profile  # noqa: E402
-from selfeval.results import check_paths  # noqa: E402
+from selfeval.pipeline.results import check_paths  # noqa: E402
+from selfeval.profiles.policy import load_profile  # noqa: E402
+from selfeval.reports.portfolio import FORMATS, build, render  # noqa: E402
+from selfeval.rules.crossform import CrossForm, record  # noqa: E402
 from tests.test_portfolio_folder import build_folder  # noqa: E402
 
 PROFILE = load_profile("national")
@@ -54,7 +54,7 @@ def distinct_texts(n: int) -> object:
     """``n`` synthetic records whose texts share only chance 3-grams, ready to check."""
     import random
 
-    from selfeval.portfolio.crossform import FormRecord, Text
+    from selfeval.rules.crossform import FormRecord, Text
 
     rng = random.Random(13)
     alphabet = [chr(0x4E00 + i) for i in range(600)]

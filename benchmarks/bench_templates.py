@@ -11,10 +11,10 @@ import argparse
 import time
 from pathlib import Path
 
-from selfeval.layout import LAYOUT_NAMES
-from selfeval.profiles import load_profile
-from selfeval.writer import form_workbook
-from selfeval.writer.projects import read_projects
+from selfeval.layouts.layout import LAYOUT_NAMES
+from selfeval.profiles.policy import load_profile
+from selfeval.writers.template import form_workbook
+from selfeval.writers.template.projects import read_projects
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "projects.yaml"
 

@@ -23,7 +23,7 @@ so a change in the machine's load falls on every figure alike.
 
 Two kinds of folder: hand-made forms (the eleven seed forms pasted into
 workbooks, copied round-robin) and template-built ones (the same forms written
-into our two templates by ``selfeval.writer``, as ``selfeval convert`` does).
+into our two templates by ``selfeval.writers.template``, as ``selfeval convert`` does).
 
 Usage: python benchmarks/bench_validate_folder.py [--sizes 1000 10000] [--repeat 3] [--folder DIR]
 Goals (issue 14): all cores at 1,000 forms ≤ 2.5 × the bare open, one process ≤ 4 ×,
@@ -71,9 +71,9 @@ _LOAD = _LOOP.format(imports="from selfeval.readers.xlsx import load", body="   
 def make_folders(base: Path, size: int) -> dict[str, Path]:
     """``size`` single-form workbooks of each kind, made once under ``base``."""
     sys.path.insert(0, str(ROOT))
-    from selfeval.profiles import load_profile
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers import read_file
-    from selfeval.writer import form_workbook
+    from selfeval.writers.template import form_workbook
     from tests.seed_workbooks import write_seed_workbooks
 
     seeds_dir = base / "_seeds"
@@ -177,7 +177,7 @@ def main() -> None:
     base = args.folder or Path(tempfile.mkdtemp(prefix="selfeval-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
-    selfeval = [sys.executable, "-m", "selfeval.cli", "validate", "--profile", PROFILE]
+    selfeval = [sys.executable, "-m", "selfeval.cli.main", "validate", "--profile", PROFILE]
     load = os.getloadavg()[0]
     print(f"{cores} 核，开始时负载 {load:.1f}；每项为整条命令（含解释器启动与导入）")
     print("秒：墙钟时间；CPU 秒：所有进程合计；峰值：最大进程的内存")

@@ -16,9 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from selfeval.model import Form  # noqa: E402
-from selfeval.profiles import load_profile  # noqa: E402
-from selfeval.writer import write_form  # noqa: E402
+from selfeval.form.model import Form  # noqa: E402
+from selfeval.profiles.policy import load_profile  # noqa: E402
+from selfeval.writers.template import write_form  # noqa: E402
 from tests import libreoffice as lo  # noqa: E402
 
 PICTURES = {

@@ -12,12 +12,12 @@ import os
 # openpyxl import; a value the user set wins).
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
-from selfeval.analysis import analyse  # noqa: E402
-from selfeval.findings import Finding, Severity  # noqa: E402
-from selfeval.model import Form  # noqa: E402
-from selfeval.profiles import load_profile  # noqa: E402
-from selfeval.rescore import rescore  # noqa: E402
-from selfeval.rules import validate  # noqa: E402
+from selfeval.form.findings import Finding, Severity  # noqa: E402
+from selfeval.form.model import Form  # noqa: E402
+from selfeval.profiles.policy import load_profile  # noqa: E402
+from selfeval.rules.analysis import analyse  # noqa: E402
+from selfeval.rules.check import validate  # noqa: E402
+from selfeval.rules.rescore import rescore  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["Finding", "Form", "Severity", "analyse", "load_profile", "rescore", "validate"]

@@ -3,6 +3,6 @@ folder is not on PATH, as after a per-user install)."""
 
 import sys
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 
 sys.exit(main())

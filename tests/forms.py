@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfeval.findings import Finding
-from selfeval.model import Form, FundsRow, Header, Indicator
-from selfeval.rules import validate
+from selfeval.form.findings import Finding
+from selfeval.form.model import Form, FundsRow, Header, Indicator
+from selfeval.rules.check import validate
 
 GOOD_ROWS: list[tuple[str, str, str, str, str, float, float]] = [
     # (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分)

@@ -21,9 +21,9 @@ PROFILE = "shanghai"  # the seed forms are Shanghai's
 
 def write_corpus(folder: Path) -> Path:
     """Write the corpus into ``folder`` (created) and return it."""
-    from selfeval.profiles import load_profile
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers import read_file
-    from selfeval.writer import form_workbook
+    from selfeval.writers.template import form_workbook
     from tests.seed_workbooks import write_seed_workbooks
 
     profile = load_profile(PROFILE)
@@ -50,9 +50,9 @@ def main() -> None:
     """Regenerate ``golden/pipeline.json`` from the current pipeline."""
     import tempfile
 
-    from selfeval.profiles import load_profile
-    from selfeval.render import render_json
-    from selfeval.results import check_paths
+    from selfeval.pipeline.results import check_paths
+    from selfeval.profiles.policy import load_profile
+    from selfeval.reports.text import render_json
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_corpus(Path(tmp))

@@ -5,7 +5,7 @@ Each :class:`Shape` says how a hand-made form is drawn: its title lines, the fun
 block's label, columns and rows, the indicator table's columns in order (a target
 split over 指标性质 | 指标值 | 度量单位, on one header row or under a two-row header),
 how its labels are worded, the total row and the lines after it. :func:`relay`
-draws a :class:`~selfeval.model.Form` in a shape as rows of cells, typed as Excel
+draws a :class:`~selfeval.form.model.Form` in a shape as rows of cells, typed as Excel
 types pasted text (``tests/seed_workbooks.py``). Read back, a re-laid form must
 give the same computed total and the same findings as the form it came from.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from selfeval.layout import split_target
-from selfeval.model import Form, Indicator
+from selfeval.form.model import Form, Indicator
+from selfeval.layouts.layout import split_target
 from tests.seed_workbooks import typed_value
 
 Cell = str | float | int | None

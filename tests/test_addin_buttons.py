@@ -304,7 +304,7 @@ class FakeBook:
 
 
 def test_new_form_writes_this_years_template_and_opens_it(tmp_path: Path) -> None:
-    from selfeval.writer import current_year
+    from selfeval.writers.template import current_year
 
     book = FakeBook(str(tmp_path / "某单位.xlsx"))
     (tmp_path / "某单位.xlsx").write_bytes(b"")
@@ -368,9 +368,9 @@ def test_text_that_excel_would_reinterpret_is_escaped(value: object, stored: obj
 
 
 def test_on_a_generated_template_formulas_stay_and_everything_undoes(tmp_path: Path) -> None:
-    from selfeval.profiles import load_profile
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers.formfile import read_form_file
-    from selfeval.writer import write_form
+    from selfeval.writers.template import write_form
 
     form = read_form_file(Path(__file__).parent / "fixtures" / "seed" / "form10.yaml")[0]
     path = write_form(form, tmp_path / "template.xlsx", load_profile())

@@ -74,7 +74,7 @@ def test_a_windows_only_dependency_is_wanted_for_windows_only(tmp_path: Path) ->
 
 
 def test_bundle_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None:
-    from selfeval.cli import main
+    from selfeval.cli.main import main
 
     (tmp_path / "keep.txt").write_text("x")
     assert main(["bundle", "-o", str(tmp_path)]) == 2
@@ -200,7 +200,7 @@ def test_the_windows_bundle_installs_without_network_or_admin(windows_bundle: Pa
 
 
 def test_a_bundle_that_fails_leaves_nothing_behind(tmp_path: Path, capsys) -> None:
-    from selfeval.cli import main
+    from selfeval.cli.main import main
 
     out = tmp_path / "bundle"
     assert main(["bundle", "-o", str(out), "--wheel", str(tmp_path / "nope.whl")]) == 2

@@ -39,9 +39,9 @@ def remote_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     """A filled template as `selfeval build` makes it: protected, no password."""
-    from selfeval.profiles import load_profile
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers.formfile import read_form_file
-    from selfeval.writer import write_form
+    from selfeval.writers.template import write_form
 
     form = read_form_file(Path(__file__).parent / "fixtures" / "seed" / "form10.yaml")[0]
     return write_form(form, tmp_path / "template.xlsx", load_profile())

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 from selfeval.excel import cfb
 from selfeval.readers import Unreadable, read_file
 from tests.seed_workbooks import paste_to_sheet, seed_forms

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from selfeval.cli import COMMANDS, main
+from selfeval.cli.main import COMMANDS, main
 
 
 def test_help_lists_every_command_in_chinese(capsys):

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 from selfeval.readers import read_file
 from tests.seed_workbooks import write_seed_workbooks
 
@@ -139,8 +139,8 @@ def test_json_matches_the_documented_schema(
 
 
 def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
-    from selfeval.profiles import load_profile
-    from selfeval.results import check_paths
+    from selfeval.pipeline.results import check_paths
+    from selfeval.profiles.policy import load_profile
 
     folder = tmp_path / "表"
     write_seed_workbooks(folder)
@@ -155,12 +155,12 @@ def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
 def test_rescore_of_an_ods_with_a_sheet_name_excel_refuses(tmp_path, monkeypatch):
     # ODS allows sheet names Excel does not (over 31 characters, "/"): the copy renames
     # the sheet, and the rescored figures still land in it
-    from selfeval.model import Form
-    from selfeval.profiles import load_profile
+    from selfeval.form.model import Form
+    from selfeval.profiles.policy import load_profile
     from selfeval.readers import workbook
     from selfeval.readers.grid import Grid
-    from selfeval.rescore import Change, Rescored
-    from selfeval.writeback import excel_title, write_rescored
+    from selfeval.rules.rescore import Change, Rescored
+    from selfeval.writers.rescored import excel_title, write_rescored
 
     long_name = "第一季度/第二季度 项目自评表（含附表）汇总与明细对照表格"
     grid = Grid(long_name, [["项目名称", "某项目"], ["得分", 10]])

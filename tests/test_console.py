@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.profiles import load_profile
-from selfeval.writer import write_form
+from selfeval.profiles.policy import load_profile
+from selfeval.writers.template import write_form
 from tests.forms import GOOD_ROWS, make_form
 
 UNMET = [
@@ -24,7 +24,7 @@ def run_cli(args: list[str], encoding: str, cwd: Path) -> tuple[int, str, str]:
     """``selfeval ARGS > file`` with ``PYTHONIOENCODING`` set: status, stdout, stderr decoded."""
     env = {**os.environ, "PYTHONIOENCODING": encoding}
     done = subprocess.run(
-        [sys.executable, "-m", "selfeval.cli", *args], cwd=cwd, env=env, capture_output=True
+        [sys.executable, "-m", "selfeval.cli.main", *args], cwd=cwd, env=env, capture_output=True
     )
     return done.returncode, done.stdout.decode(encoding), done.stderr.decode(encoding)
 

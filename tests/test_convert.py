@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 from selfeval.readers import read_file
 
 

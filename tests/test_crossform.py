@@ -7,12 +7,12 @@ import copy
 import re
 from pathlib import Path
 
-from selfeval.model import Form
-from selfeval.portfolio import Portfolio, render, summarise
-from selfeval.portfolio.crossform import SIMILARITY, jaccard, shingles
-from selfeval.profiles import load_profile
+from selfeval.form.model import Form
+from selfeval.pipeline.results import check_paths
+from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import dump_form_file
-from selfeval.results import check_paths
+from selfeval.reports.portfolio import Portfolio, render, summarise
+from selfeval.rules.crossform import SIMILARITY, jaccard, shingles
 from tests.forms import make_form
 
 PROFILE = load_profile("national")
@@ -249,7 +249,7 @@ def test_xlsx_lists_cross_form_findings_on_their_own_sheet(tmp_path: Path) -> No
 def test_prefix_filtering_finds_exactly_the_pairs_a_full_comparison_finds() -> None:
     import random
 
-    from selfeval.portfolio.crossform import Text, _grams, _near
+    from selfeval.rules.crossform import Text, _grams, _near
 
     rng = random.Random(13)
     alphabet = [chr(0x4E00 + i) for i in range(40)]
@@ -273,6 +273,6 @@ def test_prefix_filtering_finds_exactly_the_pairs_a_full_comparison_finds() -> N
 
 
 def test_texts_are_compared_without_punctuation_and_with_numbers_as_hash() -> None:
-    from selfeval.portfolio.crossform import normalise
+    from selfeval.rules.crossform import normalise
 
     assert normalise("完成养护道路 35.5 公里，优良率85%以上。") == "完成养护道路#公里优良率#以上"

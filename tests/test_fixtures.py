@@ -12,7 +12,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from selfeval.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
+from selfeval.form.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from tests.seed_workbooks import FORM_COUNT, seed_forms, typed_value, write_seed_workbooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"

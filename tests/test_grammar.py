@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.grammar import Actual, Target, evaluate, join_target, parse_actual, parse_target
+from selfeval.grammar.targets import (
+    Actual,
+    Target,
+    evaluate,
+    join_target,
+    parse_actual,
+    parse_target,
+)
 
 
 def num(op: str, value: float, unit: str = "", implied: bool = False) -> tuple:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from selfeval.model import Form, Header
-from selfeval.profiles import load_profile
-from selfeval.render import json_item, write_json_array
-from selfeval.results import check_form
+from selfeval.form.model import Form, Header
+from selfeval.pipeline.results import check_form
+from selfeval.profiles.policy import load_profile
+from selfeval.reports.text import json_item, write_json_array
 
 
 def _array(*projects: str) -> str:

@@ -7,8 +7,8 @@ import re
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from selfeval.layout import LAYOUT_NAMES, LEVEL_KEYS, build_layout, layout_for, same_formula
-from selfeval.profiles import load_profile
+from selfeval.layouts.layout import LAYOUT_NAMES, LEVEL_KEYS, build_layout, layout_for, same_formula
+from selfeval.profiles.policy import load_profile
 
 EXCEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 CELL_LIKE = re.compile(r"[A-Za-z]{1,3}\d+")

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval import vocabulary
-from selfeval.analysis import analyse
-from selfeval.cli import main as cli
-from selfeval.grammar import join_target
-from selfeval.layout import (
+from selfeval.cli.main import main as cli
+from selfeval.form import vocabulary
+from selfeval.form.model import Form
+from selfeval.grammar.targets import join_target
+from selfeval.layouts.layout import (
     AMOUNTS,
     LAYOUT_NAMES,
     LAYOUT_PROPERTY,
@@ -29,12 +29,12 @@ from selfeval.layout import (
     range_bounds,
     split_target,
 )
-from selfeval.model import Form
-from selfeval.profiles import load_profile
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
 from selfeval.readers.formfile import read_form_file
-from selfeval.writer import blank_workbook, write_form
-from selfeval.writer.texts import heading_texts
+from selfeval.rules.analysis import analyse
+from selfeval.writers.template import blank_workbook, write_form
+from selfeval.writers.template.texts import heading_texts
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seed").glob("form*.yaml"))
 SHANGHAI = load_profile("shanghai")
@@ -112,7 +112,7 @@ def test_every_funds_row_label_and_header_label_is_a_vocabulary_word(name):
 
 
 def test_a_layout_file_may_only_print_words_of_the_field(tmp_path, monkeypatch):
-    from selfeval import layout as module
+    from selfeval.layouts import layout as module
 
     with pytest.raises(ValueError, match="不是词表中"):
         module._words_in("<funds.points=满分>")
@@ -286,7 +286,7 @@ def test_a_project_list_naming_an_unknown_layout_is_refused(tmp_path, capsys):
 @pytest.fixture
 def province(tmp_path, monkeypatch):
     """The layouts folder with one more file, as a maintainer would add it."""
-    from selfeval import layout as module
+    from selfeval.layouts import layout as module
 
     folder = tmp_path / "layouts"
     folder.mkdir()

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 import yaml
 
-from selfeval.layout import LAYOUT_NAMES
-from selfeval.model import Form
-from selfeval.profiles import load_profile
+from selfeval.form.model import Form
+from selfeval.layouts.layout import LAYOUT_NAMES
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rules import check_form
-from selfeval.writer import write_form
+from selfeval.rules.check import check_form
+from selfeval.writers.template import write_form
 from tests import libreoffice as lo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval.cli import main
-from selfeval.findings import Finding
-from selfeval.profiles import load_profile
-from selfeval.writer import write_form
+from selfeval.cli.main import main
+from selfeval.form.findings import Finding
+from selfeval.profiles.policy import load_profile
+from selfeval.writers.template import write_form
 from tests.forms import GOOD_ROWS, make_form
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from selfeval import results
-from selfeval.cli import main
-from selfeval.profiles import load_profile
-from selfeval.render import render_text
-from selfeval.results import check_paths
+from selfeval.cli.main import main
+from selfeval.pipeline import results
+from selfeval.pipeline.results import check_paths
+from selfeval.profiles.policy import load_profile
+from selfeval.reports.text import render_text
 from tests.pipeline_corpus import GOLDEN, PROFILE, relative_json, write_corpus
 
 

@@ -16,19 +16,19 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 
-from selfeval.analysis import analyse, number
-from selfeval.cli import main
-from selfeval.findings import Finding, Severity
-from selfeval.model import Form
-from selfeval.portfolio import build, render, summarise
-from selfeval.portfolio.charts import RATE_BARS
-from selfeval.portfolio.columns import where
-from selfeval.profiles import load_profile
+from selfeval.cli.main import main
+from selfeval.form.findings import Finding, Severity
+from selfeval.form.model import Form
+from selfeval.form.safe_text import csv_text
+from selfeval.pipeline.results import check_paths
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
-from selfeval.results import check_paths
-from selfeval.rules import validate
-from selfeval.safe_text import csv_text
+from selfeval.reports.portfolio import build, render, summarise
+from selfeval.reports.portfolio.charts import RATE_BARS
+from selfeval.reports.portfolio.columns import where
+from selfeval.rules.analysis import analyse, number
+from selfeval.rules.check import validate
 from tests.forms import make_form
 from tests.test_portfolio_folder import MUTATIONS, UNREADABLE, Folder, build_folder
 
@@ -355,8 +355,8 @@ def test_format_option_overrides_suffix(tmp_path: Path) -> None:
 
 def test_cli_formats_are_the_portfolio_formats() -> None:
     # The CLI keeps its own copy so that --help does not import the report writers.
-    from selfeval.commands import report
-    from selfeval.portfolio import FORMATS
+    from selfeval.cli import report
+    from selfeval.reports.portfolio import FORMATS
 
     assert report.FORMATS == FORMATS
     assert set(report.SUFFIX_FORMATS.values()) == set(FORMATS)
@@ -396,9 +396,9 @@ def test_progress_bar_for_large_folders(folder: Folder, tmp_path: Path, monkeypa
 
 
 def test_links_to_a_sheet_with_a_quote_in_its_name_match_excel():
-    from selfeval.findings import Finding
-    from selfeval.html_report import cell_link
-    from selfeval.portfolio.html import Links
+    from selfeval.form.findings import Finding
+    from selfeval.reports.html import cell_link
+    from selfeval.reports.portfolio.html import Links
 
     finding = Finding("SCORE_RANGE", "indicators[0].score", sheet="张三's 表", cell="G21")
     href = Links(None).href("表.xlsx", finding)

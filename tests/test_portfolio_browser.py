@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 from tests.test_portfolio_folder import build_folder
 
 DOCS_PNG = Path(__file__).parent.parent / "docs" / "report.png"

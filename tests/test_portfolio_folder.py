@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.analysis import number
-from selfeval.model import Form
+from selfeval.form.model import Form
 from selfeval.readers import Unreadable, read_file, supported_suffixes
 from selfeval.readers.formfile import dump_form_file, read_form_file
-from selfeval.rules import validate
+from selfeval.rules.analysis import number
+from selfeval.rules.check import validate
 
 SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.layout import LAYOUT_NAMES, build_layout, layout_spec, range_bounds
-from selfeval.profiles import load_profile
+from selfeval.layouts.layout import LAYOUT_NAMES, build_layout, layout_spec, range_bounds
+from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
-from selfeval.writer import blank_workbook, write_form
-from selfeval.writer.sheet import group_rows
-from selfeval.writer.texts import heading_texts
+from selfeval.writers.template import blank_workbook, write_form
+from selfeval.writers.template.sheet import group_rows
+from selfeval.writers.template.texts import heading_texts
 from tests import libreoffice as lo
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.cli import main
+from selfeval.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.findings import Severity
-from selfeval.model import Form
-from selfeval.profiles import load_profile
+from selfeval.form.findings import Severity
+from selfeval.form.model import Form
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
-from selfeval.rules import check_form
+from selfeval.rules.check import check_form
 from tests.relaid_forms import write_rows
 
 PROVINCES = Path(__file__).parent / "fixtures" / "provinces"

@@ -119,8 +119,8 @@ def test_shown_text_only_for_cells_styled_with_a_format_that_matters() -> None:
 def test_formulas_found_as_an_xml_parser_finds_them() -> None:
     """Every cell whose first child is <f> (a template's computed cells), wherever it
     lies, with its formula text unescaped; shared-formula followers have none."""
-    from selfeval.profiles import load_profile
-    from selfeval.writer import blank_workbook
+    from selfeval.profiles.policy import load_profile
+    from selfeval.writers.template import blank_workbook
 
     data = blank_workbook("standard", 2026, load_profile("national"))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

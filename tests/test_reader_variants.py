@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from selfeval.model import Form
-from selfeval.profiles import load_profile
+from selfeval.form.model import Form
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rules import check_form
+from selfeval.rules.check import check_form
 from tests.relaid_forms import SHAPES, relay, write_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"

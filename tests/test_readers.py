@@ -9,14 +9,14 @@ import openpyxl
 import pytest
 import yaml
 
-from selfeval.layout import SHEET, layout_for
-from selfeval.model import Form
-from selfeval.profiles import load_profile
+from selfeval.form.model import Form
+from selfeval.layouts.layout import SHEET, layout_for
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
 from selfeval.readers.locate import forms_in_grid
-from selfeval.writer import write_form
+from selfeval.writers.template import write_form
 from tests import libreoffice as lo
 from tests.seed_workbooks import paste_to_sheet, seed_forms, write_seed_workbooks
 
@@ -209,7 +209,7 @@ def test_typed_over_formula_is_reported(template: Path, tmp_path: Path) -> None:
 
 
 def test_template_findings_point_at_cells(tmp_path: Path) -> None:
-    from selfeval.rules import validate
+    from selfeval.rules.check import validate
 
     form = Form.from_dict(fixture(10))  # 产出 adds to 43 under a printed (50分)
     book = write_form(form, tmp_path / "表10.xlsx", load_profile("shanghai"))
@@ -238,7 +238,7 @@ def test_non_finite_numbers_are_not_figures() -> None:
 def test_grid_addresses_match_openpyxl() -> None:
     from openpyxl.utils import get_column_letter
 
-    from selfeval.a1 import column_letter, column_number
+    from selfeval.form.a1 import column_letter, column_number
 
     for n in (1, 26, 27, 52, 702, 703, 16384):
         assert column_letter(n) == get_column_letter(n) and column_number(column_letter(n)) == n
@@ -276,7 +276,7 @@ def test_a_row_that_fits_its_header_is_never_shifted() -> None:
 
 
 def test_a_missing_points_column_is_named_not_a_silent_empty_form(tmp_path: Path) -> None:
-    from selfeval.results import check_paths
+    from selfeval.pipeline.results import check_paths
 
     header = [h for h in _HEADER if h != "分值"]
     grid = Grid(
@@ -343,7 +343,7 @@ def test_funds_points_read_from_the_block_label_when_no_column_holds_them() -> N
     ],
 )
 def test_split_targets_join(nature: str, value: str, unit: str, joined: str) -> None:
-    from selfeval.grammar import join_target
+    from selfeval.grammar.targets import join_target
 
     assert join_target(nature, value, unit) == joined
 

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.analysis import number
-from selfeval.cell_marks import CHANGES_HEADINGS, CHANGES_SHEET, RESCORE_FILL
-from selfeval.cli import main
-from selfeval.layout import layout_for
-from selfeval.profiles import load_profile
+from selfeval.cli.main import main
+from selfeval.layouts.layout import layout_for
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rescore import rescore
-from selfeval.writer import write_form
+from selfeval.rules.analysis import number
+from selfeval.rules.rescore import rescore
+from selfeval.writers.marks import CHANGES_HEADINGS, CHANGES_SHEET, RESCORE_FILL
+from selfeval.writers.template import write_form
 from tests.forms import GOOD_ROWS, make_form
 
 UNMET = [

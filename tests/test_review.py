@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfeval.analysis import analyse
-from selfeval.findings import CODES, MESSAGES, Severity
-from selfeval.model import Form, FundsRow
-from selfeval.profiles import REVIEW_CODES, load_profile
-from selfeval.rescore import rescore
-from selfeval.rules import validate
+from selfeval.form.findings import CODES, MESSAGES, Severity
+from selfeval.form.model import Form, FundsRow
+from selfeval.profiles.policy import REVIEW_CODES, load_profile
+from selfeval.rules.analysis import analyse
+from selfeval.rules.check import validate
+from selfeval.rules.rescore import rescore
 from tests.forms import GOOD_ROWS, make_form
 from tests.test_verdicts import ROWS
 
@@ -316,7 +316,7 @@ def test_a_profile_turns_a_review_check_off_or_changes_its_severity(tmp_path):
 
 def every_row_rule(form: Form, profile: str) -> list[tuple[str, str]]:
     """What the row rules say when run on every row, fast path or not."""
-    from selfeval.rules import ROW_RULES, Check
+    from selfeval.rules.check import ROW_RULES, Check
 
     prof = load_profile(profile)
     check = Check(form, analyse(form, prof), prof)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from selfeval.analysis import analyse
-from selfeval.findings import CODES, MESSAGES, Severity
-from selfeval.model import FundsRow
-from selfeval.profiles import load_profile
-from selfeval.rules import validate
+from selfeval.form.findings import CODES, MESSAGES, Severity
+from selfeval.form.model import FundsRow
+from selfeval.profiles.policy import load_profile
+from selfeval.rules.analysis import analyse
+from selfeval.rules.check import validate
 from tests.forms import GOOD_ROWS, assert_finding, assert_no_finding, codes, make_form
 
 
@@ -253,7 +253,7 @@ def test_a_sub_row_rate_is_checked_where_stated():
 
 
 def test_rescoring_corrects_a_stated_sub_row_rate():
-    from selfeval.rescore import rescore
+    from selfeval.rules.rescore import rescore
 
     form = make_form()
     form.funds.current = FundsRow(100000.0, 100000.0, 95000.0, 0.97)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from selfeval.cli import main
-from selfeval.portfolio.sample import Unit, draw, exp_key, uniform
-from selfeval.portfolio.summary import Row
+from selfeval.cli.main import main
+from selfeval.reports.portfolio.sample import Unit, draw, exp_key, uniform
+from selfeval.reports.portfolio.summary import Row
 from tests.test_portfolio_folder import build_folder
 
 

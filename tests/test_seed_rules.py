@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from selfeval.analysis import analyse
-from selfeval.findings import Severity
-from selfeval.model import Form
-from selfeval.profiles import load_profile
-from selfeval.rescore import rescore
-from selfeval.rules import validate
+from selfeval.form.findings import Severity
+from selfeval.form.model import Form
+from selfeval.profiles.policy import load_profile
+from selfeval.rules.analysis import analyse
+from selfeval.rules.check import validate
+from selfeval.rules.rescore import rescore
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 

@@ -30,7 +30,7 @@ def _heavy_imports(code: str) -> str:
 def test_validating_a_template_imports_neither_openpyxl_nor_jinja2(tmp_path: Path) -> None:
     template = sorted((Path(__file__).parent.parent / "templates").rglob("*.xlsx"))[0]
     code = (
-        "import contextlib, io\nfrom selfeval.cli import main\n"
+        "import contextlib, io\nfrom selfeval.cli.main import main\n"
         f"with contextlib.redirect_stdout(io.StringIO()): main(['validate', {str(template)!r}])"
     )
     assert _heavy_imports(code) == ""
@@ -42,8 +42,8 @@ def test_a_button_module_imports_neither_openpyxl_nor_jinja2() -> None:
 
 def test_a_command_registers_no_other_command() -> None:
     code = (
-        "from selfeval.cli import build_parser\nbuild_parser(['validate', 'x.xlsx'])\n"
-        "print(' '.join(m for m in ('selfeval.excel.bundle', 'selfeval.commands.build') "
+        "from selfeval.cli.main import build_parser\nbuild_parser(['validate', 'x.xlsx'])\n"
+        "print(' '.join(m for m in ('selfeval.excel.bundle', 'selfeval.cli.build') "
         "if m in sys.modules))"
     )
     assert _heavy_imports(code) == ""

@@ -13,8 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval.cli import main as cli
-from selfeval.layout import (
+from selfeval.cli.main import main as cli
+from selfeval.form.model import Form, Indicator
+from selfeval.layouts.layout import (
     INSTRUCTIONS_SHEET,
     LAYOUT_NAMES,
     SHEET,
@@ -23,12 +24,11 @@ from selfeval.layout import (
     layout_spec,
     same_formula,
 )
-from selfeval.model import Form, Indicator
-from selfeval.profiles import load_profile
+from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
-from selfeval.writer import blank_workbook, form_workbook
-from selfeval.writer.projects import ProjectsError, read_projects, safe_filename
-from selfeval.writer.sheet import block_for
+from selfeval.writers.template import blank_workbook, form_workbook
+from selfeval.writers.template.projects import ProjectsError, read_projects, safe_filename
+from selfeval.writers.template.sheet import block_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "tests" / "fixtures" / "seed").glob("form*.yaml"))
@@ -267,7 +267,7 @@ def test_openpyxl_never_switches_to_lxml_under_selfeval():
 
 
 def test_check_compares_xml_canonically():
-    from selfeval.writer.package import same_content
+    from selfeval.writers.template.package import same_content
 
     original = blank_workbook("standard", 2026, load_profile("national"))
     with zipfile.ZipFile(io.BytesIO(original)) as z:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.analysis import analyse, number, round_rate
-from selfeval.layout import AMOUNTS, LAYOUT_NAMES, SHEET, build_layout, layout_for
-from selfeval.model import LEVEL1_NAMES
-from selfeval.profiles import load_profile
+from selfeval.form.model import LEVEL1_NAMES
+from selfeval.layouts.layout import AMOUNTS, LAYOUT_NAMES, SHEET, build_layout, layout_for
+from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
-from selfeval.writer import blank_workbook, write_form
-from selfeval.writer.sheet import group_rows
+from selfeval.rules.analysis import analyse, number, round_rate
+from selfeval.writers.template import blank_workbook, write_form
+from selfeval.writers.template.sheet import group_rows
 from tests import libreoffice as lo
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seed").glob("form*.yaml"))

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from selfeval.cli import main
-from selfeval.profiles import load_profile
-from selfeval.writer import write_form
+from selfeval.cli.main import main
+from selfeval.profiles.policy import load_profile
+from selfeval.writers.template import write_form
 from tests.forms import GOOD_ROWS, make_form
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.analysis import suggest_score
-from selfeval.grammar import evaluate, parse_actual, parse_target
-from selfeval.profiles import load_profile
+from selfeval.grammar.targets import evaluate, parse_actual, parse_target
+from selfeval.profiles.policy import load_profile
+from selfeval.rules.analysis import suggest_score
 
 NATIONAL = load_profile("national")
 

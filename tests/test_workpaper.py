@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from selfeval.cli import main
-from selfeval.profiles import load_profile
+from selfeval.cli.main import main
+from selfeval.form.workpaper import COLUMNS, LETTERS, SHEET, SUBTOTAL_LABEL, SUMMARY_SHEET
+from selfeval.pipeline.results import check_paths
+from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.results import check_paths
-from selfeval.workpaper import COLUMNS, LETTERS, SHEET, SUBTOTAL_LABEL, SUMMARY_SHEET
 from tests import libreoffice as lo
 
 SEEDS = Path(__file__).parent / "fixtures" / "seed"

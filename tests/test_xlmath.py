@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.xlmath import excel_round, excel_rounddown, excel_roundup, excel_text_percent
+from selfeval.form.xlmath import excel_round, excel_rounddown, excel_roundup, excel_text_percent
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from selfeval.layout import letter, range_bounds
+from selfeval.form.safe_text import is_formula_like
+from selfeval.layouts.layout import letter, range_bounds
 from selfeval.readers.grid import CellValue, Grid
-from selfeval.safe_text import is_formula_like
 
 Color = str | None
 """A fill as ``#RRGGBB`` (lower case), None for no fill."""

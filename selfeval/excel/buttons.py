@@ -30,7 +30,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selfeval.cell_marks import rescore_note
 from selfeval.excel import book_io, support
 from selfeval.excel.marks import Mark, same_value
 from selfeval.excel.transaction import Refused
@@ -42,12 +41,13 @@ from selfeval.excel.workbook import (
     profile_from_environment,
     read_book,
 )
-from selfeval.findings import Finding, Severity, show_value
-from selfeval.model import Form
+from selfeval.form.findings import Finding, Severity, show_value
+from selfeval.form.model import Form
+from selfeval.pipeline.results import FormResult, check_form, unreadable_result, workpaper_result
 from selfeval.readers.workpaper import workpaper_in
-from selfeval.rescore import Change, rescore
-from selfeval.results import FormResult, check_form, unreadable_result, workpaper_result
-from selfeval.rules import FIELD_LABELS
+from selfeval.rules.check import FIELD_LABELS
+from selfeval.rules.rescore import Change, rescore
+from selfeval.writers.marks import rescore_note
 
 TITLE = "绩效自评"
 RESULT_HEADINGS = ["严重程度", "代码", "单元格", "说明", "应为", "实为"]
@@ -321,7 +321,7 @@ def _lost_note(view: BookView) -> str:
 
 def _protected_cells(view: BookView, form: Form) -> set[str]:
     """Cells Rescore must not write: formulas, or where unknown, the template's formulas."""
-    from selfeval.layout import layout_for
+    from selfeval.layouts.layout import layout_for
 
     sheet = form.source.sheet or ""
     cells = view.formula_cells(sheet) or set()
@@ -348,7 +348,7 @@ def _like(old: Any, new: Any) -> Any:
 @button
 def export_report(book: Any) -> str:
     """Write ``<workbook>_校验报告.html`` beside the workbook."""
-    from selfeval.portfolio import render, summarise
+    from selfeval.reports.portfolio import render, summarise
 
     folder = book_folder(book)
     if folder is None:
@@ -365,7 +365,7 @@ def export_report(book: Any) -> str:
 @button
 def new_form(book: Any) -> str:
     """Write this year's blank template (never over an existing file) and open it."""
-    from selfeval.writer import current_year, write_blank
+    from selfeval.writers.template import current_year, write_blank
 
     year = current_year()
     folder = book_folder(book) or Path.home()

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from selfeval.cell_marks import RESCORE_FILL, SEVERITY_FILLS
 from selfeval.excel.book_io import Color
+from selfeval.writers.marks import RESCORE_FILL, SEVERITY_FILLS
 
 STATE_SHEET = "_selfeval_state"
 COLUMNS = (

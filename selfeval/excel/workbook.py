@@ -18,8 +18,8 @@ from typing import Any
 from selfeval.excel import book_io
 from selfeval.excel.marks import STATE_SHEET, Anchors, Diff, Key, Ledger, Mark
 from selfeval.excel.transaction import Step, run
-from selfeval.model import Form
-from selfeval.profiles import DEFAULT_PROFILE, Profile, load_profile
+from selfeval.form.model import Form
+from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
 

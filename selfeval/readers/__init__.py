@@ -1,4 +1,4 @@
-"""Readers: files in, :class:`~selfeval.model.Form` objects out.
+"""Readers: files in, :class:`~selfeval.form.model.Form` objects out.
 
 One module per format family, behind :func:`read_file`. A file that cannot be
 read yields an :class:`Unreadable` (with a finding code and a Chinese reason)
@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from selfeval.model import Form
-from selfeval.workpaper import Workpaper
+from selfeval.form.model import Form
+from selfeval.form.workpaper import Workpaper
 
 FORM_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

@@ -1,7 +1,7 @@
 """Reading single cell values as the form means them: text, amounts, rates, labels.
 
 Cells arrive as whatever a reader produced (float, int, str, bool, date, None or
-"" for blank). Values keep what the form says (see :mod:`selfeval.model`): a
+"" for blank). Values keep what the form says (see :mod:`selfeval.form.model`): a
 number when it can be read, None when blank or a placeholder (``—``), else the
 original text, so the rules can report what was found.
 """
@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from selfeval.model import Number
+from selfeval.form.model import Number
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _SPACE = re.compile(r"\s+")

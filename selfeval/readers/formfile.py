@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from selfeval.model import Form, FormDataError
+from selfeval.form.model import Form, FormDataError
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 
 MAX_FORM_FILE = 5 * 1024 * 1024  # a form file is a few KiB; refuse anything absurd

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from selfeval.a1 import column_letter, column_number
+from selfeval.form.a1 import column_letter, column_number
 
 CellValue = str | float | int | bool | None
 
@@ -40,7 +40,7 @@ class Grid:
     are read as shown. The add-in can fill it from ``Range.formula`` of constants."""
     properties: dict[str, str] = field(default_factory=dict)
     """The workbook's custom document properties where a reader knows them (our
-    templates record their layout and profile there: selfeval.layout)."""
+    templates record their layout and profile there: selfeval.layouts.layout)."""
     skipped: str | None = None
     """Why the sheet's values were not read (e.g. too many rows); None when read."""
 

@@ -4,7 +4,7 @@ Works on a :class:`~selfeval.readers.grid.Grid` only. A form starts at its
 项目名称 row (its title and year just above); the funds block is found by its
 column headings (全年预算数 / 调整后预算数 …), the indicator table by its header
 row(s) (三级指标 … 分值 / 权重, 得分), in any order and under any name that
-:mod:`selfeval.vocabulary` lists, and ends at 总分 / 总计 / 合计 or at the closing
+:mod:`selfeval.form.vocabulary` lists, and ends at 总分 / 总计 / 合计 or at the closing
 lines (评价结论 …). A target split over 指标性质 | 指标值 | 度量单位 is joined.
 Rows shifted by merged cells are realigned one by one (:func:`_best_shift`); a
 row that fits its header is never moved. A located form whose table lacks a
@@ -19,10 +19,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from selfeval import vocabulary as vocab
-from selfeval.a1 import column_letter
-from selfeval.grammar import join_target
-from selfeval.model import (
+from selfeval.form import vocabulary as vocab
+from selfeval.form.a1 import column_letter
+from selfeval.form.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
     Form,
@@ -32,6 +31,7 @@ from selfeval.model import (
     Indicator,
     Source,
 )
+from selfeval.grammar.targets import join_target
 from selfeval.readers import Unreadable
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selfeval.model import Form
+from selfeval.form.model import Form
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.legacy import legacy_forms

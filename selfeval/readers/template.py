@@ -1,4 +1,4 @@
-"""Our generated templates, read through the layout description (selfeval.layout).
+"""Our generated templates, read through the layout description (selfeval.layouts.layout).
 
 Every field is read at the address its defined name holds, so rows a user
 inserted are followed. A computed cell must still hold its canonical formula;
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from selfeval.a1 import column_number
-from selfeval.analysis import funds_figures, number, round_rate
-from selfeval.grammar import join_target
-from selfeval.layout import (
+from selfeval.form.a1 import column_number
+from selfeval.form.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
+from selfeval.form.xlmath import excel_round
+from selfeval.grammar.targets import join_target
+from selfeval.layouts.layout import (
     AMOUNTS,
     LAYOUT_PROPERTY,
     SPLIT_TARGET,
@@ -23,11 +24,10 @@ from selfeval.layout import (
     profile_of,
     same_formula,
 )
-from selfeval.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
-from selfeval.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
-from selfeval.xlmath import excel_round
+from selfeval.rules.analysis import funds_figures, number, round_rate
 
 _YEAR = re.compile(r"((?:19|20)\d\d)")
 _TEXT_FIELDS = ("header.project", "header.department", "header.implementer")
@@ -39,7 +39,7 @@ def template_form(grid: Grid, file: str | None = None) -> Form | None:
     """The form held by a generated template, or None when the names are not ours.
 
     The template's layout and profile are those it records in its document
-    properties (``Grid.properties``, :func:`selfeval.layout.template_properties`)."""
+    properties (``Grid.properties``, :func:`selfeval.layouts.layout.template_properties`)."""
     properties = grid.properties
     layout = layout_for(grid.names, properties.get(LAYOUT_PROPERTY))
     if layout is None:

@@ -4,8 +4,8 @@ from its grid: the sheet named 复核底稿 whose first row holds the workpaper'
 
 from __future__ import annotations
 
+from selfeval.form.workpaper import COLUMNS, HEADINGS, SHEET, ReviewRow, Workpaper
 from selfeval.readers.grid import Grid
-from selfeval.workpaper import COLUMNS, HEADINGS, SHEET, ReviewRow, Workpaper
 
 
 def workpaper_in(grids: list[Grid], file: str) -> Workpaper | None:

@@ -1,0 +1,1 @@
+"""The ``selfeval`` command: :mod:`selfeval.cli.main` and one module per subcommand."""

@@ -1,0 +1,1 @@
+"""Layouts: the shapes of the form, described once as data (``*.toml``) for writer and reader."""

@@ -1,0 +1,1 @@
+"""Profiles: scoring policy (weights, tolerances, which review checks run), as ``*.toml``."""

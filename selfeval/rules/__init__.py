@@ -1,0 +1,1 @@
+"""Rules: the figures a form implies (analysis), the checks that give findings, rescoring."""
