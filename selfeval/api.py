@@ -1,0 +1,181 @@
+"""selfeval as a library: read a form, check it, rescore it.
+
+The CLI, the Excel and WPS add-ins and the checking service all go through these
+functions. A ``source`` is a path, the file's ``bytes`` or a binary file object; for
+bytes and file objects ``name`` gives the file name the results report (its suffix
+says the format; without one the format is told from the content).
+
+Example::
+
+    import selfeval
+
+    for result in selfeval.check("自评表.xlsx"):
+        print(result.to_dict()["computed"]["total"])
+        for f in result.findings:
+            print(f.code, f.severity, f.cell, f.message)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from selfeval.errors import InputError
+from selfeval.form.model import Form
+from selfeval.pipeline.results import FormResult, check_file
+from selfeval.profiles.policy import Profile, load_profile
+from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable, read_file
+from selfeval.rules.rescore import Rescored
+from selfeval.rules.rescore import rescore as rescore_form
+
+if TYPE_CHECKING:
+    from selfeval.rules.rescore import Change
+
+Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
+"""What the functions read: a path, the file's bytes, or a binary file object."""
+
+
+def check(
+    source: Source, *, profile: Profile | str | None = None, name: str | None = None
+) -> list[FormResult]:
+    """Every form in one file, checked: one :class:`FormResult` per form (findings with
+    ``.code``, ``.severity``, ``.cell``, ``.message``; ``.analysis`` the computed figures;
+    ``.form`` the form read). An unreadable file gives one result whose READ_ERROR or
+    LAYOUT_UNRECOGNISED finding says why."""
+    chosen = _profile(profile)
+    with _as_file(source, name) as (path, shown):
+        results = check_file(path, chosen)
+    return [_renamed(r, path, shown) for r in results]
+
+
+def read(source: Source, *, name: str | None = None) -> list[Form]:
+    """The forms of one file; :class:`~selfeval.errors.InputError` (Chinese) when it has none."""
+    with _as_file(source, name) as (path, shown):
+        items = read_file(path)
+    bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
+    if bad:
+        raise InputError(f"{shown}：{bad[0].why}")
+    forms = [i for i in items if isinstance(i, Form)]
+    if not forms:
+        raise InputError(f"{shown}：没有找到自评表")
+    for form in forms:
+        form.source.file = shown
+    return forms
+
+
+@dataclass
+class Rescoring:
+    """What :func:`rescore` did: per form its rescored figures and every change written."""
+
+    forms: list[Rescored]
+    changes: list[list[Change]]
+    data: bytes | None = None
+    """The rescored file's bytes, when no ``output`` path was given."""
+    suffix: str = ".xlsx"
+    """The rescored file's kind: ``.xlsx`` for a workbook, ``.yaml`` for a form file."""
+    notes: list[str] = field(default_factory=list)
+
+
+def rescore(
+    source: Source,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    profile: Profile | str | None = None,
+    name: str | None = None,
+) -> Rescoring:
+    """The rules' scores written into a copy of ``source``: into ``output`` when given
+    (never the input itself), else returned as ``Rescoring.data``. A workbook gives a
+    workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file."""
+    from selfeval.readers.formfile import dump_form_file
+    from selfeval.writers.rescored import write_rescored
+
+    chosen = _profile(profile)
+    with _as_file(source, name) as (path, shown):
+        forms = read(path, name=shown)
+        rescored = [rescore_form(form, chosen) for form in forms]
+        workbook = path.suffix.lower() not in FORM_FILE_SUFFIXES
+        suffix = ".xlsx" if workbook else ".yaml"
+        with _output(output, suffix) as out:
+            if workbook:
+                logs = write_rescored(path, out, rescored, chosen)
+            else:
+                dump_form_file([r.form for r in rescored], out)
+                logs = [r.changes for r in rescored]
+            data = out.read_bytes() if output is None else None
+    return Rescoring(rescored, logs, data, suffix)
+
+
+def _profile(profile: Profile | str | None) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    return load_profile() if profile is None else load_profile(profile)
+
+
+@contextmanager
+def _as_file(source: Source, name: str | None) -> Iterator[tuple[Path, str]]:
+    """``(path, name shown)``: a path as it is; bytes or a file object in a private
+    temporary folder, removed afterwards whatever happens."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        yield path, name or str(path)
+        return
+    data = bytes(source) if isinstance(source, bytes | bytearray) else source.read()
+    shown = Path(name or "").name or f"上传的文件{_sniff(data)}"
+    if Path(shown).suffix == "":
+        shown += _sniff(data)
+    folder = tempfile.mkdtemp(prefix="selfeval-")
+    try:
+        path = Path(folder) / shown
+        path.write_bytes(data)
+        yield path, shown
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _output(output: str | os.PathLike[str] | None, suffix: str) -> Iterator[Path]:
+    if output is not None:
+        yield Path(output)
+        return
+    folder = tempfile.mkdtemp(prefix="selfeval-")
+    try:
+        yield Path(folder) / f"rescored{suffix}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sniff(data: bytes) -> str:
+    """A file suffix told from the content, for bytes that came without a name."""
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as z:
+                if "mimetype" in z.namelist() and b"opendocument" in z.read("mimetype"):
+                    return ".ods"
+        except zipfile.BadZipFile:
+            pass
+        return ".xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ".xls"
+    if data.lstrip()[:1] in (b"{", b"["):
+        return ".json"
+    return ".yaml"
+
+
+def _renamed(result: FormResult, path: Path, shown: str) -> FormResult:
+    """A result that names the file as the caller did, not by a temporary path."""
+    if result.file == str(path):
+        result.file = shown
+    if result.form is not None and result.form.source.file == str(path):
+        result.form.source.file = shown
+    for finding in result.findings:
+        if finding.found == str(path):
+            finding.found = shown
+    return result
