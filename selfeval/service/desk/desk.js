@@ -33,9 +33,10 @@ function say(text, ok) {
 }
 
 function progress(done, total, what) {
-  $("progress").hidden = total === 0 || done >= total;
+  $("progress").hidden = total === 0;
   $("progress-fill").style.width = total ? `${(100 * done) / total}%` : "0";
   $("progress-text").textContent = what || `已校验 ${done} / ${total} 个文件`;
+  $("progress").classList.toggle("done", done >= total);
 }
 
 async function post(path, files, fields) {
@@ -85,6 +86,7 @@ async function check(files) {
     progress(done, files.length);
   }
   summarise();
+  $("help").hidden = state.forms.length > 0;
   if (state.forms.length) choose(0);
 }
 
@@ -111,7 +113,7 @@ function addForm(result, upload) {
   const item = el(
     "li",
     { onclick: () => choose(index), "data-index": String(index) },
-    el("span", { class: "name" }, result.project || "（未读出项目名称）", el("span", { class: "file" }, place)),
+    el("span", { class: "name" }, result.project || (result.computed ? "（未填项目名称）" : "无法读取的文件"), el("span", { class: "file" }, place)),
     ...badges,
   );
   $("forms").append(item);
@@ -263,7 +265,7 @@ function showSheet(result, chosen) {
     body.append(tr);
   });
   box.replaceChildren(el("table", {}, el("thead", {}, head), body));
-  if (focus) focus.scrollIntoView({ block: "center", inline: "center" });
+  if (focus) focus.scrollIntoView({ block: "center", inline: "nearest" });
 }
 
 // -- downloads --------------------------------------------------------------------------
