@@ -394,3 +394,57 @@ def test_a_full_service_answers_503_and_a_long_request_stops_with_a_chinese_mess
     time.sleep(0.2)
     assert post(narrow, "/api/validate", upload(forms / "form01.xlsx")).status_code == 200
     assert narrow.leftovers() == []
+
+
+def test_a_name_that_would_run_as_a_formula_is_escaped_in_the_downloaded_report(
+    service, forms
+) -> None:
+    named = [("file", ("=HYPERLINK(1).xlsx", (forms / "form02.xlsx").read_bytes()))]
+    csv = post(service, "/api/report?format=csv", named).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1).xlsx" in csv
+    assert ",=HYPERLINK" not in csv
+
+
+def test_concurrent_uploads_each_get_their_own_forms_back(service, forms) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["form02.xlsx", "form06.xlsx", "form10.xlsx"] * 3
+    expected = {n: cli(forms, "validate", n, "--format", "json")[1] for n in set(names)}
+    with ThreadPoolExecutor(len(names)) as pool:
+        answers = list(pool.map(lambda n: post(service, "/api/validate", upload(forms / n)), names))
+    assert [a.content for a in answers] == [expected[n] for n in names]
+
+
+def test_the_serve_command_is_light_until_it_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom selfeval.cli.main import build_parser\nbuild_parser(['serve'])\n"
+        "build_parser()\nprint(' '.join(m for m in ('starlette', 'uvicorn', 'multipart', "
+        "'selfeval.service') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_on_a_shared_address_the_command_prints_the_address_staff_open(monkeypatch, capsys) -> None:
+    import os
+
+    import uvicorn
+
+    started: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # the options it passes to workers
+    assert main(["serve", "--host", "0.0.0.0", "--no-browser", "--workers", "2"]) == 0
+    said = capsys.readouterr().err
+    assert "请同事在浏览器中打开：http://" in said and ":8765/" in said
+    assert started["workers"] == 2 and started["host"] == "0.0.0.0"
+    assert main(["serve", "--no-browser"]) == 0
+    assert "请同事" not in capsys.readouterr().err
+
+
+def test_bad_serve_options_are_refused_in_chinese(capsys) -> None:
+    assert main(["serve", "--workers", "0", "--no-browser"]) == 2
+    assert "--workers" in capsys.readouterr().err
+    assert main(["serve", "--profile", "没有这个口径", "--no-browser"]) == 2

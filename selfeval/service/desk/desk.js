@@ -42,7 +42,7 @@ function progress(done, total, what) {
 async function post(path, files, fields) {
   const body = new FormData();
   for (const file of files) body.append("file", file, file.name);
-  body.append("profile", $("profile").value);
+  if ($("profile").value) body.append("profile", $("profile").value);
   for (const [key, value] of Object.entries(fields || {})) body.append(key, value);
   const response = await fetch(path, { method: "POST", body });
   if (!response.ok) throw new Error(await reason(response));
@@ -302,7 +302,8 @@ function keep(blob, name) {
 }
 
 async function template() {
-  const url = `/api/template?layout=${encodeURIComponent($("layout").value)}&profile=${encodeURIComponent($("profile").value)}`;
+  const profile = $("profile").value ? `&profile=${encodeURIComponent($("profile").value)}` : "";
+  const url = `/api/template?layout=${encodeURIComponent($("layout").value)}${profile}`;
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(await reason(response));
