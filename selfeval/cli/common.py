@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from selfeval.errors import InputError
 from selfeval.files import write_atomically
 from selfeval.form.model import Form
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
@@ -54,7 +55,7 @@ def require_inputs(paths: list[Path]) -> None:
     """ValueError naming every input that does not exist."""
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
+        raise InputError(f"找不到：{'、'.join(map(str, missing))}")
 
 
 def read_forms(path: Path) -> list[Form]:

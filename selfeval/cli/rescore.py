@@ -13,6 +13,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     say_profile_override,
 )
+from selfeval.errors import OutputError
 
 if TYPE_CHECKING:
     from selfeval.rules.rescore import Change
@@ -43,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
     from selfeval.rules.rescore import rescore
 
     if why := refuse_overwrite(args.output, [args.path]):
-        raise ValueError(why)
+        raise OutputError(why)
     workbook = args.path.suffix.lower() not in FORM_FILE_SUFFIXES
     if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
-        raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
+        raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
     profile = profile_from(args)
     forms = read_forms(args.path)
     say_profile_override(forms, profile, "重新评分")

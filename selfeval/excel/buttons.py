@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from selfeval.errors import InputError
 from selfeval.excel import book_io, support
 from selfeval.excel.marks import Mark, same_value
 from selfeval.excel.transaction import Refused
@@ -53,7 +54,7 @@ TITLE = "绩效自评"
 RESULT_HEADINGS = ["严重程度", "代码", "单元格", "说明", "应为", "实为"]
 
 
-class AddinError(Exception):
+class AddinError(InputError):
     """Something the user must fix before a button can run; the message is Chinese."""
 
 

@@ -52,6 +52,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+from selfeval.errors import LayoutError
 from selfeval.form import vocabulary
 from selfeval.form.a1 import column_letter as letter
 from selfeval.form.a1 import column_number as _column_number
@@ -70,10 +71,6 @@ PROFILE_PROPERTY = "selfeval.profile"
 DEFAULT_LAYOUT = "standard"
 """The layout of a form that names none (a project list entry without 表样)."""
 Kind = Literal["input", "computed", "text"]
-
-
-class LayoutError(ValueError):
-    """A layout cannot be found or its file is malformed."""
 
 
 LEVEL_KEYS: dict[str, str] = {

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from selfeval.errors import InputError
 from selfeval.form import vocabulary
 from selfeval.form.findings import show_value
 from selfeval.form.model import (
@@ -67,7 +68,7 @@ CSV_PROJECT_COLUMNS = (
 )
 
 
-class ProjectsError(ValueError):
+class ProjectsError(InputError):
     """The project list cannot be used; the message lists every problem (Chinese)."""
 
 
