@@ -4,6 +4,7 @@ no traceback, nothing written and the input untouched."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 import zipfile
@@ -203,7 +204,9 @@ def test_formula_like_text_stays_text_in_written_workbooks(tmp_path: Path) -> No
         assert risky and all(c.data_type == "s" for c in risky)
 
 
-def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
+def test_a_locating_bug_is_logged_with_its_traceback_and_named_a_program_error(
+    tmp_path, monkeypatch, caplog
+):
     from selfeval.readers import workbook
 
     def broken(grids, file):
@@ -214,5 +217,16 @@ def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
     book.active["A1"] = "项目名称"
     path = tmp_path / "表.xlsx"
     book.save(path)
-    [item] = workbook.read_workbook(path)
-    assert item.code == "READ_ERROR" and "IndexError" in item.why
+    with caplog.at_level(logging.ERROR, logger="selfeval.readers.workbook"):
+        [item] = workbook.read_workbook(path)
+    assert item.code == "READ_ERROR" and "程序错误" in item.why and "日志" in item.why
+    [record] = caplog.records
+    assert str(path) in record.getMessage() and record.exc_info[0] is IndexError
+
+
+def test_a_damaged_workbook_is_a_reason_not_a_logged_bug(bad, caplog):
+    path, _ = bad
+    with caplog.at_level(logging.ERROR, logger="selfeval.readers"):
+        [item] = read_file(path)
+    assert isinstance(item, Unreadable) and "程序错误" not in item.why
+    assert not caplog.records

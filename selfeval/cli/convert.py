@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.cli.common import read_forms
+    from selfeval import api
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import project_title
     from selfeval.writers.template import form_workbook
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".xlsx":
         raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
     chosen = load_profile(args.profile) if args.profile else None
-    items = read_forms(args.path)
+    items = api.read(args.path)
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):
         raise OutputError(why)
