@@ -123,6 +123,12 @@ def huge_sheet(d: Path) -> Path:
     return d / "二十万行.xlsx"
 
 
+def damaged_ole(d: Path) -> Path:
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE file's magic, then zeros
+    (d / "旧表.xls").write_bytes(header + bytes(600))
+    return d / "旧表.xls"
+
+
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "truncated": (truncated, "损坏"),
     "not_a_spreadsheet": (not_a_spreadsheet, "不是电子表格"),
@@ -135,6 +141,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "xml_bomb_in_ods": (xml_bomb_in_ods, "不安全的 XML"),
     "zip_bomb": (zip_bomb, "压缩炸弹"),
     "huge_sheet": (huge_sheet, "200000 行"),
+    "damaged_ole": (damaged_ole, "损坏"),
 }
 
 

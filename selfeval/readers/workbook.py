@@ -116,7 +116,7 @@ def _refuse_encrypted(path: Path) -> None:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - on a damaged file olefile raises anything
         raise WorkbookError("文件不完整或已损坏（OLE 结构无法解析）") from exc
     if any(name in streams for name in _ENCRYPTED_STREAMS):
         raise WorkbookError(ENCRYPTED)
