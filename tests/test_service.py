@@ -448,3 +448,27 @@ def test_bad_serve_options_are_refused_in_chinese(capsys) -> None:
     assert main(["serve", "--workers", "0", "--no-browser"]) == 2
     assert "--workers" in capsys.readouterr().err
     assert main(["serve", "--profile", "没有这个口径", "--no-browser"]) == 2
+
+
+def test_a_readers_program_error_reaches_the_log_without_the_files_name_or_text() -> None:
+    import logging
+    import sys
+
+    from selfeval.service.bounds import NoUploadText
+
+    try:
+        raise KeyError("单元格里的机密文字")
+    except KeyError:
+        record = logging.LogRecord(
+            "selfeval.readers.workbook",
+            logging.ERROR,
+            __file__,
+            1,
+            "unexpected error reading workbook %s",
+            ("机密项目.xlsx",),
+            sys.exc_info(),
+        )
+    assert NoUploadText().filter(record)
+    line = logging.Formatter().format(record)
+    assert "KeyError" in line and "test_service.py" in line
+    assert "机密" not in line

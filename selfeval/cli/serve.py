@@ -7,6 +7,8 @@ import ipaddress
 import os
 import sys
 
+from selfeval.errors import InputError
+
 DEFAULT_PORT = 8765
 
 
@@ -56,17 +58,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
     except ImportError:
-        raise ValueError(
+        raise InputError(
             '校验服务需要额外的组件：请执行 pip install "selfeval[serve]"（离线安装包已包含）'
         ) from None
     from selfeval.profiles.policy import load_profile
 
     if args.workers < 1:
-        raise ValueError(f"--workers 应为正整数（{args.workers}）")
+        raise InputError(f"--workers 应为正整数（{args.workers}）")
     if args.max_upload_mb <= 0 or args.timeout <= 0:
-        raise ValueError("--max-upload-mb 和 --timeout 应为正数")
+        raise InputError("--max-upload-mb 和 --timeout 应为正数")
     if not 0 < args.port < 65536:
-        raise ValueError(f"端口应在 1 至 65535 之间（{args.port}）")
+        raise InputError(f"端口应在 1 至 65535 之间（{args.port}）")
     load_profile(args.profile)  # a bad profile is said now, not in every worker
     url = f"http://{_shown_host(args.host)}:{args.port}/"
     os.environ.update(

@@ -26,7 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from selfeval.service import plan, work
-from selfeval.service.bounds import Handler, Service, download, error, guarded
+from selfeval.service.bounds import Handler, Service, download, error, guarded, quiet_logs
 from selfeval.service.uploads import Limits, UploadError, read_uploads
 
 # -- endpoints ---------------------------------------------------------------------------
@@ -193,6 +193,7 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 def create_app(service: Service | None = None) -> Starlette:
     """The application: the API, the desk, and the WPS add-in's routes (:mod:`plan`)."""
     service = service or Service()
+    quiet_logs()
     api_routes: list[tuple[str, Handler, str, bool]] = [
         ("/healthz", healthz, "GET", False),
         ("/api/validate", validate, "POST", True),

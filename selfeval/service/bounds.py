@@ -37,6 +37,40 @@ TIMED_OUT = "处理时间超过 {seconds:g} 秒，已停止；请减少一次上
 INTERNAL = "服务内部错误，请把出错的文件交给系统管理员检查"
 
 
+def where(exc: BaseException) -> str:
+    """Where an exception happened, innermost first: files and lines, never its message
+    (which may quote a cell or a file name)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return " <- ".join(f"{f.filename}:{f.lineno}" for f in reversed(frames[-4:]))
+
+
+class NoUploadText(logging.Filter):
+    """Keeps upload text out of the log: a record from outside the service (a reader
+    logging a program error with the file's name and traceback) is reduced to its
+    logger, the exception's type and where it happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(log.name):
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        what = f"{type(exc).__name__} at {where(exc)}" if exc else "(message withheld)"
+        record.msg, record.args = "%s: %s", (record.name, what)
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def quiet_logs() -> None:
+    """Every ``selfeval`` record through one handler that withholds upload text (once)."""
+    root = logging.getLogger("selfeval")
+    if any(isinstance(f, NoUploadText) for h in root.handlers for f in h.filters):
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(NoUploadText())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root.addHandler(handler)
+    root.propagate = False
+
+
 class Gate:
     """Requests admitted at once (working or waiting for a slot). A request's place is
     freed when both it and its worker thread are done: a thread abandoned at a timeout
@@ -135,10 +169,10 @@ def guarded(handler: Handler, admit: bool = True) -> Callable[[Request], Awaitab
                 return await handler(service, request)
         except UploadError as exc:
             return error(exc.status, exc.message)
-        except SelfevalError as exc:
-            return error(422, str(exc))
         except (work.TimeUp, TimeoutError):
             return error(504, TIMED_OUT.format(seconds=service.limits.timeout))
+        except SelfevalError as exc:
+            return error(422, str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug: say so, log where (never what)
             frames = traceback.extract_tb(exc.__traceback__)
             where = " <- ".join(f"{f.filename}:{f.lineno}" for f in reversed(frames[-4:]))

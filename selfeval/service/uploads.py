@@ -23,6 +23,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import Message, Receive
 
+from selfeval.errors import SelfevalError
+
 MIB = 2**20
 
 
@@ -54,8 +56,8 @@ class Limits:
         )
 
 
-class UploadError(Exception):
-    """A request refused: ``status`` (4xx) and ``message`` (Chinese, for staff)."""
+class UploadError(SelfevalError, ValueError):
+    """A request refused: ``status`` (4xx, 503) and ``message`` (Chinese, for staff)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
