@@ -97,9 +97,14 @@ class Ticket:
     def __init__(self, gate: Gate) -> None:
         self._gate, self._holders, self._lock = gate, 1, threading.Lock()
 
-    def hold(self) -> None:
+    def join(self) -> bool:
+        """One more holder (a worker thread starting), unless every holder is gone: the
+        request ended (timed out) before its thread started, so nobody waits for it."""
         with self._lock:
+            if self._holders == 0:
+                return False
             self._holders += 1
+            return True
 
     def drop(self) -> None:
         with self._lock:
@@ -134,18 +139,20 @@ class Service:
         return load_profile(name)
 
     async def work(self, request: Request, job: Callable[..., T], *args: Any) -> T:
-        """``job(*args, deadline)`` in a worker thread, admitted by the gate, stopped at
-        the request's deadline. For routes that read uploads first, see :meth:`admit`."""
+        """``job(*args, deadline)`` in a worker thread, at most ``Limits.slots`` at once;
+        the request (see :func:`guarded`) stops waiting for it at its deadline, and the
+        job checks the deadline between files."""
         ticket = request.state.ticket
         deadline = request.state.deadline
 
         def run() -> T:
+            if not ticket.join():
+                raise work.TimeUp
             try:
                 return job(*args, deadline)
             finally:
                 ticket.drop()
 
-        ticket.hold()
         return await anyio.to_thread.run_sync(run, abandon_on_cancel=True, limiter=self.limiter)
 
 
@@ -174,10 +181,8 @@ def guarded(handler: Handler, admit: bool = True) -> Callable[[Request], Awaitab
         except SelfevalError as exc:
             return error(422, str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug: say so, log where (never what)
-            frames = traceback.extract_tb(exc.__traceback__)
-            where = " <- ".join(f"{f.filename}:{f.lineno}" for f in reversed(frames[-4:]))
             log.error(
-                "%s %s: %s at %s", request.method, request.url.path, type(exc).__name__, where
+                "%s %s: %s at %s", request.method, request.url.path, type(exc).__name__, where(exc)
             )
             return error(500, INTERNAL)
         finally:
