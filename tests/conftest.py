@@ -73,10 +73,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """``selfeval serve`` on 127.0.0.1 (a free port), its temporary files in a folder of
-    ours (tests/service_harness.py), for the whole session."""
-    from tests.service_harness import running_service
+    ours (tests/service_harness.py), for the whole session; pages of the origin
+    :data:`tests.service_harness.ADDIN_ORIGIN` may call it (as the WPS add-in's do)."""
+    from tests.service_harness import ADDIN_ORIGIN, running_service
 
-    with running_service(tmp_path_factory.mktemp("service")) as running:
+    folder = tmp_path_factory.mktemp("service")
+    with running_service(folder, "--allow-origin", ADDIN_ORIGIN) as running:
         yield running
 
 

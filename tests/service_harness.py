@@ -17,6 +17,9 @@ from pathlib import Path
 
 import httpx
 
+ADDIN_ORIGIN = "http://127.0.0.1:9"
+"""A page origin the tests' service allows (``--allow-origin``), standing for the WPS add-in."""
+
 
 @dataclass
 class Running:

@@ -472,3 +472,21 @@ def test_a_readers_program_error_reaches_the_log_without_the_files_name_or_text(
     line = logging.Formatter().format(record)
     assert "KeyError" in line and "test_service.py" in line
     assert "机密" not in line
+
+
+def test_only_the_origins_allowed_may_call_the_service_from_another_page(service) -> None:
+    from tests.service_harness import ADDIN_ORIGIN
+
+    ask = {"Access-Control-Request-Method": "POST"}
+    allowed = httpx.options(f"{service.url}/api/validate", headers={"Origin": ADDIN_ORIGIN, **ask})
+    assert allowed.headers["access-control-allow-origin"] == ADDIN_ORIGIN
+    other = httpx.options(f"{service.url}/api/validate", headers={"Origin": "http://evil", **ask})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_zip_from_chinese_windows_names_its_members_in_gbk(service, forms) -> None:
+    data = zipped({"AB.xlsx": (forms / "form02.xlsx").read_bytes()})
+    data = data.replace(b"AB.xlsx", "表.xlsx".encode("gbk"))  # same length, no UTF-8 flag
+    assert b"AB.xlsx" not in data
+    (result,) = post(service, "/api/validate", [("file", ("收到的表.zip", data))]).json()
+    assert result["source"]["file"] == "表.xlsx"
