@@ -5,7 +5,8 @@ process (asyncio, httpx) sends every file of a folder (the seed workbooks copied
 round-robin, one in ten broken: text named .xlsx, an empty file, a cut-off workbook)
 as its own ``POST /api/validate``, 16 at a time, the whole folder ``--rounds`` times.
 Compared with ``selfeval validate FOLDER --format json --jobs N`` (the same number of
-processes), timed from outside, start-up included.
+processes), timed from outside, start-up included, run in turns with the service's
+rounds so both meet the same load.
 
 Printed: uploads per second and the ratio to the CLI's files per second, p50 and p95
 latency, every answer's status (all must be 200: a broken file is a result whose
@@ -16,7 +17,7 @@ The client runs on the same machine, so it takes CPU from the service: the goal
 (issue 20) is ≥ 0.5 × the CLI with the client on the same 2-core machine, and memory
 flat (after within 64 MiB of before).
 
-Usage: python benchmarks/bench_serve.py [--files 300] [--clients 16] [--workers 2] [--rounds 2]
+Usage: python benchmarks/bench_serve.py [--files 300] [--clients 16] [--workers 2] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     mib = 2**20
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
@@ -142,33 +143,40 @@ def main() -> None:
         broken = build_folder(folder, args.files)
         files = sorted(folder.iterdir())
         cli_run(folder, args.workers)  # warm: bytecode and file cache
-        cli_seconds, cli_forms = cli_run(folder, args.workers)
         print(
             f"{args.files} files ({broken} broken), {args.clients} clients, {args.workers} workers"
         )
-        print(
-            f"CLI   selfeval validate --jobs {args.workers}: {cli_seconds:.2f} s, "
-            f"{args.files / cli_seconds:.1f} files/s, {cli_forms} forms"
-        )
+        ratios, everything = [], []
         with running_service(Path(tmp) / "service", "--workers", str(args.workers)) as service:
             asyncio.run(load(service.url, files[:40], args.clients))  # warm every worker
             before = service_rss(service.pid)
             print(f"service memory before: {before / mib:.1f} MiB (all processes)")
             for n in range(1, args.rounds + 1):
+                # Turns: the CLI, then the service, so a change in the machine's load
+                # falls on both figures of a round alike.
+                cli_seconds, cli_forms = cli_run(folder, args.workers)
                 seconds, latencies, statuses, forms = asyncio.run(
                     load(service.url, files, args.clients)
                 )
                 after = service_rss(service.pid)
+                cli_rate, rate = args.files / cli_seconds, len(files) / seconds
+                ratios.append(rate / cli_rate)
+                everything += latencies
                 q = statistics.quantiles(latencies, n=20)
-                rate = len(files) / seconds
                 print(
-                    f"round {n}: {rate:.1f} uploads/s = {rate / (args.files / cli_seconds):.2f} × CLI; "
+                    f"round {n}: CLI --jobs {args.workers} {cli_rate:.1f} files/s; service "
+                    f"{rate:.1f} uploads/s = {rate / cli_rate:.2f} × CLI; "
                     f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms; "
                     f"statuses {statuses}; forms {forms} (CLI {cli_forms}); "
                     f"memory after {after / mib:.1f} MiB ({(after - before) / mib:+.1f})"
                 )
             leftovers = service.leftovers()
-        print(f"temporary files left by the service: {len(leftovers)}")
+        q = statistics.quantiles(everything, n=20)
+        print(
+            f"median {statistics.median(ratios):.2f} × CLI (rounds {min(ratios):.2f}–{max(ratios):.2f}); "
+            f"p50 {statistics.median(everything) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms over "
+            f"{len(everything)} uploads; temporary files left by the service: {len(leftovers)}"
+        )
 
 
 if __name__ == "__main__":
