@@ -195,9 +195,29 @@ def match(text: str, table: dict[str, Term]) -> str | None:
     return index.get(heading_key(text))
 
 
+def is_label(text: str) -> bool:
+    """Whether ``text`` is one of the form's own labels (a heading, a funds row, a header
+    field, the total row or a closing line): such a cell is never a field's value."""
+    return heading_key(text) in _LABELS
+
+
 def words(table: dict[str, Term]) -> tuple[str, ...]:
     """Every word of a table, longest first (for substring searches)."""
     return tuple(sorted({w for t in table.values() for w in t.words}, key=len, reverse=True))
+
+
+_LABELS = frozenset(
+    heading_key(word)
+    for table in (
+        INDICATOR_COLUMNS,
+        SPLIT_TARGET_COLUMNS,
+        FUNDS_COLUMNS,
+        FUNDS_ROWS,
+        HEADER_FIELDS,
+        GOAL_COLUMNS,
+    )
+    for word in words(table)
+) | {heading_key(word) for word in (*TOTAL_LABELS, *CLOSING_LABELS)}
 
 
 __all__ = [
@@ -213,6 +233,7 @@ __all__ = [
     "TOTAL_LABELS",
     "Term",
     "heading_key",
+    "is_label",
     "match",
     "words",
 ]
