@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
-from selfeval.form.model import FUNDS_ROWS, Form, Funds, FundsRow, Indicator, Number
+from selfeval.form.model import FUNDS_SUBROWS, Form, Funds, FundsRow, Indicator, Number
 from selfeval.form.xlmath import excel_round, excel_roundup
 from selfeval.grammar.targets import (
     Actual,
@@ -160,7 +160,7 @@ def funds_basis(funds: Funds) -> FundsRow:
     total = funds.total
     if number(total.annual_budget):
         return total
-    parts = [getattr(funds, name) for name in FUNDS_ROWS[1:]]
+    parts = [getattr(funds, name) for name in FUNDS_SUBROWS]
     budgets = [b for p in parts if (b := number(p.annual_budget)) is not None]
     executed = [e for p in parts if (e := number(p.executed)) is not None]
     if not executed or sum(budgets) <= 0:
