@@ -129,6 +129,17 @@ GOAL_COLUMNS: dict[str, Term] = _table(
 )
 """年度总体目标: planned and achieved."""
 
+PROJECT_LIST_KEYS: dict[str, Term] = _table(
+    Term("projects", "项目"),
+    Term("unit", "资金单位"),
+    Term("funds_points", "资金分值"),
+    Term("funds", "资金"),
+    Term("weights", "一级指标分值"),
+    Term("indicators", "指标"),
+    Term("layout", "表样"),
+)
+"""A project list's own keys (docs/projects-format.md), beside the form's labels it also uses."""
+
 TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
 """The label of the row that closes the indicator table."""
 
@@ -228,6 +239,7 @@ __all__ = [
     "HEADER_FIELDS",
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
+    "PROJECT_LIST_KEYS",
     "SPLIT_TARGET_COLUMNS",
     "TARGET_NATURES",
     "TOTAL_LABELS",
