@@ -129,6 +129,25 @@ GOAL_COLUMNS: dict[str, Term] = _table(
 )
 """年度总体目标: planned and achieved."""
 
+# The words the code prints most, by name (``vocab.POINTS`` rather than a re-typed 分值).
+PROJECT = HEADER_FIELDS["project"].label
+DEPARTMENT = HEADER_FIELDS["department"].label
+IMPLEMENTER = HEADER_FIELDS["implementer"].label
+TARGET = INDICATOR_COLUMNS["target"].label
+ACTUAL = INDICATOR_COLUMNS["actual"].label
+POINTS = INDICATOR_COLUMNS["points"].label
+SCORE = INDICATOR_COLUMNS["score"].label
+REASON = INDICATOR_COLUMNS["reason"].label
+REASON_SHORT = "偏差原因"
+"""偏差原因分析及改进措施 as messages and narrow columns shorten it."""
+INITIAL_BUDGET = FUNDS_COLUMNS["initial_budget"].label
+BUDGET = FUNDS_COLUMNS["annual_budget"].label
+EXECUTED = FUNDS_COLUMNS["executed"].label
+RATE = FUNDS_COLUMNS["stated_rate"].label
+FUNDS_TOTAL = FUNDS_ROWS["total"].label
+UNNAMED_PROJECT = f"（未填{PROJECT}）"
+"""A form's heading where its 项目名称 was left blank."""
+
 PROJECT_LIST_KEYS: dict[str, Term] = _table(
     Term("projects", "项目"),
     Term("unit", "资金单位"),
@@ -232,6 +251,21 @@ _LABELS = frozenset(
 
 
 __all__ = [
+    "ACTUAL",
+    "BUDGET",
+    "DEPARTMENT",
+    "EXECUTED",
+    "FUNDS_TOTAL",
+    "IMPLEMENTER",
+    "INITIAL_BUDGET",
+    "POINTS",
+    "PROJECT",
+    "RATE",
+    "REASON",
+    "REASON_SHORT",
+    "SCORE",
+    "TARGET",
+    "UNNAMED_PROJECT",
     "CLOSING_LABELS",
     "FUNDS_COLUMNS",
     "FUNDS_ROWS",

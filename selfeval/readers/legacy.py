@@ -61,7 +61,7 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]
     """Every hand-made form in ``grid``, top to bottom; a form whose indicator table
     lacks a needed column comes as an Unreadable (LAYOUT_UNRECOGNISED) naming it."""
     sheet = _Sheet(grid)
-    anchors = sheet.rows_with(lambda k: k.startswith("项目名称"), ("项目名称",))
+    anchors = sheet.rows_with(lambda k: k.startswith(vocab.PROJECT), (vocab.PROJECT,))
     if not anchors:
         anchors = sheet.rows_with(
             lambda k: _funds_row(k) == "total" or _is_name_heading(k),
