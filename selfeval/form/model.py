@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from selfeval.errors import InputError
 from selfeval.form import vocabulary
 
 Number = float | str | None
@@ -173,7 +174,7 @@ class Form:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-class FormDataError(ValueError):
+class FormDataError(InputError):
     """A YAML/JSON form file does not describe a form (wrong keys or types)."""
 
 

@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 import yaml
 
-from selfeval.errors import InputError
+from selfeval.errors import InputError, os_reason
 from selfeval.form import vocabulary as vocab
 from selfeval.form.model import (
     LEVEL1_NAMES,
@@ -107,6 +107,8 @@ def read_projects(path: Path) -> ProjectList:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProjectsError(f"找不到项目清单：{path}") from None
+    except OSError as exc:  # a folder, no permission
+        raise ProjectsError(f"无法读取项目清单 {path}：{os_reason(exc)}") from None
     except UnicodeDecodeError:
         raise ProjectsError(
             f"{path.name}：不是 UTF-8 编码的文本（请在 Excel 中另存为“CSV UTF-8”）"

@@ -15,7 +15,7 @@ from selfeval.form.findings import Finding
 from selfeval.form.model import Form
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.readers.projects import Project, ProjectsError, read_projects
-from selfeval.rules.check import check_form
+from selfeval.rules.check import run_rules
 
 _FILLED = re.compile(
     r"header\.\w+"
@@ -56,7 +56,7 @@ def project_forms(path: Path, profile: Profile | None = None) -> list[Form]:
 def plan_findings(form: Form, profile: Profile) -> list[Finding]:
     """What the rules find about the figures a pre-filled ``form`` already holds (the
     review checks aside: they judge what a unit reports, not the plan)."""
-    found, _ = check_form(form, dataclasses.replace(profile, review=None))
+    found, _ = run_rules(form, dataclasses.replace(profile, review=None))
     filled = [f for f in found if _FILLED.fullmatch(f.field)]
     if not form.indicators:  # said once by the reader, not as every subtotal being off
         return [f for f in filled if f.field.startswith(("header.", "funds."))]
