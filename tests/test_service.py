@@ -312,6 +312,23 @@ def test_an_upload_over_the_limit_is_refused_with_413(service) -> None:
     assert_still_answers(service)
 
 
+def test_a_body_sent_without_its_length_is_stopped_at_the_limit(service) -> None:
+    def body():  # type: ignore[no-untyped-def]
+        yield b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'
+        for _ in range(22):
+            yield bytes(2**20)
+        yield b"\r\n--x--\r\n"
+
+    chunked = httpx.post(
+        f"{service.url}/api/validate",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert chunked.request.headers["transfer-encoding"] == "chunked"
+    assert_refused(chunked, 413, "20 MB")
+    assert_still_answers(service)
+
+
 def test_a_request_without_a_file_or_with_an_unknown_profile_is_refused(service, forms) -> None:
     assert_refused(httpx.post(f"{service.url}/api/validate"), 400, "file")
     answer = post(service, "/api/validate", upload(forms / "form01.xlsx"), profile="/etc/passwd")
