@@ -210,7 +210,7 @@ def test_sample_draws_what_the_cli_draws_from_a_folder_of_the_same_files(
 
 
 def test_review_writes_the_clis_workpaper_rows(service, forms, tmp_path) -> None:
-    names = ["form02.xlsx", "form06.xlsx", "form08.xlsx"]
+    names = ["form02.xlsx", "form08.xlsx"]
     cli(forms, "review", *names, "-o", str(tmp_path / "底稿.xlsx"))
     answer = post(service, "/api/review", upload(*(forms / n for n in names)))
     assert answer.status_code == 200, answer.text
@@ -425,7 +425,7 @@ def test_a_name_that_would_run_as_a_formula_is_escaped_in_the_downloaded_report(
 def test_concurrent_uploads_each_get_their_own_forms_back(service, forms) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    names = ["form02.xlsx", "form06.xlsx", "form10.xlsx"] * 3
+    names = ["form02.xlsx", "form06.xlsx", "form10.xlsx"] * 2
     expected = {n: cli(forms, "validate", n, "--format", "json")[1] for n in set(names)}
     with ThreadPoolExecutor(len(names)) as pool:
         answers = list(pool.map(lambda n: post(service, "/api/validate", upload(forms / n)), names))
