@@ -23,8 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "默认只在本机（127.0.0.1）监听并打开浏览器；在内网服务器上用 --host 0.0.0.0。"
         "服务不保存任何上传的文件和结果。需要安装 selfeval[serve]。",
     )
-    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"端口（默认 {DEFAULT_PORT}）")
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机）"
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar="端口",
+        help=f"端口（默认 {DEFAULT_PORT}）",
+    )
     p.add_argument(
         "--workers", type=int, default=1, metavar="N", help="工作进程数（默认 1；每个 CPU 核一个）"
     )
