@@ -15,6 +15,7 @@ import pytest
 
 from selfeval.cli.main import main
 from selfeval.excel import cfb
+from selfeval.form.codes import Code
 from selfeval.readers import Unreadable, read_file
 from tests.seed_workbooks import paste_to_sheet, seed_forms
 
@@ -215,4 +216,4 @@ def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
     path = tmp_path / "表.xlsx"
     book.save(path)
     [item] = workbook.read_workbook(path)
-    assert item.code == "READ_ERROR" and "IndexError" in item.why
+    assert item.code == Code.READ_ERROR and "IndexError" in item.why

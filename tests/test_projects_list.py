@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +109,12 @@ def test_a_good_list_gives_forms_that_are_not_wrong_before_they_are_filled(tmp_p
     assert status == 0 and files
     main(["validate", str(out), "--format", "json"])
     forms = json.loads(capsys.readouterr().out)
-    plan_codes = {"POINTS_TOTAL", "POINTS_CATEGORY", "INPUT_MISSING", "CATEGORY_MISPLACED"}
+    plan_codes = {
+        Code.POINTS_TOTAL,
+        Code.POINTS_CATEGORY,
+        Code.INPUT_MISSING,
+        Code.CATEGORY_MISPLACED,
+    }
     found = {f["code"] for form in forms for f in form["findings"]}
     assert len(forms) == len(files) and not found & plan_codes
 

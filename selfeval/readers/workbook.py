@@ -14,6 +14,7 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 
+from selfeval.form.codes import Code
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
@@ -40,22 +41,22 @@ def read_workbook(path: Path) -> list[ReadResult]:
     except OwnOutputFile as exc:
         return [OwnOutput(file, str(exc))]
     except WorkbookError as exc:
-        return [Unreadable(file, "READ_ERROR", str(exc))]
+        return [Unreadable(file, Code.READ_ERROR, str(exc))]
     except OSError as exc:
-        return [Unreadable(file, "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+        return [Unreadable(file, Code.READ_ERROR, f"无法打开文件：{exc.strerror or exc}")]
     except DefusedXmlException:
-        return [Unreadable(file, "READ_ERROR", UNSAFE_XML)]
+        return [Unreadable(file, Code.READ_ERROR, UNSAFE_XML)]
     except MemoryError:
-        return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
+        return [Unreadable(file, Code.READ_ERROR, "文件过大，内存不足，未读取")]
     except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
-        return [Unreadable(file, "READ_ERROR", "文件已损坏或不是有效的电子表格，无法读取")]
+        return [Unreadable(file, Code.READ_ERROR, "文件已损坏或不是有效的电子表格，无法读取")]
     if (paper := workpaper_in(grids, file)) is not None:
         return [paper]
     try:
         return forms_in_grids(grids, file)
     except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a folder run
         why = f"未能识别表格内容（{type(exc).__name__}），请把该文件发给模板维护人员"
-        return [Unreadable(file, "READ_ERROR", why)]
+        return [Unreadable(file, Code.READ_ERROR, why)]
 
 
 def load_grids(path: Path) -> list[Grid]:
