@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.errors import ProfileError
 from selfeval.form.codes import REVIEW_CODES, Code, Severity, lookup
 from selfeval.form.findings import Finding
-from selfeval.profiles.policy import ProfileError, load_profile
+from selfeval.profiles.policy import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "selfeval"

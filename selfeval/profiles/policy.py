@@ -15,13 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from selfeval.errors import ProfileError
 from selfeval.form.codes import REVIEW_CODES, Code, Severity, lookup
 
 DEFAULT_PROFILE = "national"
-
-
-class ProfileError(ValueError):
-    """A profile cannot be found or is malformed."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
 from selfeval.pipeline.results import FormResult
@@ -58,7 +59,7 @@ TEXT_KINDS = {
     "planned": "年度目标",
     "achieved": "实际完成情况",
     "names": "指标名称",
-    "reason": "偏差原因",
+    "reason": vocab.REASON_SHORT,
 }
 TEXT_FIELDS = {
     "planned": "goals.planned",
