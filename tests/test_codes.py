@@ -31,14 +31,19 @@ def modules_spelling_codes() -> dict[str, set[str]]:
     return found
 
 
-def test_each_code_is_spelt_as_a_string_in_at_most_two_modules():
-    spread = {c: sorted(m) for c, m in modules_spelling_codes().items() if len(m) > MAX_MODULES}
+@pytest.fixture(scope="module")
+def spelt() -> dict[str, set[str]]:
+    return modules_spelling_codes()
+
+
+def test_each_code_is_spelt_as_a_string_in_at_most_two_modules(spelt):
+    spread = {c: sorted(m) for c, m in spelt.items() if len(m) > MAX_MODULES}
     assert spread == {}
 
 
-def test_the_scan_sees_the_table_itself():
+def test_the_scan_sees_the_table_itself(spelt):
     # guards the test above against scanning nothing
-    assert modules_spelling_codes()[Code.FUNDS_RATE] == {"selfeval/form/codes.py"}
+    assert spelt[Code.FUNDS_RATE] == {"selfeval/form/codes.py"}
 
 
 def test_points_category_is_an_error_against_a_printed_weight():
