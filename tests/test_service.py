@@ -507,3 +507,14 @@ def test_a_zip_from_chinese_windows_names_its_members_in_gbk(service, forms) -> 
     assert b"AB.xlsx" not in data
     (result,) = post(service, "/api/validate", [("file", ("收到的表.zip", data))]).json()
     assert result["source"]["file"] == "表.xlsx"
+
+
+def test_the_wps_add_ins_routes_are_mounted_beside_the_services(monkeypatch) -> None:
+    from starlette.routing import Route
+
+    from selfeval.service import app, plan
+
+    route = Route("/api/plan", lambda request: None, methods=["POST"])
+    monkeypatch.setattr(plan, "ROUTES", [route])
+    routes = app.create_app().routes
+    assert route in routes and any(getattr(r, "path", "") == "/api/validate" for r in routes)

@@ -193,7 +193,6 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 def create_app(service: Service | None = None) -> Starlette:
     """The application: the API, the desk, and the WPS add-in's routes (:mod:`plan`)."""
     service = service or Service()
-    quiet_logs()
     api_routes: list[tuple[str, Handler, str, bool]] = [
         ("/healthz", healthz, "GET", False),
         ("/api/validate", validate, "POST", True),
@@ -249,4 +248,5 @@ def app_from_env() -> Starlette:
     variables (uvicorn's factory, in each worker process)."""
     origins = [o for o in os.environ.get("SELFEVAL_SERVE_ORIGINS", "").split(" ") if o]
     profile = os.environ.get("SELFEVAL_SERVE_PROFILE") or None
+    quiet_logs()  # the service's own process: no upload text in its log
     return create_app(Service(profile, Limits.from_env(), origins))
