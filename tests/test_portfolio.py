@@ -24,9 +24,9 @@ from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
+from selfeval.reports.places import where
 from selfeval.reports.portfolio import build, render, summarise
 from selfeval.reports.portfolio.charts import RATE_BARS
-from selfeval.reports.portfolio.columns import where
 from selfeval.rules.analysis import analyse, number
 from selfeval.rules.check import validate
 from tests.forms import make_form

@@ -250,7 +250,7 @@ def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
 def made(result: FormResult, profile: Profile) -> tuple[Row, FormRecord | None]:
     """A result's row and its record for the cross-form checks, numbered later by the
     :class:`Collector` (what a worker sends back for a report)."""
-    return make_row(0, result, profile), record(0, result)
+    return make_row(0, result, profile), record(0, result.form, result.analysis)
 
 
 class Collector:

@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from selfeval.form.findings import Severity
 from selfeval.form.safe_text import csv_text, is_formula_like
 from selfeval.readers import OUTPUT_MARK
-from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
+from selfeval.reports.places import where
+from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Kind
 from selfeval.reports.portfolio.summary import Portfolio, Row
 
 # -- CSV ------------------------------------------------------------------------------

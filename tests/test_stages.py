@@ -1,0 +1,176 @@
+"""The stages' arrows, read from the code: a stage imports only the stages below it, and
+no selfeval import hides inside a function (except a command's ``run``, for start-up).
+
+Every module of ``selfeval/`` is parsed with :mod:`ast`; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "selfeval"
+
+STAGES = (
+    ("errors", "files"),  # below everything: any stage may raise or write atomically
+    ("form",),
+    ("grammar",),
+    ("profiles",),  # policy: knows no layout
+    ("layouts",),  # shape: its formulas carry the profile's settings
+    ("readers",),
+    ("rules",),
+    ("pipeline",),
+    ("writers",),
+    ("reports",),
+    ("api",),
+    ("cli", "excel", "service"),
+    ("__init__", "__main__"),
+)
+"""Lowest first; a module may import its own stage and those before it."""
+
+RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
+
+LAZY_EXPORTS = {("__init__.py", "__getattr__")}
+"""PEP 562 lazy exports of the package (``selfeval.check`` without loading every stage
+on ``import selfeval.form.model``): the package sits above every stage."""
+
+OPTIONAL_PACKAGES = {"xlwings", "jinja2", "openpyxl", "uvicorn", "olefile", "xlrd"}
+"""Third-party packages that may be imported inside a function: optional extras, or
+heavy ones a command loads only when it needs them (each such line says why)."""
+
+
+@dataclass(frozen=True)
+class Import:
+    module: Path
+    line: int
+    target: str  # dotted module name imported
+    function: str | None  # the innermost enclosing function, None at module level
+    commented: bool  # a comment on the line or the line above
+
+
+def _module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _stage(dotted: str) -> str:
+    """``selfeval.rules.analysis`` -> ``rules``; ``selfeval`` itself -> ``__init__``."""
+    parts = dotted.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _submodule(root: Path, name: str) -> bool:
+    return (root / name).is_dir() or (root / f"{name}.py").is_file()
+
+
+def _imports(path: Path, root: Path = PACKAGE) -> list[Import]:
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    package = _module_name(path, root)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found: list[Import] = []
+
+    def commented(line: int) -> bool:
+        here, above = lines[line - 1], lines[line - 2] if line > 1 else ""
+        return "#" in here or above.strip().startswith("#")
+
+    def visit(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, child.name)
+                continue
+            targets: list[str] = []
+            if isinstance(child, ast.Import):
+                targets = [alias.name for alias in child.names]
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    anchor = package.split(".")
+                    anchor = anchor[: len(anchor) - child.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                # ``from selfeval import api`` imports the module selfeval.api.
+                targets = [
+                    f"{base}.{a.name}" if base == "selfeval" and _submodule(root, a.name) else base
+                    for a in child.names
+                ]
+            for target in targets:
+                found.append(Import(path, child.lineno, target, function, commented(child.lineno)))
+            visit(child, function)
+
+    visit(ast.parse(source, filename=str(path)), None)
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+IMPORTS = [i for m in MODULES for i in _imports(m)]
+
+
+def _where(i: Import) -> str:
+    return f"{i.module.relative_to(PACKAGE.parent)}:{i.line} {i.target}"
+
+
+def _own(i: Import) -> bool:
+    return i.target == "selfeval" or i.target.startswith("selfeval.")
+
+
+def test_every_module_belongs_to_a_stage() -> None:
+    strays = [m for m in MODULES if _stage(_module_name(m)) not in RANK]
+    assert strays == []
+
+
+def test_at_most_six_modules_sit_at_the_top_of_the_package() -> None:
+    assert len(list(PACKAGE.glob("*.py"))) <= 6
+
+
+def test_no_stage_imports_a_higher_one() -> None:
+    upward = [
+        _where(i)
+        for i in IMPORTS
+        if _own(i) and RANK[_stage(i.target)] > RANK[_stage(_module_name(i.module))]
+    ]
+    assert upward == []
+
+
+def _allowed_in_function(i: Import) -> bool:
+    where = i.module.relative_to(PACKAGE)
+    if (where.name, i.function) in LAZY_EXPORTS and where.parent == Path("."):
+        return True
+    return where.parts[0] == "cli" and i.function == "run"
+
+
+def test_no_selfeval_import_hides_in_a_function_but_a_commands_run() -> None:
+    hidden = [_where(i) for i in IMPORTS if _own(i) and i.function and not _allowed_in_function(i)]
+    assert hidden == []
+
+
+def test_a_function_imports_only_optional_packages_each_saying_why() -> None:
+    odd = [
+        _where(i)
+        for i in IMPORTS
+        if i.function
+        and not _own(i)
+        and (i.target.partition(".")[0] not in OPTIONAL_PACKAGES or not i.commented)
+    ]
+    assert odd == []
+
+
+@pytest.mark.parametrize(
+    ("code", "stage_of_import"),
+    [
+        ("from selfeval.rules.analysis import analyse\n", "rules"),
+        ("def f():\n    from selfeval.reports import text\n", "reports"),
+        ("from . import analysis\n", "readers"),
+    ],
+)
+def test_the_judge_sees_module_and_function_level_and_relative_imports(
+    tmp_path: Path, code: str, stage_of_import: str
+) -> None:
+    probe = tmp_path / "selfeval" / "readers" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text(code, encoding="utf-8")
+    found = _imports(probe, root=tmp_path / "selfeval")
+    assert [_stage(i.target) for i in found] == [stage_of_import]
