@@ -33,8 +33,10 @@ from selfeval.form.model import Form
 from selfeval.pipeline.results import FormResult, check_file
 from selfeval.profiles.policy import Profile, load_profile
 from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable, read_file
+from selfeval.readers.formfile import dump_form_file
 from selfeval.rules.rescore import Rescored
 from selfeval.rules.rescore import rescore as rescore_form
+from selfeval.writers.rescored import write_rescored
 
 if TYPE_CHECKING:
     from selfeval.rules.rescore import Change
@@ -94,8 +96,6 @@ def rescore(
     """The rules' scores written into a copy of ``source``: into ``output`` when given
     (never the input itself), else returned as ``Rescoring.data``. A workbook gives a
     workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file."""
-    from selfeval.readers.formfile import dump_form_file
-    from selfeval.writers.rescored import write_rescored
 
     chosen = _profile(profile)
     with _as_file(source, name) as (path, shown):

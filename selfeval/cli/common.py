@@ -9,7 +9,9 @@ from pathlib import Path
 
 from selfeval.files import write_atomically
 from selfeval.form.model import Form
+from selfeval.pipeline.results import profile_notes
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from selfeval.readers import OwnOutput, Unreadable, read_file
 
 
 def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_PROFILE) -> None:
@@ -26,8 +28,6 @@ def profile_from(args: argparse.Namespace) -> Profile:
 
 def say_profile_override(forms: Iterable[Form], profile: Profile, verb: str) -> None:
     """Templates built under another profile are taken under ``profile``: say so (stderr)."""
-    from selfeval.pipeline.results import profile_notes
-
     for note in profile_notes(forms, profile, verb):
         print(note, file=sys.stderr)
 
@@ -59,8 +59,6 @@ def require_inputs(paths: list[Path]) -> None:
 
 def read_forms(path: Path) -> list[Form]:
     """The forms of one input file; ValueError (a Chinese reason) when it has none."""
-    from selfeval.readers import OwnOutput, Unreadable, read_file
-
     if not path.is_file():
         raise ValueError(f"找不到文件：{path}")
     items = read_file(path)

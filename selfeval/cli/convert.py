@@ -14,15 +14,16 @@ from pathlib import Path
 from selfeval.cli.common import refuse_overwrite
 from selfeval.form.model import FUNDS_SUBROWS, Form
 from selfeval.form.vocabulary import FUNDS_ROWS
+from selfeval.form.xlmath import excel_round, excel_roundup
+from selfeval.layouts.layout import available_layouts, build_layout, layout_spec
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from selfeval.rules.analysis import Analysis
+from selfeval.rules.analysis import Analysis, analyse, execution_rate, number
+from selfeval.writers.template import current_year
 
 _ROUNDING = {"round": "四舍五入", "roundup": "向上舍入"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from selfeval.layouts.layout import available_layouts
-
     p = sub.add_parser(
         "convert",
         help="把旧表格中的自评表转入带公式的模板",
@@ -75,9 +76,6 @@ def converted(
 ) -> tuple[Profile, list[str]]:
     """Set ``form``'s year and layout for the new workbook; the profile to write it
     with, and every change (Chinese lines) the new workbook makes."""
-    from selfeval.layouts.layout import build_layout, layout_spec
-    from selfeval.rules.analysis import analyse
-    from selfeval.writers.template import current_year
 
     changes = []
     own_year = form.header.year
@@ -107,8 +105,6 @@ def converted(
 def _own_rounding(form: Form, profile: Profile) -> str | None:
     """The rounding the form's stated 执行率 follows at the template's decimals (66.8% is
     0.6680 rounded up, not 0.6679), the profile's own when both fit; None if neither."""
-    from selfeval.form.xlmath import excel_round, excel_roundup
-    from selfeval.rules.analysis import execution_rate, number
 
     stated, raw = number(form.funds.total.stated_rate), execution_rate(form.funds.total)
     if stated is None or raw is None:
@@ -123,8 +119,6 @@ def _own_rounding(form: Form, profile: Profile) -> str | None:
 
 def _figures(form: Form, a: Analysis, profile: Profile) -> list[str]:
     """The stated figures the template's formulas compute otherwise."""
-    from selfeval.rules.analysis import number
-
     lines = []
     stated_rate = number(form.funds.total.stated_rate)
     if stated_rate is not None and a.rate is not None and abs(stated_rate - a.rate) > 1e-9:

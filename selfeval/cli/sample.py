@@ -13,6 +13,8 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
+from selfeval.reports.portfolio import summarise
+from selfeval.reports.portfolio.sample import base_folder, draw, frame
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +42,6 @@ def add_sample_options(p: argparse.ArgumentParser, required: bool) -> None:
 def draw_sample(args: argparse.Namespace, results: list):  # type: ignore[no-untyped-def]
     """The portfolio of ``results``, its frame and the units drawn (all of them when no
     ``-n``); shared with ``selfeval review -n``."""
-    from selfeval.reports.portfolio import summarise
-    from selfeval.reports.portfolio.sample import base_folder, draw, frame
 
     if args.n is not None and args.n < 1:
         raise ValueError("抽取份数 -n 至少为 1")

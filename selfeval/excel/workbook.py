@@ -22,6 +22,7 @@ from selfeval.form.model import Form
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
+from selfeval.readers.locate import forms_in_grids
 
 RESULTS_SHEET = "校验结果"
 PROFILE_VARIABLE = "SELFEVAL_PROFILE"
@@ -72,8 +73,6 @@ class BookView:
 
 def read_book(book: Any) -> BookView:
     """Every form in the workbook (the add-in's own sheets skipped) and the ledger."""
-    from selfeval.readers.locate import forms_in_grids
-
     names = book_io.defined_names(book)
     grids: dict[str, Grid] = {}
     ledger = Ledger()

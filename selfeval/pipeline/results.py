@@ -26,6 +26,7 @@ from selfeval.profiles.policy import Profile
 from selfeval.readers import OwnOutput, Unreadable, expand_inputs, read_file
 from selfeval.rules import check as rules
 from selfeval.rules.analysis import Analysis, number
+from selfeval.rules.workpaper import check
 
 T = TypeVar("T")
 
@@ -264,13 +265,8 @@ def map_files(
     if workers <= 1 or len(files) <= 1:
         yield from _in_order(files, map(work, files), progress)
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: workers only
-
-    # Workers are forked (Linux, macOS: spawned): the readers imported here once need
-    # not be imported again in every worker.
-    import selfeval.readers.template  # noqa: F401
-    import selfeval.readers.workbook  # noqa: F401
-    import selfeval.readers.xlsx  # noqa: F401
+    # Loads multiprocessing, which one file does not need (tests/test_startup_imports.py).
+    from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(min(workers, len(files)))
     try:
@@ -299,8 +295,6 @@ def _result(
 
 def workpaper_result(paper: Workpaper) -> FormResult:
     """A filled 复核 workpaper and the reviewer's mistakes found in it."""
-    from selfeval.rules.workpaper import check
-
     return FormResult(paper.file, None, check(paper), workpaper=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from selfeval.form.model import Form, FormDataError
-from selfeval.readers import OwnOutput, ReadResult, Unreadable
+from selfeval.readers.found import OwnOutput, ReadResult, Unreadable
 
 MAX_FORM_FILE = 5 * 1024 * 1024  # a form file is a few KiB; refuse anything absurd
 

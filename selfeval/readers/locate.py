@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from selfeval.form.model import Form
-from selfeval.readers import Unreadable
+from selfeval.readers.found import Unreadable
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.legacy import legacy_forms
+from selfeval.readers.template import template_form
 
 NO_FORM = "未找到“项目名称”、资金表（全年预算数、全年执行数）或指标表头（三级指标、分值、得分）"
 
@@ -16,8 +17,6 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
     if grid.skipped:
         return [Unreadable(file or "", "READ_ERROR", grid.skipped, sheet=grid.sheet)]
     if has_template_names(grid):
-        from selfeval.readers.template import template_form
-
         form = template_form(grid, file)
         if form is not None:
             return [form]

@@ -8,13 +8,14 @@ written and the file is opened read-only.
 
 from __future__ import annotations
 
-import importlib
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 from defusedxml import DefusedXmlException
 
-from selfeval.readers import OwnOutput, ReadResult, Unreadable
+from selfeval.readers import ods, xls, xlsx
+from selfeval.readers.found import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
     BROKEN_ZIP,
@@ -70,19 +71,19 @@ def load_grids(path: Path) -> list[Grid]:
     return _module(path).load(path)
 
 
-def _module(path: Path):  # type: ignore[no-untyped-def]
+def _module(path: Path) -> ModuleType:
     with path.open("rb") as f:
         head = f.read(100)
     if head.startswith(_ZIP):
         # An ODF package stores its "mimetype" member first, uncompressed (ODF 1.2 §3.3).
         if not (head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head):
-            return importlib.import_module("selfeval.readers.xlsx")  # says so when broken
+            return xlsx
         if not zipfile.is_zipfile(path):
             raise WorkbookError(BROKEN_ZIP)
-        return importlib.import_module("selfeval.readers.ods")
+        return ods
     if head[:8] == _OLE:
         _refuse_encrypted(path)
-        return importlib.import_module("selfeval.readers.xls")
+        return xls
     if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
         raise WorkbookError(
             "文件是网页或 XML 格式（可能由其他软件另存为 .xls），请在 Excel 中另存为 .xlsx 后再提交"

@@ -23,7 +23,10 @@ from selfeval.files import write_atomically
 from selfeval.form.findings import value_kind
 from selfeval.form.model import Form
 from selfeval.form.safe_text import store
+from selfeval.layouts.layout import layout_for
+from selfeval.pipeline.results import project_title
 from selfeval.profiles.policy import Profile
+from selfeval.readers.workbook import load_grids
 from selfeval.rules.rescore import Change, Rescored
 from selfeval.writers.marks import (
     CHANGES_HEADINGS,
@@ -101,8 +104,6 @@ def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]])
     """The sheet listing every change of every form (replaced when rescoring again)."""
     from openpyxl.styles import Font
 
-    from selfeval.pipeline.results import project_title
-
     if CHANGES_SHEET in book.sheetnames:
         book.remove(book[CHANGES_SHEET])
     ws = book.create_sheet(CHANGES_SHEET)
@@ -151,7 +152,6 @@ def _copy_of(src: Path) -> Any:
 
     if src.suffix.lower() in (".xlsx", ".xlsm"):
         return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
-    from selfeval.readers.workbook import load_grids
 
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -182,7 +182,6 @@ def _text_width(value: Any) -> int:
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
     if form.source.origin != "template" or not form.formulas_overwritten:
         return
-    from selfeval.layouts.layout import layout_for
 
     layout = layout_for(ws.parent)
     if layout is None:
