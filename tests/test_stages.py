@@ -33,13 +33,18 @@ STAGES = (
 
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names}
 
-LAZY_EXPORTS = {("__init__.py", "__getattr__")}
-"""PEP 562 lazy exports of the package (``selfeval.check`` without loading every stage
-on ``import selfeval.form.model``): the package sits above every stage."""
+IN_FUNCTIONS = {
+    ("__init__.py", "__getattr__"),  # PEP 562 lazy exports: `import selfeval.form` loads no API
+    ("excel/buttons.py", "export_report"),  # the report's writers load openpyxl
+    ("excel/buttons.py", "new_form"),  # the template writer loads openpyxl and jinja2
+}
+"""The selfeval imports allowed inside a function besides a command's ``run``: the
+button module must load neither openpyxl nor jinja2 (tests/test_startup_imports.py)."""
 
-OPTIONAL_PACKAGES = {"xlwings", "jinja2", "openpyxl", "uvicorn", "olefile", "xlrd"}
-"""Third-party packages that may be imported inside a function: optional extras, or
-heavy ones a command loads only when it needs them (each such line says why)."""
+LAZY_PACKAGES = {"xlwings", "jinja2", "openpyxl", "uvicorn", "olefile", "xlrd"}
+LAZY_PACKAGES |= {"concurrent"}  # loads multiprocessing, which one file does not need
+"""Packages that may be imported inside a function: optional extras, or heavy ones
+loaded only when needed (each such line, or the line above it, says why)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Import:
     line: int
     target: str  # dotted module name imported
     function: str | None  # the innermost enclosing function, None at module level
-    commented: bool  # a comment on the line or the line above
+    commented: bool  # a comment on the line or above its run of imports
 
 
 def _module_name(path: Path, root: Path = PACKAGE) -> str:
@@ -75,8 +80,13 @@ def _imports(path: Path, root: Path = PACKAGE) -> list[Import]:
     found: list[Import] = []
 
     def commented(line: int) -> bool:
-        here, above = lines[line - 1], lines[line - 2] if line > 1 else ""
-        return "#" in here or above.strip().startswith("#")
+        """A comment on the line, or above the run of imports it belongs to."""
+        if "#" in lines[line - 1]:
+            return True
+        above = line - 2
+        while above >= 0 and lines[above].strip().startswith(("import ", "from ")):
+            above -= 1
+        return above >= 0 and lines[above].strip().startswith("#")
 
     def visit(node: ast.AST, function: str | None) -> None:
         for child in ast.iter_child_nodes(node):
@@ -130,14 +140,29 @@ def test_no_stage_imports_a_higher_one() -> None:
     upward = [
         _where(i)
         for i in IMPORTS
-        if _own(i) and RANK[_stage(i.target)] > RANK[_stage(_module_name(i.module))]
+        if _own(i)
+        and i.target != "selfeval"  # the package's own attributes (__version__)
+        and RANK[_stage(i.target)] > RANK[_stage(_module_name(i.module))]
     ]
     assert upward == []
 
 
+def test_no_module_is_imported_by_a_name_in_a_string() -> None:
+    by_name = [
+        f"{m.relative_to(PACKAGE.parent)}:{node.lineno}"
+        for m in MODULES
+        for node in ast.walk(ast.parse(m.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+        and node.args
+        and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+    ]
+    assert by_name == []
+
+
 def _allowed_in_function(i: Import) -> bool:
     where = i.module.relative_to(PACKAGE)
-    if (where.name, i.function) in LAZY_EXPORTS and where.parent == Path("."):
+    if (where.as_posix(), i.function) in IN_FUNCTIONS:
         return True
     return where.parts[0] == "cli" and i.function == "run"
 
@@ -153,7 +178,7 @@ def test_a_function_imports_only_optional_packages_each_saying_why() -> None:
         for i in IMPORTS
         if i.function
         and not _own(i)
-        and (i.target.partition(".")[0] not in OPTIONAL_PACKAGES or not i.commented)
+        and (i.target.partition(".")[0] not in LAZY_PACKAGES or not i.commented)
     ]
     assert odd == []
 

@@ -93,7 +93,7 @@ def _module(path: Path) -> ModuleType:
 
 def _refuse_encrypted(path: Path) -> None:
     """An OLE file holding an encrypted Office package is a password-protected .xlsx."""
-    import olefile
+    import olefile  # only for OLE files: not loaded on every start (test_startup_imports)
 
     try:
         with olefile.OleFileIO(str(path)) as ole:

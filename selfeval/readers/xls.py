@@ -23,7 +23,7 @@ _NUMBER, _TEXT, _BOOLEAN, _DATE = 2, 1, 4, 3
 
 
 def load(path: Path) -> list[Grid]:
-    import xlrd
+    import xlrd  # only for .xls files: not loaded on every start
 
     try:
         book = xlrd.open_workbook(

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from selfeval.form.findings import Finding, Severity
 from selfeval.pipeline.results import FormResult, project_title, summary_line
 from selfeval.readers import WORKBOOK_SUFFIXES
+from selfeval.reports.links import Links
 from selfeval.reports.places import where
-from selfeval.reports.portfolio.links import Links
 from selfeval.writers.jinja import environment
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from typing import IO, Any
 from selfeval.form.findings import Finding, Severity
 from selfeval.pipeline.results import FormResult, project_title, summary_line
 from selfeval.reports.html import form_section
+from selfeval.reports.links import Links
 from selfeval.reports.places import where
-from selfeval.reports.portfolio.links import Links
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 

@@ -92,6 +92,7 @@ def _restored(ws: Any, form: Form, profile: Profile) -> list[Change]:
 def mark(cell: Any, label: str, old: Any) -> None:
     """The add-in's rescore marks: the fill, and a note with the old value (a note of
     the user's own is left alone)."""
+    # openpyxl is heavy; selfeval.api imports this module for every check, not only rescoring.
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -102,7 +103,7 @@ def mark(cell: Any, label: str, old: Any) -> None:
 
 def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]]) -> None:
     """The sheet listing every change of every form (replaced when rescoring again)."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # heavy: loaded when rescoring, see mark()
 
     if CHANGES_SHEET in book.sheetnames:
         book.remove(book[CHANGES_SHEET])
@@ -128,7 +129,7 @@ def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]])
 
 def _lay_out(ws: Any) -> None:
     """Column widths, wrapped rows tall enough to show their text, one page wide."""
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment  # heavy: loaded when rescoring, see mark()
 
     widths = (28, 12, 10, 14, 14, 14, 60)
     for letter, width in zip("ABCDEFG", widths, strict=True):
@@ -148,7 +149,7 @@ def _lay_out(ws: Any) -> None:
 
 def _copy_of(src: Path) -> Any:
     """The workbook as an openpyxl Workbook: .xlsx/.xlsm as is, .xls/.ods from their values."""
-    import openpyxl
+    import openpyxl  # heavy: loaded when rescoring, see mark()
 
     if src.suffix.lower() in (".xlsx", ".xlsm"):
         return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from selfeval.form.findings import Finding
+from selfeval.reports.links import Links
 from selfeval.reports.places import where
 from selfeval.reports.portfolio.charts import all_charts
 from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Column, show
-from selfeval.reports.portfolio.links import Links
 from selfeval.reports.portfolio.summary import Portfolio, Row
 from selfeval.rules import crossform
 from selfeval.writers.jinja import environment
