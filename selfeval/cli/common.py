@@ -9,9 +9,9 @@ from pathlib import Path
 
 from selfeval.files import write_atomically
 from selfeval.form.model import Form
-from selfeval.pipeline.results import profile_notes
+from selfeval.pipeline.results import profile_notes, read
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from selfeval.readers import OwnOutput, Unreadable, read_file
+from selfeval.readers import OwnOutput, Unreadable
 
 
 def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_PROFILE) -> None:
@@ -61,7 +61,7 @@ def read_forms(path: Path) -> list[Form]:
     """The forms of one input file; ValueError (a Chinese reason) when it has none."""
     if not path.is_file():
         raise ValueError(f"找不到文件：{path}")
-    items = read_file(path)
+    items = read(path)
     bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
     if bad:
         raise ValueError(f"{path}：{bad[0].why}")

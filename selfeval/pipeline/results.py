@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
-from selfeval.profiles.policy import Profile
-from selfeval.readers import OwnOutput, Unreadable, expand_inputs, read_file
+from selfeval.profiles.policy import Profile, profile_from_settings
+from selfeval.readers import OwnOutput, ReadResult, Unreadable, expand_inputs, read_file
 from selfeval.rules import check as rules
-from selfeval.rules.analysis import Analysis, number
+from selfeval.rules.analysis import Analysis, number, recalculate
 from selfeval.rules.workpaper import check
 
 T = TypeVar("T")
@@ -278,7 +278,25 @@ def map_files(
 
 def check_file(path: Path, profile: Profile) -> list[FormResult]:
     """Every form in one file, checked (an unreadable file gives one result saying why)."""
-    return [_result(item, path, profile) for item in read_file(path)]
+    return [_result(item, path, profile) for item in read(path)]
+
+
+def read(path: Path) -> list[ReadResult]:
+    """What the readers find in one file, with every template formula no spreadsheet
+    program has calculated given its value (:func:`calculated`)."""
+    items = read_file(path)
+    for item in items:
+        if isinstance(item, Form):
+            calculated(item)
+    return items
+
+
+def calculated(form: Form) -> Form:
+    """``form`` with its uncalculated template formulas given what they compute under the
+    profile the template records."""
+    if form.formulas_uncached:
+        recalculate(form, profile_from_settings(form.profile_settings))
+    return form
 
 
 def _result(

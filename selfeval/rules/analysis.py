@@ -426,3 +426,25 @@ def _form_formula(rows: list[IndicatorAnalysis]) -> NegativeFormula | None:
     if not seen or not common:
         return None
     return "both" if len(common) == 2 else common.pop()  # type: ignore[return-value]
+
+
+def recalculate(form: Form, profile: Profile) -> None:
+    """Give the template cells of ``form.formulas_uncached`` what their formulas compute
+    under ``profile`` (the one the template was built with), as a spreadsheet program
+    would on opening the workbook."""
+    for path in form.formulas_uncached:
+        if path.endswith("stated_rate"):
+            row = getattr(form.funds, path.split(".")[1])
+            budget, executed = number(row.annual_budget), number(row.executed)
+            ok = budget and budget > 0 and executed is not None
+            row.stated_rate = round_rate(executed / budget, profile) if ok else None
+        elif path == "funds.stated_score":
+            form.funds.stated_score = funds_figures(form.funds, profile)[2]
+        elif path == "stated_points_total":  # =ROUND(SUM(funds points cell, points), 2)
+            funds_points = number(form.funds.points) or 0.0
+            points = sum(number(row.points) or 0.0 for row in form.indicators)
+            form.stated_points_total = excel_round(funds_points + points, 2)
+    if "stated_total" in form.formulas_uncached:  # =ROUND(funds score cell + SUM(scores), 2)
+        funds_score = number(form.funds.stated_score)
+        scores = sum(number(row.score) or 0.0 for row in form.indicators)
+        form.stated_total = None if funds_score is None else excel_round(funds_score + scores, 2)
