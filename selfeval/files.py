@@ -13,32 +13,26 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` in one step; return ``path``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def write_atomically(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` in one step; return ``path``."""
+    with atomically(path, text=isinstance(data, str)) as f:
+        f.write(data)
+    return Path(path)
 
 
 @contextmanager
-def text_atomically(path: Path) -> Iterator[IO[str]]:
-    """A UTF-8 text stream that becomes ``path`` in one step when the block completes
-    (written as it goes, so a long output is never held in memory)."""
+def atomically(path: Path, text: bool = False) -> Iterator[IO[Any]]:
+    """A stream that becomes ``path`` in one step when the block completes: binary, or
+    with ``text`` UTF-8 with ``\\n`` line ends (written as it goes, so a long output is
+    never held in memory)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
+        with stream as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)

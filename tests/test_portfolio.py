@@ -20,6 +20,7 @@ from selfeval.cli.main import main
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.safe_text import csv_text
+from selfeval.form.values import number
 from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
@@ -27,7 +28,7 @@ from selfeval.readers.formfile import dump_form_file
 from selfeval.reports.places import where
 from selfeval.reports.portfolio import build, render, summarise
 from selfeval.reports.portfolio.charts import RATE_BARS
-from selfeval.rules.analysis import analyse, number
+from selfeval.rules.analysis import analyse
 from selfeval.rules.check import validate
 from tests.forms import make_form
 from tests.test_portfolio_folder import MUTATIONS, UNREADABLE, Folder, build_folder

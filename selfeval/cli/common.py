@@ -37,7 +37,7 @@ def write_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        write_atomically(out, text.encode("utf-8"))
+        write_atomically(out, text)
 
 
 def refuse_overwrite(out: Path, inputs: list[Path]) -> str | None:

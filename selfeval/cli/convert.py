@@ -13,11 +13,12 @@ from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
 from selfeval.form.model import FUNDS_SUBROWS, Form
+from selfeval.form.values import number
 from selfeval.form.vocabulary import FUNDS_ROWS
 from selfeval.form.xlmath import excel_round, excel_roundup
 from selfeval.layouts.layout import available_layouts, build_layout, layout_spec
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from selfeval.rules.analysis import Analysis, analyse, execution_rate, number
+from selfeval.rules.analysis import Analysis, analyse, execution_rate
 from selfeval.writers.template import current_year
 
 _ROUNDING = {"round": "四舍五入", "roundup": "向上舍入"}

@@ -17,7 +17,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
-from selfeval.files import text_atomically
+from selfeval.files import atomically
 from selfeval.form.findings import Severity
 from selfeval.pipeline.results import Tally, check_file, input_files, map_files, profile_notes
 from selfeval.profiles.policy import Profile
@@ -112,7 +112,7 @@ def _output(out: Path | None):  # type: ignore[no-untyped-def]
     """Standard output, or ``out`` written in one step when everything is in."""
     if out is None:
         return nullcontext(sys.stdout)
-    return text_atomically(out)
+    return atomically(out, text=True)
 
 
 @dataclass

@@ -15,6 +15,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from selfeval.form.values import text
+
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
 
@@ -226,11 +228,9 @@ _TEXT_FIELDS = frozenset({"level1", "level2", "name", "target", "actual", "reaso
 def _text(value: Any) -> Any:
     """A number in a text field (YAML ``target: 100``) is the same text: ``"100"``;
     a field left blank in YAML (``name:``) is empty text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return str(int(value)) if float(value).is_integer() else str(value)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return text(value)
+    return value
 
 
 _NUMBER_FIELDS = frozenset(

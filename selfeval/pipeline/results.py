@@ -21,11 +21,12 @@ from typing import Any, TypeVar
 
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
+from selfeval.form.values import number
 from selfeval.form.workpaper import Workpaper
 from selfeval.profiles.policy import Profile, profile_from_settings
 from selfeval.readers import OwnOutput, ReadResult, Unreadable, expand_inputs, read_file
 from selfeval.rules import check as rules
-from selfeval.rules.analysis import Analysis, number, recalculate
+from selfeval.rules.analysis import Analysis, recalculate
 from selfeval.rules.workpaper import check
 
 T = TypeVar("T")

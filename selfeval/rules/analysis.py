@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from selfeval.form.model import FUNDS_ROWS, Form, Funds, FundsRow, Indicator, Number
+from selfeval.form.values import NUMERIC, number, text
 from selfeval.form.xlmath import excel_round, excel_roundup
 from selfeval.grammar.targets import (
     Actual,
@@ -32,25 +33,6 @@ NO_REASON = frozenset({"", "无", "0", "/", "—", "-", "无偏差", "不适用"
 """Reason texts that mean no reason was given."""
 
 EPS = 1e-9
-
-
-def number(value: Number) -> float | None:
-    """A figure as a float, or None when blank or unreadable text."""
-    return value if type(value) in _NUMERIC else None  # bool is not a figure
-
-
-_NUMERIC = (float, int)
-
-
-def text(value: object) -> str:
-    """A text cell as text: a YAML ``target: 100`` arrives as the number 100."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def within(stated: Number, computed: float, tolerance: float) -> bool:
@@ -225,7 +207,7 @@ _PERCENT_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
 
 def stated_rate(value: Number) -> tuple[float, int] | None:
     """A stated 执行率 as a fraction and the decimals it is printed with (2 at the least)."""
-    if type(value) in _NUMERIC:
+    if type(value) in NUMERIC:
         shown = format(value, ".15g")  # what Excel shows: 15 significant digits
         if "e" not in shown:
             point = shown.find(".")

@@ -31,7 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from selfeval.form.model import Form
-from selfeval.rules.analysis import Analysis, has_reason, number
+from selfeval.form.values import number
+from selfeval.rules.analysis import Analysis, has_reason
 
 UNIT_MIN_FORMS = 2
 """A unit is listed as all-full only when it filed at least this many forms."""

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from selfeval.form.findings import CODES, Finding, Severity
 from selfeval.form.model import Number
+from selfeval.form.values import number
 from selfeval.pipeline.results import FormResult, check_file
 from selfeval.profiles.policy import Profile
-from selfeval.rules.analysis import number
 from selfeval.rules.crossform import CrossChecks, CrossForm, FormRecord, record
 
 TO_YUAN = {"元": 1.0, "万元": 10000.0}
