@@ -15,12 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from selfeval.errors import OutputError, os_reason
+
 
 def write_atomically(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` (bytes, or text as UTF-8) to ``path`` in one step; return ``path``."""
-    with atomically(path, text=isinstance(data, str)) as f:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` in one step; return ``path``.
+    :class:`OutputError` (Chinese) when it cannot be written (no such folder, no
+    permission, disk full)."""
+    path = Path(path)
+    with atomically(path, text=isinstance(data, str)) as f, _unwritable(path):
         f.write(data)
-    return Path(path)
+        f.flush()  # a full disk is found here, not when the file is closed
+    return path
 
 
 @contextmanager
@@ -29,16 +35,47 @@ def atomically(path: Path, text: bool = False) -> Iterator[IO[Any]]:
     with ``text`` UTF-8 with ``\\n`` line ends (written as it goes, so a long output is
     never held in memory)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+    fd, tmp = _temporary(path)
     try:
         stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
         with stream as f:
             yield f
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def make_folder(folder: Path) -> Path:
+    """``folder`` and its parents, made if missing; :class:`OutputError` if it cannot be."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"输出位置 {folder} 是一个文件，不是文件夹")
+    with _unwritable(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    with _unwritable(path):
+        return tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+
+
+def _replace(tmp: str, path: Path) -> None:
+    with _unwritable(path):
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+
+
+@contextmanager
+def _unwritable(path: Path) -> Iterator[None]:
+    """An OSError of writing ``path`` as the :class:`OutputError` staff can read."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}") from exc
 
 
 def _umask() -> int:

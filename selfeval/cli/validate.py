@@ -17,6 +17,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
+from selfeval.errors import InputError, OutputError
 from selfeval.files import atomically
 from selfeval.form.findings import Severity
 from selfeval.pipeline.results import Tally, check_file, input_files, map_files, profile_notes
@@ -66,14 +67,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
-        raise ValueError(why)
+        raise OutputError(why)
     if args.jobs is not None and args.jobs < 1:
-        raise ValueError(f"--jobs 应为正整数（{args.jobs}）")
+        raise InputError(f"--jobs 应为正整数（{args.jobs}）")
     profile = profile_from(args)
     require_inputs(args.paths)
     files = input_files(args.paths)
     if args.output and (why := refuse_overwrite(args.output, files)):
-        raise ValueError(why)
+        raise OutputError(why)
     work = partial(
         printed,
         profile=profile,
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             stream.write(html_page(list(pieces()), tally.line()) + "\n")
         if not tally.forms:  # raised inside: an output file is not written
-            raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
+            raise InputError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
     if args.output:
         print(f"已写入 {args.output}：{tally.line()}", file=sys.stderr)
     return tally.status()

@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from selfeval.errors import InputError
 from selfeval.form.values import text
 
 Number = float | str | None
@@ -140,13 +141,13 @@ class Form:
     """Cell address of form-level fields by field path, e.g. {"funds.stated_score": "H5"}."""
     formulas_overwritten: list[str] = field(default_factory=list)
     """Field paths of computed template cells that no longer hold their formula."""
-    formulas_uncached: list[str] = field(default_factory=list)
+    formulas_uncached: list[str] = field(default_factory=list, compare=False)
     """Field paths of computed template cells whose formula has no value saved (a workbook
     no spreadsheet program has calculated, as openpyxl writes it); the pipeline gives
     them what the formula computes (:func:`selfeval.rules.analysis.recalculate`)."""
     profile_settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Every setting of the profile a template records, which its formulas follow (the
-    template's, not the form's: never written out); empty for other forms."""
+    """Every setting of the profile a template records, which its formulas follow."""
+    # The last two are the template's reading, not the form: never written out.
     profile: str | None = None
     """The profile (评分口径) a template was built with, by name; None when unknown."""
 
@@ -155,12 +156,11 @@ class Form:
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (JSON/YAML-ready); empty location data is left out."""
         data = asdict(self)
-        del data["profile_settings"]
+        del data["formulas_uncached"], data["profile_settings"]
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]
-        empty_unless_read = ("cells", "formulas_overwritten", "formulas_uncached")
-        for key in (*empty_unless_read, "category_weights", "profile"):
+        for key in ("cells", "formulas_overwritten", "category_weights", "profile"):
             if not data[key]:
                 del data[key]
         if data["source"].get("origin") is None:
@@ -181,7 +181,7 @@ class Form:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-class FormDataError(ValueError):
+class FormDataError(InputError):
     """A YAML/JSON form file does not describe a form (wrong keys or types)."""
 
 
