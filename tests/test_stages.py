@@ -41,10 +41,10 @@ IN_FUNCTIONS = {
 """The selfeval imports allowed inside a function besides a command's ``run``: the
 button module must load neither openpyxl nor jinja2 (tests/test_startup_imports.py)."""
 
-LAZY_PACKAGES = {"xlwings", "jinja2", "openpyxl", "uvicorn", "olefile", "xlrd"}
-LAZY_PACKAGES |= {"concurrent"}  # loads multiprocessing, which one file does not need
+LAZY_PACKAGES = {"xlwings", "jinja2", "openpyxl", "uvicorn", "olefile", "xlrd", "concurrent"}
 """Packages that may be imported inside a function: optional extras, or heavy ones
-loaded only when needed (each such line, or the line above it, says why)."""
+loaded only when needed (``concurrent.futures`` loads multiprocessing, which one file
+does not need); each such line, or the comment above its imports, says why."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Import:
     target: str  # dotted module name imported
     function: str | None  # the innermost enclosing function, None at module level
     commented: bool  # a comment on the line or above its run of imports
+    by_name: bool = False  # importlib.import_module("selfeval.…"): an arrow no import shows
 
 
 def _module_name(path: Path, root: Path = PACKAGE) -> str:
@@ -73,6 +74,7 @@ def _submodule(root: Path, name: str) -> bool:
 
 def _imports(path: Path, root: Path = PACKAGE) -> list[Import]:
     source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
     lines = source.splitlines()
     package = _module_name(path, root)
     if path.name != "__init__.py":
@@ -111,7 +113,15 @@ def _imports(path: Path, root: Path = PACKAGE) -> list[Import]:
                 found.append(Import(path, child.lineno, target, function, commented(child.lineno)))
             visit(child, function)
 
-    visit(ast.parse(source, filename=str(path)), None)
+    visit(tree, None)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+        ):
+            found.append(Import(path, node.lineno, ast.unparse(node.args[0]), None, False, True))
     return found
 
 
@@ -119,8 +129,8 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 IMPORTS = [i for m in MODULES for i in _imports(m)]
 
 
-def _where(i: Import) -> str:
-    return f"{i.module.relative_to(PACKAGE.parent)}:{i.line} {i.target}"
+def _where(i: Import, root: Path = PACKAGE) -> str:
+    return f"{i.module.relative_to(root.parent)}:{i.line} {i.target}"
 
 
 def _own(i: Import) -> bool:
@@ -136,40 +146,42 @@ def test_at_most_six_modules_sit_at_the_top_of_the_package() -> None:
     assert len(list(PACKAGE.glob("*.py"))) <= 6
 
 
-def test_no_stage_imports_a_higher_one() -> None:
-    upward = [
-        _where(i)
-        for i in IMPORTS
+def _upward(imports: list[Import], root: Path = PACKAGE) -> list[str]:
+    return [
+        _where(i, root)
+        for i in imports
         if _own(i)
         and i.target != "selfeval"  # the package's own attributes (__version__)
-        and RANK[_stage(i.target)] > RANK[_stage(_module_name(i.module))]
+        and RANK[_stage(i.target)] > RANK[_stage(_module_name(i.module, root))]
     ]
-    assert upward == []
+
+
+def test_no_stage_imports_a_higher_one() -> None:
+    assert _upward(IMPORTS) == []
 
 
 def test_no_module_is_imported_by_a_name_in_a_string() -> None:
-    by_name = [
-        f"{m.relative_to(PACKAGE.parent)}:{node.lineno}"
-        for m in MODULES
-        for node in ast.walk(ast.parse(m.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
-        and node.args
-        and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
-    ]
+    by_name = [_where(i) for i in IMPORTS if i.by_name]
     assert by_name == []
 
 
-def _allowed_in_function(i: Import) -> bool:
-    where = i.module.relative_to(PACKAGE)
+def _allowed_in_function(i: Import, root: Path = PACKAGE) -> bool:
+    where = i.module.relative_to(root)
     if (where.as_posix(), i.function) in IN_FUNCTIONS:
         return True
     return where.parts[0] == "cli" and i.function == "run"
 
 
+def _hidden(imports: list[Import], root: Path = PACKAGE) -> list[str]:
+    return [
+        _where(i, root)
+        for i in imports
+        if _own(i) and i.function and not _allowed_in_function(i, root)
+    ]
+
+
 def test_no_selfeval_import_hides_in_a_function_but_a_commands_run() -> None:
-    hidden = [_where(i) for i in IMPORTS if _own(i) and i.function and not _allowed_in_function(i)]
-    assert hidden == []
+    assert _hidden(IMPORTS) == []
 
 
 def test_a_function_imports_only_optional_packages_each_saying_why() -> None:
@@ -199,3 +211,21 @@ def test_the_judge_sees_module_and_function_level_and_relative_imports(
     probe.write_text(code, encoding="utf-8")
     found = _imports(probe, root=tmp_path / "selfeval")
     assert [_stage(i.target) for i in found] == [stage_of_import]
+
+
+@pytest.mark.parametrize(
+    ("module", "code", "judged"),
+    [
+        ("readers/probe.py", "from selfeval.rules import analysis\n", _upward),
+        ("rules/probe.py", "def f():\n    from selfeval.readers import cells\n", _hidden),
+        ("cli/probe.py", "def helper():\n    from selfeval.readers import cells\n", _hidden),
+    ],
+)
+def test_the_judge_fails_an_upward_or_a_hidden_import(
+    tmp_path: Path, module: str, code: str, judged
+) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "selfeval"
+    probe = root / module
+    probe.parent.mkdir(parents=True)
+    probe.write_text(code, encoding="utf-8")
+    assert len(judged(_imports(probe, root), root)) == 1
