@@ -7,6 +7,7 @@ Every module of ``selfeval/`` is parsed with :mod:`ast`; nothing is imported.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,8 +223,8 @@ def test_the_judge_sees_module_and_function_level_and_relative_imports(
     ],
 )
 def test_the_judge_fails_an_upward_or_a_hidden_import(
-    tmp_path: Path, module: str, code: str, judged
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, module: str, code: str, judged: Callable[[list[Import], Path], list[str]]
+) -> None:
     root = tmp_path / "selfeval"
     probe = root / module
     probe.parent.mkdir(parents=True)
