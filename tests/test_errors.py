@@ -41,12 +41,12 @@ def test_every_exception_class_of_selfeval_derives_from_selfeval_error() -> None
 def test_a_programming_error_in_a_command_is_not_turned_into_a_chinese_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from selfeval.cli import validate
+    from selfeval.pipeline import results
 
     def bug(paths):  # type: ignore[no-untyped-def]
         raise ValueError("a bug, not bad input")
 
-    monkeypatch.setattr(validate, "input_files", bug)
+    monkeypatch.setattr(results, "input_files", bug)
     with pytest.raises(ValueError, match="a bug"):
         main(["validate", str(tmp_path)])
     assert "错误" not in capsys.readouterr().err

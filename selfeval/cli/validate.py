@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from selfeval.cli.common import (
     Progress,
@@ -19,11 +17,6 @@ from selfeval.cli.common import (
 )
 from selfeval.errors import InputError, OutputError
 from selfeval.files import atomically
-from selfeval.form.findings import Severity
-from selfeval.pipeline.results import Tally, check_file, input_files, map_files, profile_notes
-from selfeval.profiles.policy import Profile
-from selfeval.reports.html import html_page
-from selfeval.reports.text import rendered, write_json_array
 
 FORMATS = ("text", "json", "html")
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -66,6 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.cli.printing import printed
+    from selfeval.form.findings import Severity
+    from selfeval.pipeline.results import Tally, input_files, map_files
+    from selfeval.reports.html import html_page
+    from selfeval.reports.text import write_json_array
+
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
         raise OutputError(why)
     if args.jobs is not None and args.jobs < 1:
@@ -114,26 +113,3 @@ def _output(out: Path | None):  # type: ignore[no-untyped-def]
     if out is None:
         return nullcontext(sys.stdout)
     return atomically(out, text=True)
-
-
-@dataclass
-class Printed:
-    """What one file contributes to the output: all a worker sends back."""
-
-    pieces: list[Any]  # text blocks, JSON items or HTML form sections, in order
-    tally: Tally
-    notes: list[str] = field(default_factory=list)  # lines for stderr (files skipped)
-
-
-def printed(
-    path: Path,
-    profile: Profile,
-    fmt: str,
-    min_severity: Severity,
-    link_base: Path | None = None,
-) -> Printed:
-    """One file checked (the pipeline) and rendered in ``fmt`` (the report)."""
-    results = check_file(path, profile)
-    notes = profile_notes((r.form for r in results if r.form is not None), profile)
-    pieces, skipped = rendered(results, fmt, min_severity, link_base)
-    return Printed(pieces, Tally.of(results), notes + skipped)
