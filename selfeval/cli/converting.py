@@ -4,6 +4,7 @@ compute otherwise (imported by the command's ``run``: it loads the template writ
 
 from __future__ import annotations
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.model import FUNDS_SUBROWS, Form
 from selfeval.form.values import number
 from selfeval.form.vocabulary import FUNDS_ROWS
@@ -21,7 +22,6 @@ def converted(
 ) -> tuple[Profile, list[str]]:
     """Set ``form``'s year and layout for the new workbook; the profile to write it
     with, and every change (Chinese lines) the new workbook makes."""
-
     changes = []
     own_year = form.header.year
     form.header.year = year or own_year or current_year()
@@ -50,7 +50,6 @@ def converted(
 def _own_rounding(form: Form, profile: Profile) -> str | None:
     """The rounding the form's stated 执行率 follows at the template's decimals (66.8% is
     0.6680 rounded up, not 0.6679), the profile's own when both fit; None if neither."""
-
     stated, raw = number(form.funds.total.stated_rate), execution_rate(form.funds.total)
     if stated is None or raw is None:
         return None
@@ -71,7 +70,7 @@ def _figures(form: Form, a: Analysis, profile: Profile) -> list[str]:
         lines.append(f"执行率：{stated_rate:.2%} → {a.rate:.2%}（按公式计算，{how}）")
     for label, stated, computed in (
         ("资金得分", form.funds.stated_score, a.funds_score),
-        ("分值合计", form.stated_points_total, a.points_total),
+        (f"{vocab.POINTS}合计", form.stated_points_total, a.points_total),
         ("总分", form.stated_total, a.total),
     ):
         old = number(stated)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from selfeval.form.codes import Code
 from selfeval.readers.formfile import read_form_file
 from selfeval.readers.found import (
     FORM_FILE_SUFFIXES,
@@ -43,7 +44,9 @@ def read_file(path: Path) -> list[ReadResult]:
         return read_form_file(path)
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path)
-    return [Unreadable(str(path), "READ_ERROR", f"不支持的文件类型“{path.suffix or '无扩展名'}”")]
+    return [
+        Unreadable(str(path), Code.READ_ERROR, f"不支持的文件类型“{path.suffix or '无扩展名'}”")
+    ]
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:

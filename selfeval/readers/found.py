@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
 
@@ -17,7 +18,7 @@ class Unreadable:
     """An input that yielded no form: READ_ERROR or LAYOUT_UNRECOGNISED."""
 
     file: str
-    code: str
+    code: Code
     why: str
     sheet: str | None = None
 

@@ -5,34 +5,25 @@ from __future__ import annotations
 
 import re
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding
 
 _FIELD_NAMES = {
-    "project": "项目名称",
-    "department": "主管部门",
-    "implementer": "实施单位",
-    "annual_budget": "全年预算数",
-    "initial_budget": "年初预算数",
-    "executed": "全年执行数",
-    "stated_rate": "执行率",
-    "stated_score": "得分",
-    "points": "分值",
-    "score": "得分",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "reason": "偏差原因",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "name": "三级指标",
+    **{key: term.label for key, term in vocab.HEADER_FIELDS.items()},
+    **{key: term.label for key, term in vocab.FUNDS_COLUMNS.items() if key != "points"},
+    **{key: term.label for key, term in vocab.INDICATOR_COLUMNS.items()},
+    **{key: term.label for key, term in vocab.FUNDS_ROWS.items()},
+    "stated_score": vocab.SCORE,
+    "reason": vocab.REASON_SHORT,
     "stated_total": "总分",
-    "stated_points_total": "分值合计",
-    "total": "年度资金总额",
-    "current": "当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
+    "stated_points_total": f"{vocab.POINTS}合计",
     "funds": "项目资金",
-    "category_weights": "一级指标分值",
+    "category_weights": f"一级指标{vocab.POINTS}",
     "header": "表头",
+    "goals": "绩效目标",
+    "planned": "年度目标",
+    "achieved": "实际完成情况",
+    "indicators": "指标",
     "file": "文件",
 }
 _ROW = re.compile(r"indicators\[(\d+)\]")

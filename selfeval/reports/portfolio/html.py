@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
 from selfeval.reports.links import Links
 from selfeval.reports.places import where
 from selfeval.reports.portfolio.charts import all_charts
-from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Column, show
+from selfeval.reports.portfolio.columns import COLUMNS, Column, show
 from selfeval.reports.portfolio.summary import Portfolio, Row
 from selfeval.rules import crossform
 from selfeval.writers.jinja import environment
@@ -38,7 +39,7 @@ TITLE = "绩效自评表汇总报告"
 
 @cache
 def _template() -> jinja2.Template:
-    names = {"show": show, "code_labels": CODE_LABELS}
+    names = {"show": show, "code_label": lambda code: Code(code).label}
     env = environment("selfeval.reports", "templates", html=True, trim=True, names=names)
     return env.get_template("portfolio.html.j2")
 
@@ -59,8 +60,12 @@ class HtmlReport:
         )
 
     def finish(self, portfolio: Portfolio) -> bytes:
-        for index in portfolio.cross.flags:  # rows the cross-form checks flagged at the end
-            self._rows[index - 1] = summary_row(portfolio.rows[index - 1], self._links)
+        for index, found in portfolio.cross.findings.items():  # known only at the end
+            row = portfolio.rows[index - 1]
+            self._rows[index - 1] = summary_row(row, self._links)
+            self._findings[index - 1] += Markup("").join(
+                finding_row(row, f, self._links) for f in found
+            )
         page = _template().render(
             title=TITLE,
             p=portfolio,
