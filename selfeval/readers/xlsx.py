@@ -42,7 +42,7 @@ from selfeval.readers.limits import (
     check_zip,
     too_many_rows,
 )
-from selfeval.readers.ooxml import local, scan_sheet, tree
+from selfeval.readers.ooxml import local, number_formats, scan_sheet, tree
 
 _BUILTIN_FORMATS = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
 
@@ -185,17 +185,15 @@ def _children(root: Element, name: str) -> list[Element]:
 
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     """Style index -> number format, for the formats that change how a number reads."""
-    styles = _xml(zf, "xl/styles.xml", required=False)
-    if styles is None:
+    try:
+        data = _read(zf, "xl/styles.xml")
+    except KeyError:
         return {}
-    codes: dict[int, str] = dict(_BUILTIN_FORMATS)
-    for numfmt in _children(styles, "numFmts"):
-        if local(numfmt.tag) == "numFmt":
-            codes[int(numfmt.get("numFmtId", "0"))] = numfmt.get("formatCode", "")
+    custom, cell_formats = number_formats(data)
+    codes = {**_BUILTIN_FORMATS, **custom}
     found = {}
-    cell_formats = (xf for xf in _children(styles, "cellXfs") if local(xf.tag) == "xf")
-    for index, xf in enumerate(cell_formats):
-        code = codes.get(int(xf.get("numFmtId", "0")), "")
+    for index, format_id in enumerate(cell_formats):
+        code = codes.get(format_id, "")
         if reads_otherwise(code):
             found[index] = code
     return found
