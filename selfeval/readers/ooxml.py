@@ -99,17 +99,61 @@ def scan_sheet(
     cell's formula, shared formulas resolved. Rows and cells without an ``r`` attribute
     follow the one before, as ECMA-376 allows.
 
-    The tree is built by ElementTree's C parser and only rows and cells are visited
-    in Python: a parser target called for every element took a third longer."""
+    The tree is built by ElementTree's C parser and only cells are visited in Python
+    (a parser target called for every element took a third longer), and only those
+    with a wanted style or a formula are placed."""
     root = tree(data, name)
     found = SheetScan()
     namespace = root.tag[: -len(local(root.tag))]
     sheet_data = root.find(namespace + "sheetData")
     if namespace[1:-1] not in MAIN_NAMESPACES or sheet_data is None:
         return found
-    row_tag, cell_tag, formula_tag = (namespace + n for n in ("row", "c", "f"))
+    wanted = {str(index) for index in styles} if isinstance(styles, dict | set) else None
+    formula_tag = namespace + "f" if formulas else None
     masters: dict[str, tuple[int, int, str]] = {}  # shared index -> (row, column, text)
     followers: list[tuple[int, int, str]] = []  # (row, column, shared index)
+    unaddressed: dict[Element, tuple[int, int]] | None = None
+    for cell in sheet_data.iter(namespace + "c"):
+        style = cell.get("s")
+        if wanted is not None:
+            styled = style in wanted
+        else:
+            styled = style is not None and int(style) in styles
+        formula = cell.find(formula_tag) if formula_tag else None
+        if not styled and formula is None:
+            continue
+        ref = cell.get("r")
+        if ref:
+            letters = ref.rstrip("0123456789")
+            position = (int(ref[len(letters) :]), column_number(letters))
+        else:
+            if unaddressed is None:
+                unaddressed = _positions(sheet_data, namespace)
+            position = unaddressed[cell]
+        if styled:
+            found.styled[position] = int(style or 0)
+        if formula is None:
+            continue
+        text = formula.text or ""
+        if formula.get("t") == "shared":
+            si = formula.get("si", "")
+            if text and formula.get("ref"):
+                masters[si] = (*position, text)
+            elif not text:
+                followers.append((*position, si))
+        if text:
+            found.formulas[position] = text
+    for row, column, si in followers:
+        if (master := masters.get(si)) is not None:
+            moved = shift_formula(master[2], row - master[0], column - master[1])
+            found.formulas[(row, column)] = moved
+    return found
+
+
+def _positions(sheet_data: Element, namespace: str) -> dict[Element, tuple[int, int]]:
+    """Every cell's (row, column), where a row or cell without ``r`` follows the one before."""
+    row_tag, cell_tag = namespace + "row", namespace + "c"
+    positions = {}
     row = 0
     for line in sheet_data:
         if line.tag != row_tag:
@@ -125,25 +169,8 @@ def scan_sheet(
                 column, row = column_number(letters), int(ref[len(letters) :])
             else:
                 column += 1
-            style = cell.get("s")
-            if style and (index := int(style)) in styles:
-                found.styled[(row, column)] = index
-            if not formulas or (formula := cell.find(formula_tag)) is None:
-                continue
-            text = formula.text or ""
-            if formula.get("t") == "shared":
-                si = formula.get("si", "")
-                if text and formula.get("ref"):
-                    masters[si] = (row, column, text)
-                elif not text:
-                    followers.append((row, column, si))
-            if text:
-                found.formulas[(row, column)] = text
-    for row, column, si in followers:
-        if (master := masters.get(si)) is not None:
-            moved = shift_formula(master[2], row - master[0], column - master[1])
-            found.formulas[(row, column)] = moved
-    return found
+            positions[cell] = (row, column)
+    return positions
 
 
 class _Enough(Exception):
