@@ -180,6 +180,18 @@ def test_a_dtd_in_a_sheet_is_refused_before_any_entity_is_read() -> None:
         scan_sheet(_sheet("<x:row>"), (), formulas=True)
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<x:row r="y"><x:c s="1"/></x:row>',
+        '<x:row r="1"><x:c r="A"><x:f>1</x:f></x:c></x:row>',
+    ],
+)
+def test_a_garbled_address_or_style_is_the_file_s_fault(rows: str) -> None:
+    with pytest.raises(WorkbookError, match="无法识别"):
+        scan_sheet(_sheet(rows), {1: "0%"}, formulas=True)
+
+
 def test_a_part_that_is_not_xml_is_a_read_error(template_built: list[Path]) -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(template_built[0]) as old, zipfile.ZipFile(out, "w") as new:

@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
+from selfeval.errors import SelfevalError
 from selfeval.form.a1 import column_letter, column_number
 from selfeval.readers.limits import UNSAFE_XML, WorkbookError
 
@@ -37,8 +38,9 @@ MAIN_NAMESPACES = (
 )
 
 
-class _RootReached(Exception):
-    """The prolog is over: the rest of the part cannot declare anything."""
+class _Enough(SelfevalError):
+    """Not an error, and never raised out of this module: a parser has read all it
+    wants of a part (the prolog, or the styles up to ``cellXfs``) and stops there."""
 
 
 def _refuse(*_: object) -> None:
@@ -46,11 +48,15 @@ def _refuse(*_: object) -> None:
 
 
 def _stop(*_: object) -> None:
-    raise _RootReached
+    raise _Enough
 
 
 def _invalid(name: str) -> WorkbookError:
     return WorkbookError(f"工作簿的“{name}”不是有效的 XML，文件可能已损坏")
+
+
+def _garbled(name: str) -> WorkbookError:
+    return WorkbookError(f"工作簿的“{name}”中有无法识别的单元格地址或编号，文件可能已损坏")
 
 
 def refuse_dtd(data: bytes, name: str) -> None:
@@ -61,7 +67,7 @@ def refuse_dtd(data: bytes, name: str) -> None:
     parser.StartElementHandler = _stop
     try:
         parser.Parse(data, True)
-    except _RootReached:
+    except _Enough:  # the root element: the prolog, where a DTD must stand, is over
         return
     except expat.ExpatError as exc:
         raise _invalid(name) from exc
@@ -102,7 +108,15 @@ def scan_sheet(
     The tree is built by ElementTree's C parser and only cells are visited in Python
     (a parser target called for every element took a third longer), and only those
     with a wanted style or a formula are placed."""
-    root = tree(data, name)
+    try:
+        return _scan(tree(data, name), styles, formulas)
+    except WorkbookError:
+        raise
+    except ValueError as exc:  # an address, row or style that is not a number
+        raise _garbled(name) from exc
+
+
+def _scan(root: Element, styles: Container[int], formulas: bool) -> SheetScan:
     found = SheetScan()
     namespace = root.tag[: -len(local(root.tag))]
     sheet_data = root.find(namespace + "sheetData")
@@ -173,10 +187,6 @@ def _positions(sheet_data: Element, namespace: str) -> dict[Element, tuple[int, 
     return positions
 
 
-class _Enough(Exception):
-    """A parser target has seen all it wants of the part: the rest is not parsed."""
-
-
 def _feed(data: bytes, name: str, target: object) -> None:
     refuse_dtd(data, name)
     parser = ElementTree.XMLParser(target=target)
@@ -197,7 +207,12 @@ def number_formats(data: bytes, name: str = "xl/styles.xml") -> tuple[dict[int, 
     """The custom number formats (id -> format code) and, in order, the number format id
     of each cell format (``cellXfs``) of a styles part; the parse stops after ``cellXfs``."""
     styles = _Styles()
-    _feed(data, name, styles)
+    try:
+        _feed(data, name, styles)
+    except WorkbookError:
+        raise
+    except ValueError as exc:  # a format id that is not a number
+        raise _garbled(name) from exc
     return styles.codes, styles.cell_formats
 
 
