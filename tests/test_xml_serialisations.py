@@ -12,6 +12,7 @@ import pytest
 from openpyxl.formula.translate import Translator
 
 import selfeval
+from selfeval.form.codes import Code
 from selfeval.pipeline.results import FormResult
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
@@ -91,7 +92,7 @@ def test_the_re_serialisations_do_what_they_say(template_built: list[Path]) -> N
 def test_a_prefixed_template_gives_no_formula_overwritten(template_built: list[Path]) -> None:
     for path in [*TEMPLATES, *template_built]:
         for result in selfeval.check(reserialise(path, "prefix"), name=path.name):
-            assert "FORMULA_OVERWRITTEN" not in [f.code for f in result.findings]
+            assert Code.FORMULA_OVERWRITTEN not in [f.code for f in result.findings]
 
 
 def test_an_overwritten_rate_is_named_in_chinese_whatever_the_serialisation(
@@ -108,7 +109,7 @@ def test_an_overwritten_rate_is_named_in_chinese_whatever_the_serialisation(
         reserialise(tmp_path / "typed.xlsx", *WAYS),
     ):
         (result,) = selfeval.check(data, name="typed.xlsx")
-        (finding,) = [f for f in result.findings if f.code == "FORMULA_OVERWRITTEN"]
+        (finding,) = [f for f in result.findings if f.code is Code.FORMULA_OVERWRITTEN]
         assert finding.cell == cell
         assert finding.message.startswith("当年财政拨款执行率应为公式")
         assert "funds" not in finding.message
@@ -169,7 +170,7 @@ def test_a_dtd_in_any_part_read_is_refused(template_built: list[Path], part: str
             new.writestr(info, data)
     (result,) = selfeval.check(out.getvalue(), name=source.name)
     (finding,) = result.findings
-    assert finding.code == "READ_ERROR" and UNSAFE_XML in finding.message
+    assert finding.code is Code.READ_ERROR and UNSAFE_XML in finding.message
 
 
 def test_a_dtd_in_a_sheet_is_refused_before_any_entity_is_read() -> None:
