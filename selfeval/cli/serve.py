@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import sys
+import threading
+import webbrowser
 
+from selfeval.cli.common import add_profile_option
 from selfeval.errors import InputError
+from selfeval.profiles.policy import load_profile
 
 DEFAULT_PORT = 8765
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from selfeval.cli.common import add_profile_option
-
     p = sub.add_parser(
         "serve",
         help="启动校验服务和网页版工作台（用浏览器校验、重新评分、汇总）",
@@ -64,13 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # the serve extra: optional, and loaded only to serve
     except ImportError:
         raise InputError(
             '校验服务需要额外的组件：请执行 pip install "selfeval[serve]"（离线安装包已包含）'
         ) from None
-    from selfeval.profiles.policy import load_profile
-
     if args.workers < 1:
         raise InputError(f"--workers 应为正整数（{args.workers}）")
     if args.max_upload_mb <= 0 or args.timeout <= 0:
@@ -113,8 +114,6 @@ def _loopback(host: str) -> bool:
 def _shown_host(host: str) -> str:
     """The address staff type: this machine's address when listening on all of them."""
     if host in ("0.0.0.0", "::"):
-        import socket
-
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.connect(("192.0.2.1", 9))  # no packet is sent: picks the outgoing address
@@ -126,7 +125,4 @@ def _shown_host(host: str) -> str:
 
 def _open_later(url: str) -> None:
     """Open the desk once the service answers (a second after start)."""
-    import threading
-    import webbrowser
-
     threading.Timer(1.0, webbrowser.open, args=(url,)).start()

@@ -25,16 +25,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from selfeval import __version__
+from selfeval.layouts.layout import available_layouts
 from selfeval.service import plan, work
 from selfeval.service.bounds import Handler, Service, download, error, guarded, quiet_logs
 from selfeval.service.uploads import Limits, UploadError, read_uploads
+from selfeval.writers.template import current_year
 
 # -- endpoints ---------------------------------------------------------------------------
 
 
 async def healthz(service: Service, request: Request) -> Response:
-    from selfeval import __version__
-
     return JSONResponse({"status": "ok", "version": __version__})
 
 
@@ -113,9 +114,6 @@ async def review(service: Service, request: Request) -> Response:
 
 
 async def template(service: Service, request: Request) -> Response:
-    from selfeval.layouts.layout import available_layouts
-    from selfeval.writers.template import current_year
-
     layout = request.query_params.get("layout") or "standard"
     if layout not in available_layouts():
         raise UploadError(400, f"没有表样“{layout[:40]}”，可选：{'、'.join(available_layouts())}")

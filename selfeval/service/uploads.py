@@ -24,6 +24,8 @@ from starlette.requests import Request
 from starlette.types import Message, Receive
 
 from selfeval.errors import SelfevalError
+from selfeval.readers import supported_suffixes
+from selfeval.readers.limits import MAX_FILE_BYTES, MAX_RATIO
 
 MIB = 2**20
 
@@ -165,9 +167,6 @@ def expand_zips(files: list[Upload], limits: Limits) -> list[Upload]:
 
 
 def _members(archive: str, data: bytes, limits: Limits, room: int) -> tuple[list[Upload], int]:
-    from selfeval.readers import supported_suffixes
-    from selfeval.readers.limits import MAX_FILE_BYTES, MAX_RATIO
-
     try:
         zf = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, OSError):

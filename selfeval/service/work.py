@@ -23,7 +23,17 @@ from selfeval import api
 from selfeval.errors import InputError, SelfevalError
 from selfeval.pipeline.results import FormResult, Tally
 from selfeval.profiles.policy import Profile
+from selfeval.readers import WORKBOOK_SUFFIXES
+from selfeval.readers.cells import text
+from selfeval.readers.workbook import load_grids
+from selfeval.reports.portfolio import build_rows, summarise
+from selfeval.reports.portfolio.sample import draw, frame, sample_workbook, weight_rule
+from selfeval.reports.portfolio.summary import kept, made
+from selfeval.reports.text import json_item, write_json_array
 from selfeval.service.uploads import Upload
+from selfeval.writers.template import blank_workbook, current_year
+from selfeval.writers.template.build import blank_name
+from selfeval.writers.workpaper import NOTES, Reviewed, workpaper_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {".xlsx": XLSX, ".yaml": "application/yaml", ".html": "text/html; charset=utf-8"}
@@ -95,8 +105,6 @@ def checked(uploads: list[Upload], profile: Profile, deadline: Deadline) -> Iter
 
 def validate_json(uploads: list[Upload], profile: Profile, deadline: Deadline) -> bytes:
     """What ``selfeval validate FILES --format json`` prints, byte for byte."""
-    from selfeval.reports.text import json_item, write_json_array
-
     tally = Tally()
 
     def items() -> Iterator[str]:
@@ -131,9 +139,6 @@ REPORT_NAMES = {"html": "汇总报告.html", "csv": "汇总报告.csv", "xlsx": 
 
 def report(uploads: list[Upload], profile: Profile, fmt: str, deadline: Deadline) -> Download:
     """``selfeval report``'s file (HTML, CSV or xlsx) for the uploaded forms."""
-    from selfeval.reports.portfolio import build_rows
-    from selfeval.reports.portfolio.summary import kept, made
-
     rows = (made(r, profile) for r in kept(checked(uploads, profile, deadline)))
     portfolio, written = build_rows(rows, profile, [fmt])
     if not portfolio.rows:
@@ -145,9 +150,6 @@ def report(uploads: list[Upload], profile: Profile, fmt: str, deadline: Deadline
 def _drawn(uploads: list[Upload], profile: Profile, n: int | None, seed: int | None, deadline):  # type: ignore[no-untyped-def]
     """The kept results, their portfolio, frame and the units drawn, as ``selfeval sample``
     draws them from a folder holding the uploaded files."""
-    from selfeval.reports.portfolio import summarise
-    from selfeval.reports.portfolio.sample import draw, frame
-
     results = [r for r in checked(uploads, profile, deadline) if r.skipped is None]
     portfolio = summarise(results, profile)
     # Names are relative, so the ids are the files' paths as in a folder of them.
@@ -161,8 +163,6 @@ def sample(
     uploads: list[Upload], profile: Profile, n: int, seed: int, deadline: Deadline
 ) -> Download:
     """``selfeval sample -n N --seed S``'s 抽查清单.xlsx for the uploaded forms."""
-    from selfeval.reports.portfolio.sample import sample_workbook, weight_rule
-
     _, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
     about = [
         (
@@ -184,9 +184,6 @@ def review(
     uploads: list[Upload], profile: Profile, n: int | None, seed: int | None, deadline: Deadline
 ) -> Download:
     """``selfeval review``'s 复核底稿.xlsx (with ``n`` and ``seed``: the sample only)."""
-    from selfeval.writers.template import current_year
-    from selfeval.writers.workpaper import NOTES, Reviewed, workpaper_workbook
-
     results, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
     forms = [Reviewed(i, results[i - 1]) for i in sorted(u.row.index for u in drawn)]
     notes = [
@@ -202,9 +199,6 @@ def review(
 
 def template(layout: str, year: int, profile: Profile) -> Download:
     """``selfeval build --layout L --year Y``'s blank template."""
-    from selfeval.writers.template import blank_workbook
-    from selfeval.writers.template.build import blank_name
-
     return Download(blank_name(layout, year, profile), blank_workbook(layout, year, profile), XLSX)
 
 
@@ -215,9 +209,6 @@ MAX_GRID_COLUMNS = 40
 def sheets(uploads: list[Upload], deadline: Deadline) -> dict:
     """The desk's picture of each workbook: per sheet its grid as text (bounded), to show
     the cells of the findings in place."""
-    from selfeval.readers import WORKBOOK_SUFFIXES
-    from selfeval.readers.workbook import load_grids
-
     files = []
     with workspace(uploads) as placed:
         for path, shown in placed:
@@ -244,6 +235,4 @@ def sheets(uploads: list[Upload], deadline: Deadline) -> dict:
 
 def _shown(value: object) -> str:
     """A cell's text as typed (markup included: the page shows it as text, never as HTML)."""
-    from selfeval.readers.cells import text
-
     return value if isinstance(value, str) else text(value)
