@@ -755,7 +755,7 @@ def _evaluate_range(lo: float, hi: float, a: float, mismatch: bool) -> Evaluatio
 
 
 def _compare(op: Op, a: float, t: float) -> bool:
-    equal = math.isclose(a, t, rel_tol=1e-9, abs_tol=1e-12)
+    equal = math.isclose(a, t, rel_tol=1e-12, abs_tol=1e-12)  # 1000000.047 vs .048 differ
     if op == "=" and t == 0:
         return equal
     if op in ("=", ">="):
