@@ -713,10 +713,14 @@ def _evaluate_numeric(target: Target, actual: Actual) -> Evaluation:
     t, a = target.value or 0.0, actual.value or 0.0
     if target.change is not None and actual.change not in (None, target.change):
         a = -a  # 下降1% against 增长5%: the change went the other way
+    written = a
     a, mismatch = _converted(target, actual, t, a)
+    # Figures as written compare exactly (1000000.048 misses ≤1000000.047); a converted
+    # one carries the conversion's rounding (79.94次/年 as 6.661666667次/月).
+    rel_tol = 1e-12 if a == written else 1e-9
     if target.upper is not None:
         return _evaluate_range(t, target.upper, a, mismatch)
-    met = _compare(target.op or "=", a, t)
+    met = _compare(target.op or "=", a, t, rel_tol)
     if target.negative:
         ratio, over = (t / a if a else None), None
     else:
@@ -754,8 +758,8 @@ def _evaluate_range(lo: float, hi: float, a: float, mismatch: bool) -> Evaluatio
     return Evaluation("unmet", ratio, None, mismatch)
 
 
-def _compare(op: Op, a: float, t: float) -> bool:
-    equal = math.isclose(a, t, rel_tol=1e-12, abs_tol=1e-12)  # 1000000.047 vs .048 differ
+def _compare(op: Op, a: float, t: float, rel_tol: float = 1e-12) -> bool:
+    equal = math.isclose(a, t, rel_tol=rel_tol, abs_tol=1e-12)
     if op == "=" and t == 0:
         return equal
     if op in ("=", ">="):
