@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from selfeval.form.findings import Finding, Severity
-from selfeval.pipeline.results import FormResult, project_title, summary_line
+from selfeval.pipeline.results import FormResult, project_title, summary_line, units_line
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.reports.portfolio.columns import where
 from selfeval.reports.portfolio.links import Links
@@ -64,6 +64,7 @@ def form_section(
         if r.form is None
         else project_title(r.form),
         "where": r.place,
+        "units": units_line(r.form) if r.form is not None else "",
         "figures": figures,
         "findings": [_finding(f, r.file, links) for f in r.shown_findings(min_severity)],
     }

@@ -22,6 +22,7 @@ from selfeval.pipeline.results import (
     profile_notes,
     project_title,
     summary_line,
+    units_line,
 )
 from selfeval.profiles.policy import Profile
 from selfeval.reports.portfolio.columns import where
@@ -78,7 +79,7 @@ def _form_block(r: FormResult, min_severity: Severity = Severity.INFO) -> list[s
         head = f"■ {r.place}"
     else:
         totals = "，".join(f"{name} {shown}" for name, shown in r.totals)
-        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
+        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}\n  {units_line(r.form)}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.shown_findings(min_severity)
