@@ -86,6 +86,7 @@ def test_the_playback_refuses_to_mark_a_protected_template(template: Path) -> No
     assert snapshot(template) == original
 
 
+@pytest.mark.slow  # three button sequences on a template
 @pytest.mark.parametrize(
     "sequence",
     [
@@ -171,6 +172,7 @@ BEFORE = {  # what the workbook holds when the button is pressed
 }
 
 
+@pytest.mark.slow  # every write step of every button, one run each
 @pytest.mark.parametrize("button", list(BEFORE), ids=lambda b: b.__name__)
 def test_a_fault_at_any_write_step_leaves_the_workbook_as_it_was(template: Path, button) -> None:
     for earlier in BEFORE[button]:
