@@ -144,7 +144,14 @@ def made() -> dict[str, Path]:
     return {}
 
 
-@pytest.fixture(params=sorted(CASES))
+_SLOW_CASES = {"zip_bomb", "huge_sheet"}  # hundreds of megabytes, or 200,000 rows, to refuse
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(c, marks=pytest.mark.slow) if c in _SLOW_CASES else c for c in sorted(CASES)
+    ]
+)
 def bad(
     request: pytest.FixtureRequest,
     made: dict[str, Path],

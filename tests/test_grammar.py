@@ -399,6 +399,7 @@ grammar_ish = st.lists(st.sampled_from(GRAMMAR_PIECES), max_size=12).map("".join
 texts = st.one_of(st.text(max_size=30), grammar_ish)
 
 
+@pytest.mark.slow  # a hundred generated pairs
 @given(texts, texts)
 def test_never_raises(target_text, actual_text):
     t = parse_target(target_text)

@@ -245,6 +245,7 @@ def test_build_refuses_a_bad_project_list_and_writes_nothing(tmp_path, capsys):
     assert "应为数字" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # builds every committed template
 def test_check_passes_on_the_committed_templates_and_names_stale_ones(tmp_path, capsys):
     assert cli(["build", "--check", "--out", str(ROOT / "templates")]) == 0
     copy = tmp_path / "templates"
