@@ -29,11 +29,12 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.form.codes import Code
 from selfeval.form.findings import Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
-from selfeval.rules.check import check_form
+from selfeval.rules.check import run_rules
 from tests.relaid_forms import write_rows
 
 PROVINCES = Path(__file__).parent / "fixtures" / "provinces"
@@ -51,22 +52,30 @@ EXPECTED: dict[str, Expected] = {
     "sichuan_equipment": Expected(
         (20, 15, 10, 5, 20, 20),
         99.38,  # 4.50 of 4.80 万元 executed: 9.38, not the stated 10
-        frozenset({"FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH", "UNMET_FULL", "REASON_MISSING"}),
+        frozenset(
+            {
+                Code.FUNDS_RATE,
+                Code.FUNDS_SCORE,
+                Code.TOTAL_MISMATCH,
+                Code.UNMET_FULL,
+                Code.REASON_MISSING,
+            }
+        ),
     ),
     "sichuan_wages": Expected((60, 30), 99.5, frozenset()),
     "anhui_commission": Expected(
         (8, 8, 8, 8, 8, 10, 10, 10, 10, 10),
         100.0,  # 79.96 of 80 万元 executed, read from the sub-row (DOMAIN.md)
-        frozenset({"FUNDS_SUM", "FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH"}),
+        frozenset({Code.FUNDS_SUM, Code.FUNDS_RATE, Code.FUNDS_SCORE, Code.TOTAL_MISMATCH}),
     ),
     "hebei_heating": Expected(
-        (10,) * 9, 97.62, frozenset({"FUNDS_SCORE", "TOTAL_MISMATCH"})
+        (10,) * 9, 97.62, frozenset({Code.FUNDS_SCORE, Code.TOTAL_MISMATCH})
     ),  # 86% printed for 86.2 % is display rounding; 9 for 8.62 is a mistake
     "national_reordered": Expected(
-        (20, 15, 15, 20, 10, 10), 97.5, frozenset({"UNMET_FULL", "REASON_MISSING"})
+        (20, 15, 15, 20, 10, 10), 97.5, frozenset({Code.UNMET_FULL, Code.REASON_MISSING})
     ),
     "two_row_split": Expected(
-        (20, 10, 20, 20, 10, 10), 100.0, frozenset({"UNMET_FULL", "REASON_MISSING"})
+        (20, 10, 20, 20, 10, 10), 100.0, frozenset({Code.UNMET_FULL, Code.REASON_MISSING})
     ),
 }
 
@@ -91,7 +100,7 @@ def one_form(forms: dict[str, list[Form | Unreadable]], name: str) -> Form:
 
 
 def errors(form: Form) -> set[str]:
-    return {f.code for f in check_form(form, PROFILE)[0] if f.severity == Severity.ERROR}
+    return {f.code for f in run_rules(form, PROFILE)[0] if f.severity == Severity.ERROR}
 
 
 def test_every_transcribed_form_has_its_expectations(forms: dict) -> None:
@@ -107,7 +116,7 @@ def test_every_points_value_is_found(forms: dict, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_computed_total_is_right(forms: dict, name: str) -> None:
-    assert check_form(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
+    assert run_rules(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -122,7 +131,7 @@ def test_no_false_error(forms: dict, name: str) -> None:
 
 def test_a_table_without_points_says_which_column_is_missing(forms: dict) -> None:
     [item] = forms["hubei_no_points"]
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert "“分值”" in item.why and "得分" not in item.why and item.sheet == "Sheet1"
 
 

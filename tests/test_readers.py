@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.layouts.layout import SHEET, layout_for
 from selfeval.profiles.policy import load_profile
@@ -16,6 +17,7 @@ from selfeval.readers import Unreadable, read_file
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
 from selfeval.readers.locate import forms_in_grid
+from selfeval.rules.check import validate
 from selfeval.writers.template import write_form
 from tests import libreoffice as lo
 from tests.seed_workbooks import paste_to_sheet, seed_forms, write_seed_workbooks
@@ -132,7 +134,7 @@ def test_text_numbers_units_and_offset_position() -> None:
 
 def test_no_form_in_grid_is_unrecognised() -> None:
     [item] = forms_in_grid(Grid("杂项", [["名单"], ["张三", 3.0]]), "x.xlsx")
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert item.sheet == "杂项"
 
 
@@ -216,9 +218,9 @@ def test_template_findings_point_at_cells(tmp_path: Path) -> None:
     [read] = read_file(book)
     layout = layout_for(openpyxl.load_workbook(book))
     findings = {f.code: f for f in validate(read, "shanghai")}
-    category = findings["POINTS_CATEGORY"]
+    category = findings[Code.POINTS_CATEGORY]
     assert (category.sheet, category.cell) == (SHEET, layout.cell("category_weights.产出指标"))
-    assert findings["POINTS_TOTAL"].cell == layout.cell("stated_points_total")
+    assert findings[Code.POINTS_TOTAL].cell == layout.cell("stated_points_total")
 
 
 def test_a_table_starting_in_column_a_is_read() -> None:
@@ -283,14 +285,14 @@ def test_a_missing_points_column_is_named_not_a_silent_empty_form(tmp_path: Path
         "表", [["项目名称", "某项目"], header, ["产出指标", "数量指标", "人数", "≥5人", "5人", 10]]
     )
     [item] = forms_in_grid(grid, "x.xlsx")
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert "“分值”" in item.why and "第 2 行" in item.why and "某项目" in item.why
     wb = openpyxl.Workbook()
     for row in grid.values:
         wb.active.append(row)
     wb.save(tmp_path / "无分值.xlsx")
     [result] = check_paths([tmp_path / "无分值.xlsx"], load_profile("national"))
-    assert [f.code for f in result.findings] == ["LAYOUT_UNRECOGNISED"]
+    assert [f.code for f in result.findings] == [Code.LAYOUT_UNRECOGNISED]
     assert "“分值”" in result.findings[0].message
 
 
@@ -394,3 +396,43 @@ def test_a_numbering_column_and_units_in_their_own_columns() -> None:
     assert [(r.name, r.target, r.points) for r in form.indicators] == [
         ("培训人数", "≥50人", 90), ("覆盖率", "100%", 10)
     ]  # fmt: skip
+
+
+# -- header values: a label is never a value (DOMAIN.md, "Blank stated figures") ---------
+
+_TABLE = [["三级指标", "年度指标值", "分值", "得分"], ["培训完成率", "=100%", 5, 5]]
+
+
+def _header_form(*header_rows: list[object]) -> Form:
+    [form] = forms_in_grid(Grid("表", [*header_rows, *_TABLE]))
+    assert isinstance(form, Form)
+    return form
+
+
+def _input_missing(form: Form) -> set[str]:
+    return {f.field for f in validate(form) if f.code == Code.INPUT_MISSING}
+
+
+@pytest.mark.parametrize(
+    ("rows", "blank"),
+    [
+        ([["项目名称", "某项目"], ["主管部门", None, "项目实施单位", "某中心"]], "department"),
+        ([["项目名称", "某项目"], ["主管部门", None, "实施单位（盖章）", "某中心"]], "department"),
+        ([["项目名称", None, "主管部门", "某局"], ["实施单位", "某中心"]], "project"),
+        ([["项目名称", "某项目", "主管部门", None, "实施单位", "某中心"]], "department"),
+        ([["项目名称", "某项目"], ["主管部门", "某局"], ["实施单位", None, "项目负责人", "张三"]],
+         "implementer"),
+        ([["项目名称", "某项目"], ["主管部门及代码", None, "单位名称", "某中心"]], "department"),
+    ],
+    ids=["项目实施单位", "实施单位（盖章）", "项目名称", "one_row", "项目负责人", "synonyms"],
+)  # fmt: skip
+def test_a_blank_header_value_is_blank_not_the_next_label(rows: list, blank: str) -> None:
+    form = _header_form(*rows)
+    assert getattr(form.header, blank) == ""
+    assert _input_missing(form) == {f"header.{blank}"}
+
+
+def test_a_header_value_beside_its_label_is_still_read() -> None:
+    form = _header_form(["项目名称", "某项目"], ["主管部门", "某局", "项目实施单位", "某中心"])
+    assert (form.header.department, form.header.implementer) == ("某局", "某中心")
+    assert not _input_missing(form)

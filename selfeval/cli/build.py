@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
+from selfeval.errors import InputError, SelfevalError
+from selfeval.form import vocabulary as vocab
 
 DEFAULT_OUT = Path("templates")
 
@@ -16,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build",
         help="生成本年度带公式的模板（空白或按项目预填）",
         description="按表样（selfeval/layouts 中的文件）生成自评表 Excel 模板。"
-        "执行率、得分、分值小计、总分和等级均为表内公式。"
+        f"执行率、得分、{vocab.POINTS}小计、总分和等级均为表内公式。"
         "退出状态：0 成功；1 --check 发现模板已过期；2 参数或项目清单有误。",
     )
     add_arguments(p)
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return _check(stale_templates(args.out or DEFAULT_OUT, [args.year] if args.year else None))
     year = args.year or current_year()
     if not 1990 <= year <= 2100:
-        raise ValueError(f"年度 {year} 不合理")
+        raise InputError(f"年度 {year} 不合理")
     profile = load_profile(args.profile)
     layouts = layouts_of(args.layout)
     if args.projects:
@@ -110,6 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return run(args)
-    except (ValueError, OSError) as exc:
+    except SelfevalError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from selfeval.errors import InputError, SelfevalError
 from selfeval.excel import book_io, support
 from selfeval.excel.marks import Mark, same_value
 from selfeval.excel.transaction import Refused
@@ -41,6 +42,7 @@ from selfeval.excel.workbook import (
     profile_from_environment,
     read_book,
 )
+from selfeval.files import write_atomically
 from selfeval.form.findings import Finding, Severity, show_value
 from selfeval.form.model import Form
 from selfeval.pipeline.results import FormResult, check_form, unreadable_result, workpaper_result
@@ -53,7 +55,7 @@ TITLE = "绩效自评"
 RESULT_HEADINGS = ["严重程度", "代码", "单元格", "说明", "应为", "实为"]
 
 
-class AddinError(Exception):
+class AddinError(InputError):
     """Something the user must fix before a button can run; the message is Chinese."""
 
 
@@ -97,13 +99,13 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
     def run(book: Any) -> str:
         try:
             message = work(book)
-        except AddinError as exc:
-            message = str(exc)
         except Refused as exc:
             message = str(exc)
             if exc.failure:  # keep what went wrong for support
                 log = support.record(work.__name__, book.fullname, traceback.format_exc())
                 message += f"\n详细信息已记入 {log}。"
+        except SelfevalError as exc:  # AddinError, a bad profile: the user can fix it
+            message = str(exc)
         book.app.alert(message, TITLE)
         return message
 
@@ -358,7 +360,7 @@ def export_report(book: Any) -> str:
     results += [unreadable_result(u) for u in view.unreadable]
     path = folder / f"{Path(book.fullname).stem}_校验报告.html"
     page = render(summarise(results, view.profile), "html", link_base=folder)
-    path.write_bytes(page)
+    write_atomically(path, page)  # OutputError (Chinese) when the folder is read-only
     return f"报告已保存：{path}"
 
 

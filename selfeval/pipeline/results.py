@@ -19,6 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from selfeval.errors import InputError
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
@@ -151,7 +153,7 @@ def json_number(value: Any) -> Any:
 
 def project_title(form: Form) -> str:
     """The form's 项目名称 as a heading, or a note that it was left blank."""
-    return form.header.project or "（未填项目名称）"
+    return form.header.project or vocab.UNNAMED_PROJECT
 
 
 @dataclass
@@ -206,7 +208,7 @@ def summary_line(results: Iterable[FormResult]) -> str:
 
 
 def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:
-    findings, analysis = rules.check_form(form, profile)
+    findings, analysis = rules.run_rules(form, profile)
     return FormResult(file or form.source.file or "", form, findings, analysis)
 
 
@@ -228,7 +230,7 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     paths = list(paths)
     files = list(expand_inputs(paths))
     if not files:
-        raise ValueError(f"在 {'、'.join(map(str, paths))} 中{NO_INPUT}")
+        raise InputError(f"在 {'、'.join(map(str, paths))} 中{NO_INPUT}")
     return files
 
 
