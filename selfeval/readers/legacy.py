@@ -80,6 +80,9 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]
     return forms
 
 
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 2 % of the time.
+_letters = lru_cache(maxsize=256)(column_letter)
+
 # -- the sheet with label keys ------------------------------------------------------
 
 
@@ -104,7 +107,7 @@ class _Sheet:
 
     def address(self, r: int, c: int) -> str:
         """``grid.address(r, c)`` of a cell in the grid, each column's letters worked out once."""
-        return column_letter(self.left + c) + self.lines[r]
+        return _letters(self.left + c) + self.lines[r]
 
     def value(self, r: int, c: int) -> object:
         row = self.grid.values[r] if 0 <= r < len(self.grid.values) else ()
@@ -532,6 +535,8 @@ def _is_closing(keys: list[str]) -> bool:
     return first.startswith(_CLOSING_WORDS)
 
 
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 2 % of the time.
+@lru_cache(maxsize=4096)
 def _column_field(key: str) -> str | None:
     """The indicator table field a header key names (split-target parts included)."""
     return (
