@@ -127,6 +127,7 @@ def test_a_sheet_with_a_users_password_is_left_alone(template: Path, button) -> 
     assert f"工作表“{SHEET}”设有密码保护，未做任何修改" in applied.alerts[-1]
 
 
+@pytest.mark.slow  # two buttons, each after validate and rescore
 @pytest.mark.parametrize("button", [buttons.restore_book, buttons.clear_marks])
 def test_undo_on_a_sheet_given_a_password_since_is_left_alone(template: Path, button) -> None:
     press(buttons.rescore_book, template, desktop=True)

@@ -359,6 +359,7 @@ def test_format_round_trips(t):
     assert plain(parse_target(t.format())) == t
 
 
+@pytest.mark.slow  # a hundred generated targets, each spelt several ways
 @given(targets(), st.data())
 def test_equivalent_spellings_parse_alike(t, data):
     spelling = data.draw(st.sampled_from(OP_SPELLINGS[t.op]))
