@@ -253,7 +253,6 @@ def shown(value: float, code: str) -> str:
     return cv.number_text(value)
 
 
-@lru_cache(maxsize=256)  # a workbook uses a handful of formats, read for every cell
 def _display(code: str) -> tuple[str, int]:
     """How a format code shows a number: ``%``, ``,`` or plain, and its decimals."""
     section = code.split(";")[0]
