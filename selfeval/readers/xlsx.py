@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
