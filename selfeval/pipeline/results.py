@@ -87,22 +87,30 @@ class FormResult:
     def to_dict(self, min_severity: Severity = Severity.INFO) -> dict[str, Any]:
         """The JSON contract (docs/json-schema.md); numbers carry no float noise."""
         form, a = self.form, self.analysis
-        source = {"file": self.file, "sheet": None, "row": None}
+        source = {"file": self.file, "sheet": None, "row": None, "origin": None}
         findings = [_finding_dict(f) for f in self.shown_findings(min_severity)]
         if form is None or a is None:
             return {
                 "source": source,
                 "layout": "workpaper" if self.workpaper else None,
                 "project": None,
+                "header": None,
                 "stated": None,
                 "computed": None,
                 "findings": findings,
             }
-        source.update(sheet=form.source.sheet, row=form.source.row)
+        source.update(sheet=form.source.sheet, row=form.source.row, origin=form.source.origin)
+        header = form.header
         return {
             "source": source,
             "layout": form.layout,
-            "project": form.header.project,
+            "project": header.project,
+            "header": {
+                "year": header.year,
+                "project": header.project,
+                "department": header.department,
+                "implementer": header.implementer,
+            },
             "stated": _rounded(
                 {
                     "execution_rate": number(form.funds.total.stated_rate),
@@ -158,6 +166,13 @@ def project_title(form: Form) -> str:
     return form.header.project or vocab.UNNAMED_PROJECT
 
 
+def units_line(form: Form) -> str:
+    """``主管部门：某局；实施单位：某中心``, a blank one said as such, for grouping by unit."""
+    h = form.header
+    pairs = ((vocab.DEPARTMENT, h.department), (vocab.IMPLEMENTER, h.implementer))
+    return "；".join(f"{label}：{value or '（未填）'}" for label, value in pairs)
+
+
 @dataclass
 class Tally:
     """What a summary line needs, added up file by file (all that grows is ``skipped``)."""
@@ -209,8 +224,19 @@ def summary_line(results: Iterable[FormResult]) -> str:
     return Tally.of(results).line()
 
 
-def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:
-    findings, analysis = rules.run_rules(form, profile)
+def judging_profile(form: Form, profile: Profile, override: bool = True) -> Profile:
+    """The profile ``form`` is judged by: the one a template records, unless the user
+    named one (``override``, ``--profile``); ``profile`` for a form that records none."""
+    if override or not form.profile_settings:
+        return profile
+    return profile_from_settings(form.profile_settings)
+
+
+def check_form(
+    form: Form, profile: Profile, file: str | None = None, override: bool = True
+) -> FormResult:
+    """One form checked under :func:`judging_profile`."""
+    findings, analysis = rules.run_rules(form, judging_profile(form, profile, override))
     return FormResult(file or form.source.file or "", form, findings, analysis)
 
 
@@ -241,14 +267,16 @@ def check_paths(
     profile: Profile,
     progress: Callable[[int, int, Path], None] | None = None,
     workers: int | None = None,
+    override: bool = True,
 ) -> Iterator[FormResult]:
     """Check every form in every file (folders searched recursively), in file order.
 
     ``workers`` > 1 reads files in that many processes (default: one per core for
-    large folders); results still come back in file order.
+    large folders); results still come back in file order. ``override``: see
+    :func:`judging_profile`.
     """
     files = list(expand_inputs(paths))
-    work = partial(check_file, profile=profile)
+    work = partial(check_file, profile=profile, override=override)
     for found in map_files(files, work, progress, workers):
         yield from found
 
@@ -279,9 +307,9 @@ def map_files(
         pool.shutdown(cancel_futures=True)
 
 
-def check_file(path: Path, profile: Profile) -> list[FormResult]:
+def check_file(path: Path, profile: Profile, override: bool = True) -> list[FormResult]:
     """Every form in one file, checked (an unreadable file gives one result saying why)."""
-    return [_result(item, path, profile) for item in read(path)]
+    return [_result(item, path, profile, override) for item in read(path)]
 
 
 def read(path: Path) -> list[ReadResult]:
@@ -303,7 +331,7 @@ def calculated(form: Form) -> Form:
 
 
 def _result(
-    item: Form | Unreadable | Workpaper | OwnOutput, path: Path, profile: Profile
+    item: Form | Unreadable | Workpaper | OwnOutput, path: Path, profile: Profile, override: bool
 ) -> FormResult:
     if isinstance(item, Unreadable):
         return unreadable_result(item)
@@ -311,7 +339,7 @@ def _result(
         return FormResult(item.file, None, skipped=item.why)
     if isinstance(item, Workpaper):
         return workpaper_result(item)
-    return check_form(item, profile, str(path))
+    return check_form(item, profile, str(path), override)
 
 
 def workpaper_result(paper: Workpaper) -> FormResult:
