@@ -518,3 +518,17 @@ def test_the_wps_add_ins_routes_are_mounted_beside_the_services(monkeypatch) -> 
     monkeypatch.setattr(plan, "ROUTES", [route])
     routes = app.create_app().routes
     assert route in routes and any(getattr(r, "path", "") == "/api/validate" for r in routes)
+
+
+def test_a_template_is_judged_by_the_profile_it_records_unless_a_request_names_one(
+    service, tmp_path
+) -> None:
+    made = httpx.get(
+        f"{service.url}/api/template", params={"layout": "standard", "profile": "shanghai"}
+    )
+    path = tmp_path / "上海模板.xlsx"
+    path.write_bytes(made.content)
+    for named in ((), ("--profile", "national")):
+        _, printed = cli(tmp_path, "validate", path.name, "--format", "json", *named)
+        fields = {"profile": named[1]} if named else {}
+        assert post(service, "/api/validate", upload(path), **fields).content == printed

@@ -78,10 +78,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--max-upload-mb 和 --timeout 应为正数")
     if not 0 < args.port < 65536:
         raise InputError(f"端口应在 1 至 65535 之间（{args.port}）")
-    load_profile(args.profile)  # a bad profile is said now, not in every worker
+    if args.profile:
+        load_profile(args.profile)  # a bad profile is said now, not in every worker
     url = f"http://{_shown_host(args.host)}:{args.port}/"
     os.environ.update(
-        SELFEVAL_SERVE_PROFILE=args.profile,
+        SELFEVAL_SERVE_PROFILE=args.profile or "",
         SELFEVAL_SERVE_MAX_UPLOAD_MB=str(args.max_upload_mb),
         SELFEVAL_SERVE_TIMEOUT=str(args.timeout),
         SELFEVAL_SERVE_ORIGINS=" ".join(args.allow_origin),

@@ -124,14 +124,15 @@ class Service:
         origins: list[str] | None = None,
     ) -> None:
         self.limits = limits or Limits()
-        self.profile = load_profile(profile) if profile else load_profile()
+        self.profile = load_profile(profile) if profile else None
         self.origins = origins or []
         self.gate = Gate(self.limits.slots + self.limits.waiting)
         self.limiter = anyio.CapacityLimiter(self.limits.slots)
 
-    def profile_for(self, name: str | None) -> Profile:
-        """The profile a request names (a shipped one only: never a path), else the
-        service's own."""
+    def profile_for(self, name: str | None) -> Profile | None:
+        """The profile that judges every form: the one a request names (a shipped one
+        only, never a path), else the service's ``--profile``; None when neither is
+        given, and then a template is judged by the profile it records, as in the CLI."""
         if not name:
             return self.profile
         if name not in available_profiles():

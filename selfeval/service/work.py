@@ -22,7 +22,7 @@ from pathlib import Path
 from selfeval import api
 from selfeval.errors import InputError, SelfevalError
 from selfeval.pipeline.results import FormResult, Tally
-from selfeval.profiles.policy import Profile
+from selfeval.profiles.policy import Profile, load_profile
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.readers.cells import text
 from selfeval.readers.workbook import load_grids
@@ -95,15 +95,18 @@ def _unique(name: str, taken: set[str]) -> str:
     return shown
 
 
-def checked(uploads: list[Upload], profile: Profile, deadline: Deadline) -> Iterator[FormResult]:
-    """Every form of every upload, checked, named as uploaded."""
+def checked(
+    uploads: list[Upload], profile: Profile | None, deadline: Deadline
+) -> Iterator[FormResult]:
+    """Every form of every upload, checked, named as uploaded; with no ``profile`` a
+    template is judged by the profile it records (as the CLI without --profile)."""
     with workspace(uploads) as placed:
         for path, shown in placed:
             deadline.check()
             yield from api.check(path, profile=profile, name=shown)
 
 
-def validate_json(uploads: list[Upload], profile: Profile, deadline: Deadline) -> bytes:
+def validate_json(uploads: list[Upload], profile: Profile | None, deadline: Deadline) -> bytes:
     """What ``selfeval validate FILES --format json`` prints, byte for byte."""
     tally = Tally()
 
@@ -125,7 +128,7 @@ def _none_found(uploads: list[Upload]) -> str:
     return f"在 {names}{' 等' if len(uploads) > 5 else ''} 中没有找到自评表（selfeval 生成的文件会被跳过）"
 
 
-def rescored(upload: Upload, profile: Profile) -> Download:
+def rescored(upload: Upload, profile: Profile | None) -> Download:
     """``selfeval rescore``'s file: ``原名_重新评分.xlsx`` (``.yaml`` for a form file)."""
     with workspace([upload]) as [(path, shown)]:
         done = api.rescore(path, profile=profile, name=shown)
@@ -137,21 +140,26 @@ def rescored(upload: Upload, profile: Profile) -> Download:
 REPORT_NAMES = {"html": "汇总报告.html", "csv": "汇总报告.csv", "xlsx": "汇总报告.xlsx"}
 
 
-def report(uploads: list[Upload], profile: Profile, fmt: str, deadline: Deadline) -> Download:
+def report(
+    uploads: list[Upload], profile: Profile | None, fmt: str, deadline: Deadline
+) -> Download:
     """``selfeval report``'s file (HTML, CSV or xlsx) for the uploaded forms."""
-    rows = (made(r, profile) for r in kept(checked(uploads, profile, deadline)))
-    portfolio, written = build_rows(rows, profile, [fmt])
+    summary = profile or load_profile()  # the report's own, as the CLI's default
+    rows = (made(r, summary) for r in kept(checked(uploads, profile, deadline)))
+    portfolio, written = build_rows(rows, summary, [fmt])
     if not portfolio.rows:
         raise InputError(_none_found(uploads))
     name = REPORT_NAMES[fmt]
     return Download(name, written[fmt], MEDIA[Path(name).suffix])
 
 
-def _drawn(uploads: list[Upload], profile: Profile, n: int | None, seed: int | None, deadline):  # type: ignore[no-untyped-def]
+def _drawn(
+    uploads: list[Upload], profile: Profile | None, n: int | None, seed: int | None, deadline
+):  # type: ignore[no-untyped-def]
     """The kept results, their portfolio, frame and the units drawn, as ``selfeval sample``
     draws them from a folder holding the uploaded files."""
     results = [r for r in checked(uploads, profile, deadline) if r.skipped is None]
-    portfolio = summarise(results, profile)
+    portfolio = summarise(results, profile or load_profile())
     # Names are relative, so the ids are the files' paths as in a folder of them.
     units = frame(portfolio, Path.cwd(), seed or 0)
     if not units:
@@ -160,7 +168,7 @@ def _drawn(uploads: list[Upload], profile: Profile, n: int | None, seed: int | N
 
 
 def sample(
-    uploads: list[Upload], profile: Profile, n: int, seed: int, deadline: Deadline
+    uploads: list[Upload], profile: Profile | None, n: int, seed: int, deadline: Deadline
 ) -> Download:
     """``selfeval sample -n N --seed S``'s 抽查清单.xlsx for the uploaded forms."""
     _, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
@@ -181,7 +189,11 @@ def sample(
 
 
 def review(
-    uploads: list[Upload], profile: Profile, n: int | None, seed: int | None, deadline: Deadline
+    uploads: list[Upload],
+    profile: Profile | None,
+    n: int | None,
+    seed: int | None,
+    deadline: Deadline,
 ) -> Download:
     """``selfeval review``'s 复核底稿.xlsx (with ``n`` and ``seed``: the sample only)."""
     results, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
@@ -197,8 +209,9 @@ def review(
     return Download("复核底稿.xlsx", workpaper_workbook(forms, year, notes), XLSX)
 
 
-def template(layout: str, year: int, profile: Profile) -> Download:
+def template(layout: str, year: int, profile: Profile | None) -> Download:
     """``selfeval build --layout L --year Y``'s blank template."""
+    profile = profile or load_profile()
     return Download(blank_name(layout, year, profile), blank_workbook(layout, year, profile), XLSX)
 
 
