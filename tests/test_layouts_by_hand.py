@@ -13,8 +13,8 @@ import yaml
 
 from selfeval.form.model import Form
 from selfeval.layouts.layout import LAYOUT_NAMES
-from selfeval.profiles.policy import load_profile
 from selfeval.pipeline.results import read
+from selfeval.profiles.policy import load_profile
 from selfeval.rules.check import run_rules
 from selfeval.writers.template import write_form
 from tests import libreoffice as lo
