@@ -89,6 +89,8 @@ def starter_text(source: str, name: str) -> str:
 
 def _comment(key: str) -> list[str]:
     text = _COMMENTS.get(key, "")
+    if not text and key.startswith("texts."):
+        text = f"#{key[6:]} 所指的文字"
     return [f"# {line}" for line in text.splitlines()] if text else []
 
 
