@@ -56,7 +56,12 @@ def test_the_worked_example_passes_layout_check(office, capsys):
 
 PLANTED = [
     ("@header.project", "@header.projcet", "head[1][1]", "@header.projcet"),
-    ('"@header.implementer", cols = 3 }', '"@header.implementer", cols = 2 }', "head[2]", "没有占满"),
+    (
+        '"@header.implementer", cols = 3 }',
+        '"@header.implementer", cols = 2 }',
+        "head[2]",
+        "没有占满",
+    ),
     ('"<goal.achieved>"', '"<goal.achieved=完成得怎样>"', "middle.rows[0][2]", "完成得怎样"),
     ('label = "总分"', 'label = "总得分"', "total.label", "总得分"),
     ('"actual", "points"', '"actual", "pionts"', "table.columns", "pionts"),
@@ -89,9 +94,7 @@ def test_a_toml_syntax_error_names_its_line(tmp_path, capsys):
     assert "第 2 行 TOML：格式错误" in capsys.readouterr().err
 
 
-def test_build_refuses_a_bad_layout_file_listing_every_mistake_and_writes_nothing(
-    tmp_path, capsys
-):
+def test_build_refuses_a_bad_layout_file_listing_every_mistake_and_writes_nothing(tmp_path, capsys):
     text = (EXAMPLES / "anhui.toml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace("@header.project", "@header.projcet"), encoding="utf-8")

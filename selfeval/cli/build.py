@@ -10,7 +10,8 @@ from selfeval.cli.common import add_profile_option
 from selfeval.cli.console import tolerant_output
 from selfeval.errors import InputError, LayoutError, SelfevalError
 from selfeval.form import vocabulary as vocab
-from selfeval.layouts.layout import LAYOUTS_VARIABLE, layout_spec, shipped_layouts
+from selfeval.layouts.check import check_file
+from selfeval.layouts.layout import LAYOUTS_VARIABLE, is_layout_path, layout_spec, shipped_layouts
 
 DEFAULT_OUT = Path("templates")
 
@@ -92,9 +93,6 @@ def run(args: argparse.Namespace) -> int:
 
 def checked(ref: str | None) -> None:
     """A layout given as a file: LayoutError listing every mistake in it (line and key)."""
-    from selfeval.layouts.check import check_file
-    from selfeval.layouts.layout import is_layout_path
-
     if ref is None or not is_layout_path(ref) or not Path(ref).is_file():
         return  # a name, or a file that is not there (layout_spec says so)
     if problems := check_file(Path(ref)):

@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from selfeval.errors import OutputError
+from selfeval.files import write_atomically
+from selfeval.layouts.check import check_file
 from selfeval.layouts.layout import LAYOUTS_VARIABLE, shipped_layouts
+from selfeval.layouts.starter import starter_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="逐条列出表样文件中的错误，每条写明行号和键。退出状态：0 无误；2 有误。",
     )
     check.add_argument("path", type=Path, metavar="文件", help="表样文件（.toml）")
-    check.set_defaults(func=run_check)
+    check.set_defaults(func=run, action=_check)
     new = actions.add_parser(
         "new",
         help="从已有表样生成一个带注释的表样文件",
@@ -38,13 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"从哪种表样开始：{'、'.join(shipped_layouts())}，或一个 .toml 文件（默认 national）",
     )
     new.add_argument("-o", "--output", type=Path, required=True, help="新表样文件（.toml）的路径")
-    new.set_defaults(func=run_new)
+    new.set_defaults(func=run, action=_new)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from selfeval.layouts.check import check_file
+def run(args: argparse.Namespace) -> int:
+    return int(args.action(args))
 
+
+def _check(args: argparse.Namespace) -> int:
     if not args.path.is_file():
         print(f"错误：找不到表样文件 {args.path}", file=sys.stderr)
         return 2
@@ -58,11 +64,7 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_new(args: argparse.Namespace) -> int:
-    from selfeval.errors import OutputError
-    from selfeval.files import write_atomically
-    from selfeval.layouts.starter import starter_text
-
+def _new(args: argparse.Namespace) -> int:
     out: Path = args.output
     if out.suffix != ".toml":
         raise OutputError(f"表样文件应以 .toml 结尾（{out.name}）")

@@ -84,7 +84,9 @@ def check_text(text: str, name: str = "layout") -> list[Problem]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = _TOML_AT.search(str(exc))
-        line = int(at[1]) if at else len(text.splitlines()) if "end of document" in str(exc) else None
+        line = (
+            int(at[1]) if at else len(text.splitlines()) if "end of document" in str(exc) else None
+        )
         why = _TOML_AT.sub("", str(exc)).replace("(at end of document)", "").strip()
         return [Problem(line, "TOML", f"格式错误（{why}）")]
     problems = _Checker(text, data).run()
