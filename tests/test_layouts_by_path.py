@@ -188,3 +188,19 @@ def test_a_project_list_names_a_layout_file_beside_it(office, tmp_path):
     assert first.problems == [] and first.form.layout == str(tmp_path / "我省.toml")
     listing.write_text(text.replace("- 项目名称", "- 表样: 没有.toml\n    项目名称", 1), "utf-8")
     assert "没有.toml" in read_projects(listing).projects[0].problems[0]
+
+
+def test_the_docs_worked_example_prints_the_engines_figures(tmp_path):
+    listing = EXAMPLES / "projects.yaml"
+    out = tmp_path / "预填"
+    assert cli(["build", "--projects", str(listing), "--year", "2023", "--out", str(out)]) == 0
+    [prefilled] = out.glob("*.xlsx")
+    [form] = api.read(prefilled)
+    assert form.layout == "anhui" and form.source.origin == "template"
+    form.funds.total.executed = 72.3  # the figure docs/layouts.md fills in
+    for row in form.indicators:
+        row.score = row.points
+    result = analyse(form, NATIONAL)
+    docs = (Path(__file__).parent.parent / "docs" / "layouts.md").read_text(encoding="utf-8")
+    assert f"{result.rate:.2%}" in docs and f"预算执行得分 {result.funds_score:g}" in docs
+    assert f"总分 {result.total:g}，等级“{result.grade}”" in docs
