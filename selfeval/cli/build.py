@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from selfeval.cli.common import add_profile_option
+from selfeval.cli.common import add_profile_option, profile_from
 from selfeval.cli.console import tolerant_output
 from selfeval.errors import InputError, LayoutError, SelfevalError
 from selfeval.form import vocabulary as vocab
@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help=f"表样：{shapes}；环境变量 {LAYOUTS_VARIABLE} 所指文件夹中的表样名；"
         "一个 .toml 表样文件的路径；或 all（默认，全部适用于该年度的表样）",
     )
-    add_profile_option(p)
+    add_profile_option(p, reads_forms=False)
     p.add_argument(
         "--projects",
         type=Path,
@@ -60,7 +60,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.profiles.policy import load_profile
     from selfeval.writers.template import current_year
     from selfeval.writers.template.build import (
         blank_files,
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     year = args.year or current_year()
     if not 1990 <= year <= 2100:
         raise InputError(f"年度 {year} 不合理")
-    profile = load_profile(args.profile)
+    profile = profile_from(args)
     checked(args.layout)
     layouts = layouts_of(args.layout, year)
     if args.projects:
