@@ -303,7 +303,7 @@ def province(tmp_path, monkeypatch):
     guangdong += '\n[table.words]\nactual = "全年实际值"\npoints = "权重"\n'
     guangdong = guangdong.replace('[table]\nouter = "绩效\\n指标"\n', "[table]\n")
     (folder / "guangdong.toml").write_text(guangdong, encoding="utf-8")
-    caches = (module.available_layouts, module.layout_spec, module._built)
+    caches = (module._shipped, module._built)
 
     def clear():
         for cached in caches:

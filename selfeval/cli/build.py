@@ -8,9 +8,10 @@ from pathlib import Path
 
 from selfeval.cli.common import add_profile_option, profile_from
 from selfeval.cli.console import tolerant_output
-from selfeval.errors import InputError, SelfevalError
+from selfeval.errors import InputError, LayoutError, SelfevalError
 from selfeval.form import vocabulary as vocab
-from selfeval.layouts.layout import available_layouts, layout_spec
+from selfeval.layouts.check import check_file
+from selfeval.layouts.layout import LAYOUTS_VARIABLE, is_layout_path, layout_spec, shipped_layouts
 
 DEFAULT_OUT = Path("templates")
 
@@ -30,12 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="年度（默认今年；--check 时默认检查所有年度）")
 
-    shapes = "、".join(f"{n}（{layout_spec(n).description}）" for n in available_layouts())
+    shapes = "、".join(f"{n}（{layout_spec(n).description}）" for n in shipped_layouts())
     p.add_argument(
         "--layout",
-        choices=(*available_layouts(), "all"),
         default="all",
-        help=f"表样：{shapes}，或 all（默认，全部）",
+        metavar="表样",
+        help=f"表样：{shapes}；环境变量 {LAYOUTS_VARIABLE} 所指文件夹中的表样名；"
+        "一个 .toml 表样文件的路径；或 all（默认，全部适用于该年度的表样）",
     )
     add_profile_option(p, reads_forms=False)
     p.add_argument(
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1990 <= year <= 2100:
         raise InputError(f"年度 {year} 不合理")
     profile = profile_from(args)
-    layouts = layouts_of(args.layout)
+    checked(args.layout)
+    layouts = layouts_of(args.layout, year)
     if args.projects:
         files = project_files(args.projects, year, layouts, profile)
         folder = args.out or Path(f"预填自评表_{year}")
@@ -85,6 +88,15 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"  {path.name}")
     return 0
+
+
+def checked(ref: str | None) -> None:
+    """A layout given as a file: LayoutError listing every mistake in it (line and key)."""
+    if ref is None or not is_layout_path(ref) or not Path(ref).is_file():
+        return  # a name, or a file that is not there (layout_spec says so)
+    if problems := check_file(Path(ref)):
+        lines = "\n".join(f"  {p.shown(Path(ref).name)}" for p in problems)
+        raise LayoutError(f"表样文件 {ref} 有 {len(problems)} 处错误：\n{lines}")
 
 
 def _check(stale: list[str]) -> int:

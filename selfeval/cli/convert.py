@@ -13,7 +13,7 @@ from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
 from selfeval.errors import OutputError
-from selfeval.layouts.layout import available_layouts
+from selfeval.layouts.layout import LAYOUTS_VARIABLE, shipped_layouts
 from selfeval.profiles.policy import DEFAULT_PROFILE, available_profiles, load_profile
 
 
@@ -30,8 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="改为此年度（默认：原表的年度）")
     p.add_argument(
         "--layout",
-        choices=available_layouts(),
-        help="改为此表样（默认：原表的表样）",
+        metavar="表样",
+        help=f"改为此表样：{'、'.join(shipped_layouts())}、环境变量 {LAYOUTS_VARIABLE} 所指文件夹中的"
+        "表样名，或一个 .toml 表样文件的路径（默认：原表的表样，模板按它自带的表样）",
     )
     p.add_argument(
         "--profile",
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import api
+    from selfeval.cli.build import checked
     from selfeval.cli.converting import converted
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import project_title
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".xlsx":
         raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
     chosen = load_profile(args.profile) if args.profile else None
+    checked(args.layout)
     items = api.read(args.path)
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):

@@ -9,7 +9,7 @@ from selfeval.form.model import FUNDS_SUBROWS, Form
 from selfeval.form.values import number
 from selfeval.form.vocabulary import FUNDS_ROWS
 from selfeval.form.xlmath import excel_round, excel_roundup
-from selfeval.layouts.layout import build_layout, layout_spec
+from selfeval.layouts.layout import LayoutSpec, build_layout, layout_spec, spec_from_data
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.rules.analysis import Analysis, analyse, execution_rate
 from selfeval.writers.template import current_year
@@ -29,22 +29,31 @@ def converted(
         changes.append(f"原表没有年度，按 {form.header.year} 年度")
     elif form.header.year != own_year:
         changes.append(f"年度：{own_year} → {form.header.year}")
+    own_spec = _own_layout(form)
     if layout and layout != form.layout:
-        old, new = layout_spec(form.layout).title, layout_spec(layout).title
-        changes.append(f"表样：{old} → {new}")
-        form.layout = layout
+        new_spec = layout_spec(layout, form.header.year)
+        changes.append(f"表样：{own_spec.title} → {new_spec.title}")
+        form.layout, form.layout_description = layout, {}
+        own_spec = new_spec
     profile = chosen or load_profile(DEFAULT_PROFILE)
     own = _own_rounding(form, profile)
     if chosen is None and own is not None and own != profile.rate_rounding:
         title = f"{profile.title}（执行率{_ROUNDING[own]}，同原表）"
         profile = profile.amended({"title": title, "funds": {"rate_rounding": own}})
     changes += _figures(form, analyse(form, profile), profile)
-    printed = build_layout(form.layout).funds_rows
+    printed = build_layout(own_spec).funds_rows
     for row in FUNDS_SUBROWS:
         values = vars(getattr(form.funds, row)).values()
         if row not in printed and any(v is not None for v in values):
             changes.append(f"资金“{FUNDS_ROWS[row].label}”一行未写入：该表样没有这一行")
     return profile, changes
+
+
+def _own_layout(form: Form) -> LayoutSpec:
+    """The form's layout: the description its template carried, else the file of its name."""
+    if form.layout_description:
+        return spec_from_data(form.layout_description, form.layout, "表中自带的表样")
+    return layout_spec(form.layout)
 
 
 def _own_rounding(form: Form, profile: Profile) -> str | None:

@@ -21,6 +21,7 @@ COMMANDS = {
     "convert": "selfeval.cli.convert",
     "report": "selfeval.cli.report",
     "build": "selfeval.cli.build",
+    "layout": "selfeval.cli.layout",
     "demo": "selfeval.cli.demo",
     "sample": "selfeval.cli.sample",
     "review": "selfeval.cli.review",

@@ -266,6 +266,15 @@ class Code(StrEnum):
             meaning="模板中本应是公式的单元格被改成了固定数字",
         ),
     )
+    LAYOUT_CARRIED = (
+        "LAYOUT_CARRIED",
+        Spec(
+            I,
+            label="表样与本机文件不同",
+            message="模板自带的表样“{label}”与本机的表样文件 {found} 不同，已按模板自带的读取",
+            meaning="模板自带的表样描述与本机同名的表样文件不同（按模板自带的读取，并说明）",
+        ),
+    )
     INPUT_MISSING = (
         "INPUT_MISSING",
         Spec(

@@ -149,6 +149,11 @@ class Form:
     them what the formula computes (:func:`selfeval.rules.analysis.recalculate`)."""
     profile_settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Every setting of the profile a template records, which its formulas follow."""
+    layout_description: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The layout description a template carries (its file parsed), which it was read by."""
+    layout_differs: str | None = field(default=None, compare=False)
+    """Where an installed layout file of the same name differs from the description the
+    template carries (the carried one was used); None when none differs."""
     # The last two are the template's reading, not the form: never written out.
     profile: str | None = None
     """The profile (评分口径) a template was built with, by name; None when unknown."""
@@ -159,6 +164,7 @@ class Form:
         """A plain dict (JSON/YAML-ready); empty location data is left out."""
         data = asdict(self)
         del data["formulas_uncached"], data["profile_settings"]
+        del data["layout_description"], data["layout_differs"]
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]

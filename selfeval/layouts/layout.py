@@ -43,13 +43,16 @@ Public API (stable; the reader relies on it)
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
+import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from selfeval.errors import LayoutError
@@ -64,7 +67,13 @@ SHEET = "自评表"
 INSTRUCTIONS_SHEET = "填表说明"
 LAYOUT_PROPERTY = "selfeval.layout"
 PROFILE_PROPERTY = "selfeval.profile"
-"""Custom document properties of a template: its layout name and its profile (JSON)."""
+DESCRIPTION_PROPERTY = "selfeval.layout.description"
+"""Custom document properties of a template: its layout name, its profile (JSON) and its
+layout's whole description (JSON), so that any installation reads it."""
+
+LAYOUTS_VARIABLE = "SELFEVAL_LAYOUTS"
+"""Environment variable naming an office's own folders of layout files (``os.pathsep``
+between several); they are searched before the shipped layouts."""
 
 DEFAULT_LAYOUT = "standard"
 """The layout of a form that names none (a project list entry without 表样)."""
@@ -193,7 +202,12 @@ _REQUIRED = [
 Cell = tuple[str, int, int]  # content, columns, rows
 
 
-@dataclass(frozen=True)
+Years = tuple[int | None, int | None]
+"""The years a layout is in force: first and last, None for open."""
+
+
+# eq=False: a spec is hashed by identity, so the layouts built from it are cached per spec.
+@dataclass(frozen=True, eq=False)
 class LayoutSpec:
     """One layout file, parsed: rows of cells and the table's columns, no addresses yet."""
 
@@ -214,42 +228,190 @@ class LayoutSpec:
     closing: list[list[Cell]]
     closing_borders: bool  # whether the closing lines are ruled like the form
     texts: dict[str, str]
+    years: Years = (None, None)
+    origin: str = ""  # where the description came from, for messages
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file, parsed
 
     @property
     def width(self) -> int:
         return len(self.widths)
 
+    def in_force(self, year: int) -> bool:
+        first, last = self.years
+        return (first is None or first <= year) and (last is None or year <= last)
+
+    @property
+    def years_text(self) -> str:
+        """The years in Chinese: ``2023 年起``, ``2021—2022 年``, ``各年度``."""
+        return years_text(self.years)
+
 
 def layouts_folder() -> Any:
-    """Where the layout files are: ``selfeval/layouts`` in the package."""
+    """Where the shipped layout files are: ``selfeval/layouts`` in the package."""
     return resources.files("selfeval") / "layouts"
 
 
-# Kept for speed, with layout_spec and _built: the layout files are parsed once, not per
+def office_folders() -> tuple[Path, ...]:
+    """The office's own folders of layouts (:data:`LAYOUTS_VARIABLE`), in order."""
+    value = os.environ.get(LAYOUTS_VARIABLE, "")
+    return tuple(Path(part) for part in value.split(os.pathsep) if part.strip())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One layout file found: its name, years and parsed spec."""
+
+    name: str
+    spec: LayoutSpec
+
+
+def _catalogue() -> tuple[_Entry, ...]:
+    """Every layout file: the office's folders first, then the shipped ones."""
+    entries: list[_Entry] = []
+    for folder in office_folders():
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
+        except OSError:
+            raise LayoutError(
+                f"环境变量 {LAYOUTS_VARIABLE} 所指的表样文件夹 {folder} 无法打开"
+            ) from None
+        for path in files:
+            stat = path.stat()
+            spec = _file_spec(str(path), stat.st_mtime_ns, stat.st_size)
+            entries.append(_Entry(spec.name, spec))
+    return (*entries, *_shipped())
+
+
+# Kept for speed, with _file_spec and _built: the layout files are parsed once, not per
 # workbook (bench_validate_folder, 1,000 template-built forms, one process: 4.1 s -> 2.1 s CPU).
 @cache
-def available_layouts() -> tuple[str, ...]:
-    """Names of the layouts shipped in the package (Shanghai's two first)."""
+def _shipped() -> tuple[_Entry, ...]:
     folder = layouts_folder()
-    names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
-    shanghai = [n for n in ("standard", "appraisal") if n in names]
-    return (*shanghai, *(n for n in names if n not in shanghai))
+    found = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+    shanghai = [f"{n}.toml" for n in ("standard", "appraisal") if f"{n}.toml" in found]
+    entries = []
+    for file in (*shanghai, *(n for n in found if n not in shanghai)):
+        text = (folder / file).read_text(encoding="utf-8")
+        spec = spec_from_text(text, file[:-5], f"selfeval/layouts/{file}")
+        entries.append(_Entry(spec.name, spec))
+    return tuple(entries)
 
 
-@cache
-def layout_spec(name: str) -> LayoutSpec:
-    """The parsed layout file ``selfeval/layouts/<name>.toml``."""
-    if name not in available_layouts():
-        raise LayoutError(f"没有名为“{name}”的表样，可选：{'、'.join(available_layouts())}")
-    path = layouts_folder() / f"{name}.toml"
+@lru_cache(maxsize=64)
+def _file_spec(path: str, mtime_ns: int, size: int) -> LayoutSpec:
+    """A layout file parsed (keyed by its time and size, so an edited file is read again)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return _spec(name, data)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise LayoutError(f"表样文件 {name}.toml 有误：{exc}") from None
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"表样文件 {path} 无法读取：{exc}") from None
+    return spec_from_text(text, Path(path).stem, path)
 
 
-def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
+def shipped_layouts() -> tuple[str, ...]:
+    """Names of the layouts shipped in the package (Shanghai's two first)."""
+    return tuple(dict.fromkeys(e.name for e in _shipped()))
+
+
+def available_layouts() -> tuple[str, ...]:
+    """Names of every layout: the office's folders' (:data:`LAYOUTS_VARIABLE`), then the
+    shipped ones."""
+    return tuple(dict.fromkeys(e.name for e in _catalogue()))
+
+
+def is_layout_path(ref: str) -> bool:
+    """Whether ``ref`` names a file (``my.toml``, ``layouts/my``) rather than a layout."""
+    return ref.endswith(".toml") or "/" in ref or os.sep in ref
+
+
+def layout_versions(name: str) -> tuple[LayoutSpec, ...]:
+    """Every file of the layout ``name``, the office's first."""
+    return tuple(e.spec for e in _catalogue() if e.name == name)
+
+
+def layout_spec(ref: str | LayoutSpec, year: int | None = None) -> LayoutSpec:
+    """The layout ``ref``: a spec as it is, a ``.toml`` path, or a name looked up in the
+    office's folders and then among the shipped layouts. With ``year``, the version in
+    force that year (LayoutError when there is none); without, this year's (or the first)."""
+    if isinstance(ref, LayoutSpec):
+        spec = ref
+    elif is_layout_path(ref):
+        path = Path(ref)
+        if not path.is_file():
+            raise LayoutError(f"找不到表样文件 {ref}")
+        stat = path.stat()
+        spec = _file_spec(str(path), stat.st_mtime_ns, stat.st_size)
+    else:
+        versions = layout_versions(ref)
+        if not versions:
+            raise LayoutError(
+                f"没有名为“{ref}”的表样，可选：{'、'.join(available_layouts())}，"
+                "也可以给出一个 .toml 表样文件的路径"
+            )
+        when = year if year is not None else datetime.date.today().year
+        spec = next((v for v in versions if v.in_force(when)), None)
+        if spec is None and year is None:
+            spec = versions[0]
+        if spec is None:
+            shown = "；".join(f"{v.origin}（{v.years_text}）" for v in versions)
+            raise LayoutError(f"表样“{ref}”没有适用于 {year} 年度的版本：{shown}")
+    if year is not None and not spec.in_force(year):
+        raise LayoutError(
+            f"表样“{spec.name}”（{spec.origin}）适用于{spec.years_text}，不适用于 {year} 年度"
+        )
+    return spec
+
+
+def spec_from_text(text: str, name: str, origin: str) -> LayoutSpec:
+    """A layout file's text parsed; ``name`` is used when the file names none."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LayoutError(f"表样文件 {origin} 格式错误：{exc}") from None
+    return spec_from_data(data, name, origin)
+
+
+def spec_from_data(data: dict[str, Any], name: str, origin: str) -> LayoutSpec:
+    """A layout from its parsed description (a file's, or one a template carries)."""
+    try:
+        return _spec(str(data.get("name", name)), data, origin)
+    except LayoutError as exc:
+        raise LayoutError(
+            f"表样 {origin} 有误：{exc}（selfeval layout check 可列出全部问题）"
+        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise LayoutError(
+            f"表样 {origin} 有误：{exc!r}（selfeval layout check 可列出全部问题）"
+        ) from None
+
+
+_YEARS = re.compile(r"\s*((?:19|20|21)\d\d)?\s*(-)?\s*((?:19|20|21)\d\d)?\s*")
+
+
+def parse_years(text: Any) -> Years:
+    """``"2023-"`` -> (2023, None); ``"2021-2022"``, ``"-2022"``, ``"2024"``; ValueError
+    naming what is wrong otherwise."""
+    match = _YEARS.fullmatch(str(text)) if isinstance(text, (str, int)) else None
+    if match is None or not (match[1] or match[3]):
+        raise ValueError(f'years 应写成 "2023-"、"2021-2022"、"-2022" 或 "2024"，而不是 {text!r}')
+    first = int(match[1]) if match[1] else None
+    last = int(match[3]) if match[3] else (first if not match[2] else None)
+    if first is not None and last is not None and last < first:
+        raise ValueError(f"years {text!r} 的结束年度早于开始年度")
+    return first, last
+
+
+def years_text(years: Years) -> str:
+    first, last = years
+    if first is None and last is None:
+        return "各年度"
+    if last is None:
+        return f"{first} 年起"
+    if first is None:
+        return f"{last} 年及以前"
+    return f"{first} 年" if first == last else f"{first}—{last} 年"
+
+
+def _spec(name: str, data: dict[str, Any], origin: str = "") -> LayoutSpec:
     table = data["table"]
     columns = tuple(table["columns"])
     table_words = table.get("words", {})
@@ -275,7 +437,10 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
         total_label=total,
         closing=_rows(data.get("closing", {}).get("rows", [])),
         closing_borders=bool(data.get("closing", {}).get("borders", False)),
-        texts={k: _words_in(v) for k, v in data.get("texts", {}).items()},
+        texts={k: _text_of(k, v) for k, v in data.get("texts", {}).items()},
+        years=parse_years(data["years"]) if "years" in data else (None, None),
+        origin=origin or name,
+        data=data,
     )
     if {"target", *SPLIT_TARGET} & set(columns) not in ({"target"}, set(SPLIT_TARGET)):
         raise LayoutError(
@@ -285,6 +450,38 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
     if missing or len(set(columns)) != len(columns):
         raise LayoutError(f"指标表缺少列 {missing}，或有重复的列")
     return spec
+
+
+TEXT_NAMES = (
+    "year",
+    "unit",
+    "funds_share",
+    "table_share",
+    "funds_points",
+    "table_points",
+    "profile.title",
+    "profile.name",
+)
+"""What a ``[texts]`` entry may print, each as ``{{ name }}``."""
+_TEXT_VAR = re.compile(r"{{\s*([\w.]+)\s*}}")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a ``[texts]`` entry cannot be printed, None when it can: only ``{{ name }}``
+    of :data:`TEXT_NAMES` (a description a workbook carries must not run code)."""
+    unknown = [m[1] for m in _TEXT_VAR.finditer(text) if m[1] not in TEXT_NAMES]
+    if unknown:
+        return f"“{{{{ {unknown[0]} }}}}”不能用，可用：{'、'.join(TEXT_NAMES)}"
+    rest = _TEXT_VAR.sub("", text)
+    if any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#")):
+        return "只能写 {{ 名称 }}，不能有其他 {{ }}、{% %} 或 {# #}"
+    return None
+
+
+def _text_of(key: str, text: str) -> str:
+    if (why := text_problem(text)) is not None:
+        raise LayoutError(f"texts.{key}：{why}")
+    return _words_in(text)
 
 
 _TABLE_REQUIRED = ("level1", "level2", "name", "actual", "points", "score", "reason")
@@ -538,17 +735,19 @@ _INDICATOR_PATH = re.compile(r"indicators\[(\d+)\]\.(\w+)")
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-def build_layout(name: str, sizes: Mapping[str, int] | None = None) -> Layout:
-    """Layout ``name`` with ``sizes`` rows per 一级 block (at least one each)."""
+def build_layout(
+    ref: str | LayoutSpec, sizes: Mapping[str, int] | None = None, year: int | None = None
+) -> Layout:
+    """Layout ``ref`` (a name, a ``.toml`` path or a spec; see :func:`layout_spec`) with
+    ``sizes`` rows per 一级 block (at least one each)."""
     sizes = {**BLANK_SIZES, **(sizes or {})}
     key = tuple(max(1, int(sizes[level])) for level in LEVEL1_NAMES)
-    built = _built(name, key)
+    built = _built(layout_spec(ref, year), key)
     return dataclasses.replace(built, blocks=dict(built.blocks), fields=dict(built.fields))
 
 
-@cache
-def _built(name: str, sizes: tuple[int, ...]) -> Layout:
-    spec = layout_spec(name)
+@lru_cache(maxsize=512)
+def _built(spec: LayoutSpec, sizes: tuple[int, ...]) -> Layout:
     top, row = _place(spec.head, 1)
     funds, row = _place(spec.funds, row)
     middle, header_row = _place(spec.middle, row)
@@ -577,15 +776,23 @@ def _built(name: str, sizes: tuple[int, ...]) -> Layout:
     unknown = sorted(set(fields) - set(_FIELDS))
     missing = sorted(set(_REQUIRED) - set(fields))
     if unknown or missing:
-        raise LayoutError(f"表样 {name}：未知字段 {unknown}，缺少字段 {missing}")
+        raise LayoutError(f"表样 {spec.origin}：未知字段 {unknown}，缺少字段 {missing}")
     specs = {p: s for p, s in _FIELDS.items() if p in fields}
     return Layout(spec, blocks, header_row, pieces, fields, specs, columns)
 
 
-def layout_for(source: Any, name: str | None = None) -> Layout | None:
-    """The layout of a generated workbook (openpyxl Workbook or names -> address)."""
-    if name is None and hasattr(source, "custom_doc_props"):  # an openpyxl Workbook
-        name = {p.name: p.value for p in source.custom_doc_props.props}.get(LAYOUT_PROPERTY)
+def layout_for(
+    source: Any, name: str | None = None, carried: LayoutSpec | None = None
+) -> Layout | None:
+    """The layout of a generated workbook (openpyxl Workbook or names -> address).
+
+    Tried in turn: ``carried`` (the description the workbook carries, see
+    :func:`carried_spec`), the files of the layout ``name`` the workbook records, and
+    when there are none every layout there is. None when the names are not ours."""
+    if hasattr(source, "custom_doc_props"):  # an openpyxl Workbook
+        props = {p.name: p.value for p in source.custom_doc_props.props}
+        name = name or props.get(LAYOUT_PROPERTY)
+        carried = carried or carried_spec(props.get(DESCRIPTION_PROPERTY))
     names = _names_of(source)
     found = {}
     for level, key in LEVEL_KEYS.items():
@@ -594,9 +801,17 @@ def layout_for(source: Any, name: str | None = None) -> Layout | None:
             return None
         _, first, _, last = range_bounds(ref)
         found[level] = (first, last)
-    candidates = (name,) if _known(name) else available_layouts()
-    for candidate in candidates:
-        if not _matches(_built(candidate, _BLANK_KEY), names):
+    try:
+        installed = layout_versions(name) if name else ()
+        candidates = installed or tuple(e.spec for e in _catalogue())
+    except LayoutError:  # the office's folder cannot be opened: the carried one may do
+        candidates = ()
+    for candidate in (carried, *candidates) if carried else candidates:
+        try:
+            blank = _built(candidate, _BLANK_KEY)
+        except LayoutError:
+            continue
+        if not _matches(blank, names):
             continue
         layout = build_layout(candidate, {lvl: b[1] - b[0] + 1 for lvl, b in found.items()})
         layout.blocks = found  # rows inserted above the table shift it
@@ -610,15 +825,44 @@ def layout_for(source: Any, name: str | None = None) -> Layout | None:
 _BLANK_KEY = tuple(BLANK_SIZES[level] for level in LEVEL1_NAMES)
 
 
-def _known(name: str | None) -> bool:
-    """Whether ``name`` is a layout (its spec is read once; the folder is not listed per file)."""
-    if name is None:
-        return False
+# -- the description a template carries -----------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def description_json(spec: LayoutSpec) -> str:
+    """The layout's whole description as the template carries it (JSON)."""
+    data = {**spec.data, "name": spec.name}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# Kept for speed: every template of a folder carries one of a few descriptions.
+@lru_cache(maxsize=64)
+def carried_spec(text: str | None) -> LayoutSpec | None:
+    """The layout a template carries (:data:`DESCRIPTION_PROPERTY`), None when it carries
+    none or one this installation cannot use (then the files are used)."""
+    if not text:
+        return None
     try:
-        layout_spec(name)
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            return None
+        return spec_from_data(data, str(data.get("name", "")), "模板自带的表样")
+    except (ValueError, LayoutError):  # LayoutError is a ValueError; cut short, or newer
+        return None
+
+
+def differing_file(carried: LayoutSpec) -> LayoutSpec | None:
+    """An installed file of the carried layout's name whose description differs from
+    the carried one (none of the same name is the same); None when one is the same or
+    none is installed."""
+    try:
+        versions = layout_versions(carried.name)
     except LayoutError:
-        return False
-    return True
+        return None
+    mine = description_json(carried)
+    if not versions or any(description_json(v) == mine for v in versions):
+        return None
+    return versions[0]
 
 
 def _matches(layout: Layout, names: Mapping[str, str]) -> bool:
@@ -667,11 +911,16 @@ def split_target(target: str) -> tuple[str, str, str]:
 # -- document properties --------------------------------------------------------------
 
 
-def template_properties(layout: str, profile: Profile) -> dict[str, str]:
-    """The custom document properties a template records: its layout and its profile
-    (every setting, as JSON, so that a profile file need not be at hand to read it)."""
+def template_properties(layout: LayoutSpec, profile: Profile) -> dict[str, str]:
+    """The custom document properties a template records: its layout's name and whole
+    description, and its profile (every setting): JSON, so that neither file need be at
+    hand to read it."""
     settings = json.dumps(profile.settings, ensure_ascii=False)
-    return {LAYOUT_PROPERTY: layout, PROFILE_PROPERTY: settings}
+    return {
+        LAYOUT_PROPERTY: layout.name,
+        PROFILE_PROPERTY: settings,
+        DESCRIPTION_PROPERTY: description_json(layout),
+    }
 
 
 def profile_of(properties: Mapping[str, str]) -> Profile | None:
@@ -755,5 +1004,5 @@ def _values(
     }
 
 
-LAYOUT_NAMES: tuple[str, ...] = available_layouts()
+LAYOUT_NAMES: tuple[str, ...] = shipped_layouts()
 """Every shipped layout: ``standard``, ``appraisal``, then the others by name."""

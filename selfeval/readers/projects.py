@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 import yaml
 
-from selfeval.errors import InputError, os_reason
+from selfeval.errors import InputError, LayoutError, os_reason
 from selfeval.form import vocabulary as vocab
 from selfeval.form.model import (
     LEVEL1_NAMES,
@@ -28,7 +28,7 @@ from selfeval.form.model import (
     Header,
     Indicator,
 )
-from selfeval.layouts.layout import available_layouts
+from selfeval.layouts.layout import available_layouts, is_layout_path, layout_spec
 
 MAX_FILE = 5 * 1024 * 1024
 
@@ -120,7 +120,10 @@ def read_projects(path: Path) -> ProjectList:
         items = _csv_items(text)
     else:
         raise ProjectsError(f"{path.name}：项目清单应为 .yaml、.yml 或 .csv 文件")
-    listing = ProjectList(path.name, [_project(item, i) for i, item in enumerate(items, start=1)])
+    base = path.parent
+    listing = ProjectList(
+        path.name, [_project(item, i, base) for i, item in enumerate(items, start=1)]
+    )
     if not listing.projects:
         listing.problems.append("清单中没有项目")
     names = [p.form.header.project for p in listing.projects]
@@ -166,7 +169,7 @@ def _csv_items(text: str) -> list[dict[str, Any]]:
     return items
 
 
-def _project(item: Any, n: int) -> Project:
+def _project(item: Any, n: int, base: Path | None = None) -> Project:
     where = f"第 {n} 个项目"
     if not isinstance(item, dict):
         return Project(Form(layout=ANY_LAYOUT), where, [f"{where}：应为“键: 值”的表"], False)
@@ -179,12 +182,17 @@ def _project(item: Any, n: int) -> Project:
         None, name, _text(item, keys["department"]), _text(item, keys["implementer"])
     )
     layout = _text(item, keys["layout"])
-    if layout and layout not in available_layouts():
-        problems.append(
-            f"{where}：{keys['layout']}应为 {'、'.join(available_layouts())} 之一，而不是“{layout}”"
-        )
-    else:
+    if layout and is_layout_path(layout) and base is not None:
+        layout = str(base / layout)  # a file beside the list
+    try:
+        if layout:
+            layout_spec(layout)
         form.layout = layout
+    except LayoutError:
+        problems.append(
+            f"{where}：{keys['layout']}应为 {'、'.join(available_layouts())} 之一"
+            f"或一个 .toml 表样文件，而不是“{_text(item, keys['layout'])}”"
+        )
     form.goals = Goals(planned=_text(item, keys["planned"]))
     unit = _text(item, keys["unit"]) or form.funds.unit
     if unit not in _UNITS:

@@ -17,9 +17,12 @@ from selfeval.form.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
 from selfeval.grammar.targets import join_target
 from selfeval.layouts.layout import (
     AMOUNTS,
+    DESCRIPTION_PROPERTY,
     LAYOUT_PROPERTY,
     SPLIT_TARGET,
     Layout,
+    carried_spec,
+    differing_file,
     layout_for,
     profile_of,
     same_formula,
@@ -38,14 +41,21 @@ def template_form(grid: Grid, file: str | None = None) -> Form | None:
     """The form held by a generated template, or None when the names are not ours.
 
     The template's layout and profile are those it records in its document
-    properties (``Grid.properties``, :func:`selfeval.layouts.layout.template_properties`)."""
+    properties (``Grid.properties``, :func:`selfeval.layouts.layout.template_properties`):
+    the layout description it carries is preferred to an installed file of the same
+    name (``Form.layout_differs`` names the file when the two differ)."""
     properties = grid.properties
-    layout = layout_for(grid.names, properties.get(LAYOUT_PROPERTY))
+    carried = carried_spec(properties.get(DESCRIPTION_PROPERTY))
+    layout = layout_for(grid.names, properties.get(LAYOUT_PROPERTY), carried)
     if layout is None:
         return None
     reader = _TemplateReader(grid, layout, profile_of(properties))
     form = reader.read()
     form.source = Source(file, grid.sheet, 1, origin="template")
+    if carried is not None and layout.spec is carried:
+        form.layout_description = carried.data
+        other = differing_file(carried)
+        form.layout_differs = other.origin if other is not None else None
     return form
 
 

@@ -176,6 +176,17 @@ def formula_overwritten(c: Check) -> Iterator[Finding]:
         )
 
 
+@form_rule
+def layout_carried(c: Check) -> Iterator[Finding]:
+    if c.form.layout_differs is not None:
+        yield c.finding(
+            Code.LAYOUT_CARRIED,
+            "layout",
+            found=c.form.layout_differs,
+            params={"label": c.form.layout},
+        )
+
+
 FIELD_LABELS = {
     "funds.total.stated_rate": "执行率",
     "funds.stated_score": "预算执行得分",

@@ -28,7 +28,10 @@ from selfeval.layouts.layout import (
     DEFAULT_LAYOUT,
     INSTRUCTIONS_SHEET,
     SHEET,
+    LayoutSpec,
     build_layout,
+    layout_spec,
+    spec_from_data,
     template_properties,
 )
 from selfeval.profiles.policy import Profile
@@ -45,14 +48,19 @@ def current_year() -> int:
     return datetime.date.today().year
 
 
-def write_blank(layout_name: str, year: int, profile: Profile, path: Path) -> Path:
+LayoutRef = str | LayoutSpec
+"""A layout by name, by ``.toml`` path, or parsed (:func:`selfeval.layouts.layout.layout_spec`)."""
+
+
+def write_blank(layout_name: LayoutRef, year: int, profile: Profile, path: Path) -> Path:
     """Write the blank template of ``layout_name`` for ``year`` to ``path``."""
     return write_atomically(path, blank_workbook(layout_name, year, profile))
 
 
-def blank_workbook(layout_name: str, year: int, profile: Profile) -> bytes:
-    """The .xlsx bytes of a blank template (every input cell open)."""
-    return _workbook(None, layout_name, profile, year, locked=False)
+def blank_workbook(layout_name: LayoutRef, year: int, profile: Profile) -> bytes:
+    """The .xlsx bytes of a blank template (every input cell open); a layout named by
+    name is the version in force in ``year``."""
+    return _workbook(None, layout_spec(layout_name, year), profile, year, locked=False)
 
 
 def write_form(form: Form, path: Path, profile: Profile, year: int | None = None) -> Path:
@@ -64,24 +72,32 @@ def form_workbook(
     form: Form,
     profile: Profile,
     year: int | None = None,
-    layout_name: str | None = None,
+    layout_name: LayoutRef | None = None,
     locked: bool = True,
 ) -> bytes:
-    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout, and
+    """The .xlsx bytes of ``form`` in ``layout_name`` (default: the form's layout, the
+    description its template carried first, and
     :data:`~selfeval.layouts.layout.DEFAULT_LAYOUT` for a form that names none)."""
-    name = layout_name or form.layout or DEFAULT_LAYOUT
-    return _workbook(form, name, profile, year or form.header.year or current_year(), locked)
+    year = year or form.header.year or current_year()
+    return _workbook(form, _layout_of(form, layout_name, year), profile, year, locked)
+
+
+def _layout_of(form: Form, ref: LayoutRef | None, year: int) -> LayoutSpec:
+    if ref is None and form.layout_description:
+        carried = form.layout_description
+        return spec_from_data(carried, form.layout, "表中自带的表样")
+    return layout_spec(ref or form.layout or DEFAULT_LAYOUT, year)
 
 
 def _workbook(
-    form: Form | None, layout_name: str, profile: Profile, year: int, locked: bool
+    form: Form | None, spec: LayoutSpec, profile: Profile, year: int, locked: bool
 ) -> bytes:
     rows = group_rows(form.indicators) if form else {}
     sizes = {level: len(r) for level, r in rows.items()} if form else None
-    layout = build_layout(layout_name, sizes)
+    layout = build_layout(spec, sizes)
     unit = form.funds.unit if form else layout.spec.unit
     values = form_values(form, profile, layout) if form else _blank_values(profile)
-    fill = Fill(values, rows, heading_texts(layout_name, year, unit, profile))
+    fill = Fill(values, rows, heading_texts(spec, year, unit, profile))
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -92,12 +108,12 @@ def _workbook(
     guidance.protect(ws)
     guidance.page_setup(ws, layout)
     guidance.instruction_sheet(
-        wb.create_sheet(INSTRUCTIONS_SHEET), instruction_lines(layout_name, year, profile)
+        wb.create_sheet(INSTRUCTIONS_SHEET), instruction_lines(spec, year, profile)
     )
     props = wb.properties
     props.creator = props.lastModifiedBy = "selfeval"
     props.title = f"{layout.title}（{year} 年度）"
-    for name, value in template_properties(layout_name, profile).items():
+    for name, value in template_properties(spec, profile).items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return workbook_bytes(wb, year)
 

@@ -6,20 +6,35 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from selfeval.errors import LayoutError
 from selfeval.files import make_folder, write_atomically
-from selfeval.layouts.layout import available_layouts, layout_spec
+from selfeval.layouts.layout import (
+    LayoutSpec,
+    available_layouts,
+    layout_spec,
+    layout_versions,
+    shipped_layouts,
+)
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.rules.projects import project_forms
-from selfeval.writers.template import blank_workbook, form_workbook
+from selfeval.writers.template import LayoutRef, blank_workbook, current_year, form_workbook
 from selfeval.writers.template.package import same_content
 
 
-def layouts_of(choice: str) -> tuple[str, ...]:
-    """A layout name (``standard``, ``sichuan`` ...) or ``all`` -> layout names."""
-    if choice == "all":
-        return available_layouts()
-    layout_spec(choice)  # LayoutError (a ValueError) naming the layouts there are
-    return (choice,)
+def layouts_of(choice: str, year: int | None = None) -> tuple[LayoutSpec, ...]:
+    """A layout name (``standard``, ``sichuan`` ...), a ``.toml`` path, or ``all`` (every
+    layout with a version in force in ``year``) -> the layouts, each the version in force."""
+    if choice != "all":
+        return (layout_spec(choice, year),)  # LayoutError naming what there is
+    when = year if year is not None else current_year()
+    chosen = []
+    for name in available_layouts():
+        version = next((v for v in layout_versions(name) if v.in_force(when)), None)
+        if version is not None:
+            chosen.append(version)
+    if not chosen:
+        raise LayoutError(f"没有适用于 {when} 年度的表样")
+    return tuple(chosen)
 
 
 _INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -34,29 +49,33 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return f"_{text}" if _RESERVED.fullmatch(text) else text
 
 
-def blank_name(layout: str, year: int, profile: Profile) -> str:
+def blank_name(layout: LayoutRef, year: int, profile: Profile) -> str:
     """``财政项目支出绩效自评表_2026.xlsx``; other profiles add their name."""
     suffix = "" if profile.name == DEFAULT_PROFILE else f"_{safe_filename(profile.name)}"
-    return f"{layout_spec(layout).title}_{year}{suffix}.xlsx"
+    return f"{layout_spec(layout, year).title}_{year}{suffix}.xlsx"
 
 
-def blank_files(year: int, layouts: tuple[str, ...], profile: Profile) -> dict[str, bytes]:
+def blank_files(year: int, layouts: tuple[LayoutRef, ...], profile: Profile) -> dict[str, bytes]:
     """File name -> bytes of the blank templates of one year."""
-    return {
-        blank_name(layout, year, profile): blank_workbook(layout, year, profile)
-        for layout in layouts
-    }
+    files: dict[str, bytes] = {}
+    for layout in layouts:
+        name = blank_name(layout, year, profile)
+        if name in files:  # an office's layout with a shipped one's title
+            name = name.replace(f"_{year}", f"_{layout_spec(layout, year).name}_{year}", 1)
+        files[name] = blank_workbook(layout, year, profile)
+    return files
 
 
 def project_files(
-    projects: Path, year: int, layouts: tuple[str, ...], profile: Profile
+    projects: Path, year: int, layouts: tuple[LayoutRef, ...], profile: Profile
 ) -> dict[str, bytes]:
     """File name -> bytes of one pre-filled workbook per project and layout."""
     files: dict[str, bytes] = {}
     for form in project_forms(projects, profile):
         form.header.year = year
         for layout in (form.layout,) if form.layout else layouts:  # the project's own 表样
-            stem = f"{layout_spec(layout).title}_{safe_filename(form.header.project)}_{year}"
+            title = layout_spec(layout, year).title
+            stem = f"{title}_{safe_filename(form.header.project)}_{year}"
             name, n = f"{stem}.xlsx", 2
             while name in files:  # two names that differ only in unsafe characters
                 name, n = f"{stem}_{n}.xlsx", n + 1
@@ -86,10 +105,10 @@ def stale_templates(out: Path, years: list[int] | None = None) -> list[str]:
     if not years:
         return [f"{out}（没有找到任何年度模板）"]
     stale = []
-    titles = {layout_spec(layout).title: layout for layout in available_layouts()}
+    titles = {layout_spec(layout).title: layout for layout in shipped_layouts()}
     for year in years:
         folder = out / str(year)
-        expected = blank_files(year, available_layouts(), load_profile(DEFAULT_PROFILE))
+        expected = blank_files(year, shipped_layouts(), load_profile(DEFAULT_PROFILE))
         for path in sorted(folder.glob("*.xlsx")):
             match = _BLANK.fullmatch(path.name)
             if path.name in expected or not match or match["title"] not in titles:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from selfeval.layouts.layout import layout_spec
+from selfeval.layouts.layout import LayoutSpec, layout_spec
 from selfeval.profiles.policy import Profile
 from selfeval.writers.jinja import environment
 
@@ -52,7 +52,9 @@ def _by_value(render: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 @_by_value
-def heading_texts(layout: str, year: int, unit: str, profile: Profile) -> dict[str, str]:
+def heading_texts(
+    layout: str | LayoutSpec, year: int, unit: str, profile: Profile
+) -> dict[str, str]:
     """Text key (``title``, ``year_line`` ...) -> its text for one form."""
     spec = layout_spec(layout)
     indicators = sum(profile.category_weights.values())
@@ -71,7 +73,7 @@ def heading_texts(layout: str, year: int, unit: str, profile: Profile) -> dict[s
 
 
 @_by_value
-def instruction_lines(layout: str, year: int, profile: Profile) -> tuple[str, ...]:
+def instruction_lines(layout: str | LayoutSpec, year: int, profile: Profile) -> tuple[str, ...]:
     """The 填表说明 sheet, one line per row; lines starting with ``# `` are headings."""
 
     def band(name: str) -> str:
