@@ -146,3 +146,24 @@ def test_formulas_found_as_an_xml_tree_holds_them() -> None:
         if text is not None
     }
     assert expected and found == expected
+
+
+def test_a_workbook_with_other_styles_gets_its_own_number_formats(
+    seeds: list[Path], tmp_path: Path
+) -> None:
+    """Styles parsed once per styles.xml bytes: a changed part is parsed afresh, every time."""
+
+    def no_percent(name: str, data: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return data
+        return data.replace(b'numFmtId="9"', b'numFmtId="2"').replace(
+            b'numFmtId="10"', b'numFmtId="2"'
+        )
+
+    percent = _rezip(seeds[0], tmp_path / "percent.xlsx", zipfile.ZIP_DEFLATED)
+    plain = _rezip(seeds[0], tmp_path / "plain.xlsx", zipfile.ZIP_DEFLATED, no_percent)
+    for _ in range(2):
+        with zipfile.ZipFile(percent) as zf:
+            assert any("%" in code for code in xlsx._number_formats(zf).values())
+        with zipfile.ZipFile(plain) as zf:
+            assert not any("%" in code for code in xlsx._number_formats(zf).values())

@@ -133,7 +133,8 @@ def _scan(root: Element, styles: Container[int], formulas: bool) -> SheetScan:
             styled = style in wanted
         else:
             styled = style is not None and int(style) in styles
-        formula = cell.find(formula_tag) if formula_tag else None
+        # len(): most cells of a template are styled blanks, with no child to look for
+        formula = cell.find(formula_tag) if formula_tag and len(cell) else None
         if not styled and formula is None:
             continue
         ref = cell.get("r")

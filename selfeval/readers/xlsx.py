@@ -188,6 +188,23 @@ def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
         data = _read(zf, "xl/styles.xml")
     except KeyError:
         return {}
+    if (known := _FORMATS_SEEN.get(data)) is not None:
+        return known
+    if len(_FORMATS_SEEN) >= 64:
+        _FORMATS_SEEN.clear()
+    _FORMATS_SEEN[data] = found = _formats_that_read_otherwise(data)
+    return found
+
+
+# Kept for speed: the forms of one folder mostly come from one template or one
+# program, whose styles.xml is the same bytes. bench_validate_folder, 1,000 forms,
+# reading alone: XXX
+_FORMATS_SEEN: dict[bytes, dict[int, str]] = {}
+"""The parsed styles of recent workbooks, by the bytes of their styles.xml (the
+result is never changed by its users)."""
+
+
+def _formats_that_read_otherwise(data: bytes) -> dict[int, str]:
     custom, cell_formats = number_formats(data)
     codes = {**_BUILTIN_FORMATS, **custom}
     found = {}
