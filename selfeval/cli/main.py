@@ -22,6 +22,7 @@ COMMANDS = {
     "review": "selfeval.cli.review",
     "addin": "selfeval.excel.addin_cli",
     "bundle": "selfeval.excel.bundle",
+    "wps": "selfeval.cli.wps",
 }
 """Command name -> the module that registers it."""
 

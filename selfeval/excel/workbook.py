@@ -85,16 +85,19 @@ def read_book(book: Any) -> BookView:
     return view
 
 
-def view_of_grids(name: str, grids: dict[str, Grid], ledger_rows: list[list[Any]]) -> BookView:
+def view_of_grids(
+    name: str, grids: dict[str, Grid], ledger_rows: list[list[Any]], profile: Profile | None = None
+) -> BookView:
     """The forms of ``grids`` (the add-in's own sheets left out), the ledger read from the
-    state sheet's rows and moved to where each mark's field sits now."""
+    state sheet's rows and moved to where each mark's field sits now. ``profile``: the
+    scoring profile, by default the one :data:`PROFILE_VARIABLE` names."""
     from selfeval.readers.locate import forms_in_grids
 
     items = forms_in_grids(list(grids.values()), name)
     forms = [i for i in items if isinstance(i, Form)]
     unreadable = [i for i in items if isinstance(i, Unreadable)]
     ledger = Ledger.from_rows(ledger_rows)
-    view = BookView(name, grids, forms, unreadable, ledger, profile_from_environment())
+    view = BookView(name, grids, forms, unreadable, ledger, profile or profile_from_environment())
     view.stored = ledger.copy()
     view.anchors = form_anchors(forms)
     view.lost = ledger.relocate(view.anchors)
