@@ -16,6 +16,7 @@ var SelfevalAddin = (function () {
     selfeval_clear: "clear",
   };
   var busy = false;
+  var last = Promise.resolve("");
 
   function app() {
     return window.Application;
@@ -112,8 +113,13 @@ var SelfevalAddin = (function () {
     if (storage) storage.setItem(FINDINGS_KEY, JSON.stringify(plan.findings || []));
   }
 
-  /* Run one button; resolves to the message shown. */
+  /* Run one button; resolves to the message shown (also kept as `running()`). */
   function press(controlId) {
+    last = pressed(controlId);
+    return last;
+  }
+
+  function pressed(controlId) {
     if (controlId === "selfeval_pane") return Promise.resolve(showPane());
     if (controlId === "selfeval_report") return exportReport();
     var action = ACTIONS[controlId];
@@ -189,5 +195,21 @@ var SelfevalAddin = (function () {
     return here.replace(/[^/]*([?#].*)?$/, "") + "taskpane.html";
   }
 
-  return { press: press, serviceUrl: serviceUrl, FINDINGS_KEY: FINDINGS_KEY, ACTIONS: ACTIONS };
+  /* The service's plan of `action` for the active workbook, not applied. */
+  function plan(action) {
+    return Promise.resolve().then(function () {
+      return ask("/api/plan", activeBook(), action);
+    });
+  }
+
+  return {
+    press: press,
+    running: function () {
+      return last;
+    },
+    plan: plan,
+    serviceUrl: serviceUrl,
+    FINDINGS_KEY: FINDINGS_KEY,
+    ACTIONS: ACTIONS,
+  };
 })();

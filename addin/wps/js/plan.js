@@ -65,10 +65,7 @@ var SelfevalPlan = (function () {
   // -- reading and writing one cell -------------------------------------------------
 
   function cellState(range) {
-    var formula = range.Formula;
-    return typeof formula === "string" && formula.charAt(0) === "="
-      ? { formula: formula }
-      : { value: range.Value2 };
+    return range.HasFormula ? { formula: range.Formula } : { value: range.Value2 };
   }
 
   function putCell(range, state) {
@@ -151,14 +148,36 @@ var SelfevalPlan = (function () {
     });
   }
 
-  function addSheet(app, book, name, hidden) {
+  /* A new sheet after the last; `undo` (when given) learns how to remove it again, before
+     anything that can fail after the sheet exists. */
+  function addSheet(app, book, name, hidden, undo) {
     var active = book.ActiveSheet;
     var sheets = book.Worksheets;
     var sheet = sheets.Add(null, sheets.Item(sheets.Count));
+    if (undo) {
+      undo.push(function () {
+        deleteSheet(app, sheet);
+        if (active) active.Activate();
+      });
+    }
+    if (active) active.Activate(); // adding a sheet activates it: leave the user where they were
     sheet.Name = name;
     if (hidden) sheet.Visible = XL_SHEET_HIDDEN;
-    if (active) active.Activate(); // adding a sheet activates it: leave the user where they were
     return sheet;
+  }
+
+  function sheetIndex(book, sheet) {
+    for (var i = 1; i <= book.Worksheets.Count; i++) {
+      if (book.Worksheets.Item(i).Name === sheet.Name) return i; // wrappers differ: compare names
+    }
+    return book.Worksheets.Count;
+  }
+
+  /* Put a sheet added back at its old place (our own sheets are last: mostly a no-op). */
+  function moveTo(book, sheet, index) {
+    if (sheetIndex(book, sheet) !== index && index < book.Worksheets.Count) {
+      sheet.Move(book.Worksheets.Item(index));
+    }
   }
 
   function deleteSheet(app, sheet) {
@@ -267,11 +286,7 @@ var SelfevalPlan = (function () {
         function (undo) {
           var sheet = findSheet(book, write.sheet);
           if (sheet === null) {
-            undo.push(function () {
-              var added = findSheet(book, write.sheet);
-              if (added) deleteSheet(app, added);
-            });
-            sheet = addSheet(app, book, write.sheet, write.hidden);
+            sheet = addSheet(app, book, write.sheet, write.hidden, undo);
           } else {
             var before = sheetContents(sheet);
             undo.push(function () {
@@ -289,9 +304,14 @@ var SelfevalPlan = (function () {
           var sheet = findSheet(book, write.sheet);
           if (sheet === null) return;
           var before = sheetContents(sheet);
+          var at = sheetIndex(book, sheet);
+          var wasActive = !!book.ActiveSheet && book.ActiveSheet.Name === sheet.Name;
           undo.push(function () {
+            if (findSheet(book, write.sheet) !== null) return; // the delete did not happen
             var back = addSheet(app, book, write.sheet, before.hidden);
+            moveTo(book, back, at);
             putContents(back, before);
+            if (wasActive) back.Activate();
           });
           deleteSheet(app, sheet);
         },
