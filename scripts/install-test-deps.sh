@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need from Debian (bookworm): headless LibreOffice Calc, the fonts
 # that stand in for the Windows fonts our workbooks name, poppler (pdfinfo, pdftoppm,
-# pdffonts), headless Chromium and node (the WPS add-in's tests). Idempotent: when everything is present it touches
-# nothing and returns at once; apt-get runs only for what is missing.
+# pdffonts), headless Chromium and node (the WPS add-in's tests). Idempotent: when
+# everything is present it touches nothing and returns at once; apt-get runs only for
+# what is missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
