@@ -28,9 +28,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from selfeval.errors import InputError
+from selfeval.errors import InputError, OutputError
 from selfeval.form.model import Form
-from selfeval.pipeline.results import FormResult, check_file
+from selfeval.pipeline.results import FormResult, check_file, profile_notes
 from selfeval.profiles.policy import Profile, load_profile
 from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable, read_file
 from selfeval.rules.rescore import Rescored
@@ -82,6 +82,7 @@ class Rescoring:
     suffix: str = ".xlsx"
     """The rescored file's kind: ``.xlsx`` for a workbook, ``.yaml`` for a form file."""
     notes: list[str] = field(default_factory=list)
+    """Lines for staff: a template built under another profile than the one used."""
 
 
 def rescore(
@@ -93,13 +94,19 @@ def rescore(
 ) -> Rescoring:
     """The rules' scores written into a copy of ``source``: into ``output`` when given
     (never the input itself), else returned as ``Rescoring.data``. A workbook gives a
-    workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file."""
+    workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file.
+    :class:`~selfeval.errors.InputError` when ``source`` holds no form,
+    :class:`~selfeval.errors.OutputError` when ``output`` is the input or cannot be
+    written; nothing is written then."""
     from selfeval.readers.formfile import dump_form_file
     from selfeval.writers.rescored import write_rescored
 
     chosen = _profile(profile)
     with _as_file(source, name) as (path, shown):
+        if output is not None and Path(output).resolve() == path.resolve():
+            raise OutputError(f"输出文件 {output} 与输入文件相同，为保护原文件，请换一个文件名")
         forms = read(path, name=shown)
+        notes = profile_notes(forms, chosen, "重新评分")
         rescored = [rescore_form(form, chosen) for form in forms]
         workbook = path.suffix.lower() not in FORM_FILE_SUFFIXES
         suffix = ".xlsx" if workbook else ".yaml"
@@ -110,7 +117,7 @@ def rescore(
                 dump_form_file([r.form for r in rescored], out)
                 logs = [r.changes for r in rescored]
             data = out.read_bytes() if output is None else None
-    return Rescoring(rescored, logs, data, suffix)
+    return Rescoring(rescored, logs, data, suffix, notes)
 
 
 def _profile(profile: Profile | str | None) -> Profile:
@@ -125,9 +132,14 @@ def _as_file(source: Source, name: str | None) -> Iterator[tuple[Path, str]]:
     temporary folder, removed afterwards whatever happens."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
+        if not path.is_file():
+            why = "是文件夹，不是文件" if path.is_dir() else "不存在"
+            raise InputError(f"找不到文件：{path}（{why}）")
         yield path, name or str(path)
         return
     data = bytes(source) if isinstance(source, bytes | bytearray) else source.read()
+    if not isinstance(data, bytes):  # a text stream, or not a file at all: a caller's bug
+        raise TypeError(f"source must be a path, bytes or a binary file object, not {source!r}")
     shown = Path(name or "").name or f"上传的文件{_sniff(data)}"
     if Path(shown).suffix == "":
         shown += _sniff(data)

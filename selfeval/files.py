@@ -15,16 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from selfeval.errors import OutputError, os_reason
+
 
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` in one step; return ``path``."""
+    """Write ``data`` to ``path`` in one step; return ``path``. :class:`OutputError`
+    (Chinese) when it cannot be written (no such folder, no permission, disk full)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+    fd, tmp = _temporary(path)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with _unwritable(path), os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -36,15 +38,46 @@ def text_atomically(path: Path) -> Iterator[IO[str]]:
     """A UTF-8 text stream that becomes ``path`` in one step when the block completes
     (written as it goes, so a long output is never held in memory)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             yield f
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def make_folder(folder: Path) -> Path:
+    """``folder`` and its parents, made if missing; :class:`OutputError` if it cannot be."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"输出位置 {folder} 是一个文件，不是文件夹")
+    with _unwritable(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    with _unwritable(path):
+        return tempfile.mkstemp(dir=path.parent, prefix=".selfeval-", suffix=path.suffix)
+
+
+def _replace(tmp: str, path: Path) -> None:
+    with _unwritable(path):
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+
+
+@contextmanager
+def _unwritable(path: Path) -> Iterator[None]:
+    """An OSError of writing ``path`` as the :class:`OutputError` staff can read."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}") from exc
 
 
 def _umask() -> int:

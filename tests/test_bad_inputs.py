@@ -4,6 +4,7 @@ no traceback, nothing written and the input untouched."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 import zipfile
@@ -122,6 +123,12 @@ def huge_sheet(d: Path) -> Path:
     return d / "二十万行.xlsx"
 
 
+def damaged_ole(d: Path) -> Path:
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE file's magic, then zeros
+    (d / "旧表.xls").write_bytes(header + bytes(600))
+    return d / "旧表.xls"
+
+
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "truncated": (truncated, "损坏"),
     "not_a_spreadsheet": (not_a_spreadsheet, "不是电子表格"),
@@ -134,6 +141,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "xml_bomb_in_ods": (xml_bomb_in_ods, "不安全的 XML"),
     "zip_bomb": (zip_bomb, "压缩炸弹"),
     "huge_sheet": (huge_sheet, "200000 行"),
+    "damaged_ole": (damaged_ole, "损坏"),
 }
 
 
@@ -203,7 +211,9 @@ def test_formula_like_text_stays_text_in_written_workbooks(tmp_path: Path) -> No
         assert risky and all(c.data_type == "s" for c in risky)
 
 
-def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
+def test_a_locating_bug_is_logged_with_its_traceback_and_named_a_program_error(
+    tmp_path, monkeypatch, caplog
+):
     from selfeval.readers import workbook
 
     def broken(grids, file):
@@ -214,5 +224,16 @@ def test_a_locating_bug_becomes_a_reason_not_a_traceback(tmp_path, monkeypatch):
     book.active["A1"] = "项目名称"
     path = tmp_path / "表.xlsx"
     book.save(path)
-    [item] = workbook.read_workbook(path)
-    assert item.code == "READ_ERROR" and "IndexError" in item.why
+    with caplog.at_level(logging.ERROR, logger="selfeval.readers.workbook"):
+        [item] = workbook.read_workbook(path)
+    assert item.code == "READ_ERROR" and "程序错误" in item.why and "日志" in item.why
+    [record] = caplog.records
+    assert str(path) in record.getMessage() and record.exc_info[0] is IndexError
+
+
+def test_a_damaged_workbook_is_a_reason_not_a_logged_bug(bad, caplog):
+    path, _ = bad
+    with caplog.at_level(logging.ERROR, logger="selfeval.readers"):
+        [item] = read_file(path)
+    assert isinstance(item, Unreadable) and "程序错误" not in item.why
+    assert not caplog.records

@@ -15,7 +15,7 @@ from selfeval.form.model import Form
 from selfeval.layouts.layout import LAYOUT_NAMES
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rules.check import check_form
+from selfeval.rules.check import run_rules
 from selfeval.writers.template import write_form
 from tests import libreoffice as lo
 
@@ -74,8 +74,8 @@ def test_a_layout_copied_by_hand_reads_like_its_template(pairs: dict, layout: st
     [hand] = read_file(hand_path)
     assert isinstance(hand, Form) and hand.source.origin == "handmade"
     assert (hand.layout, hand.header.project) == (layout, template.header.project)
-    want, want_analysis = check_form(template, PROFILE)
-    got, got_analysis = check_form(hand, PROFILE)
+    want, want_analysis = run_rules(template, PROFILE)
+    got, got_analysis = run_rules(hand, PROFILE)
     assert [r.points for r in hand.indicators] == [r.points for r in template.indicators]
     assert got_analysis.total == want_analysis.total
     assert Counter(f.code for f in got) == Counter(f.code for f in want)

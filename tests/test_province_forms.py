@@ -33,7 +33,7 @@ from selfeval.form.findings import Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
-from selfeval.rules.check import check_form
+from selfeval.rules.check import run_rules
 from tests.relaid_forms import write_rows
 
 PROVINCES = Path(__file__).parent / "fixtures" / "provinces"
@@ -91,7 +91,7 @@ def one_form(forms: dict[str, list[Form | Unreadable]], name: str) -> Form:
 
 
 def errors(form: Form) -> set[str]:
-    return {f.code for f in check_form(form, PROFILE)[0] if f.severity == Severity.ERROR}
+    return {f.code for f in run_rules(form, PROFILE)[0] if f.severity == Severity.ERROR}
 
 
 def test_every_transcribed_form_has_its_expectations(forms: dict) -> None:
@@ -107,7 +107,7 @@ def test_every_points_value_is_found(forms: dict, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_computed_total_is_right(forms: dict, name: str) -> None:
-    assert check_form(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
+    assert run_rules(one_form(forms, name), PROFILE)[1].total == EXPECTED[name].total
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))

@@ -12,7 +12,7 @@ import yaml
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rules.check import check_form
+from selfeval.rules.check import run_rules
 from tests.relaid_forms import SHAPES, relay, write_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
@@ -42,8 +42,8 @@ def test_relaid_form_gives_the_same_total_and_findings(
 ) -> None:
     [form] = read_file(relaid[n, shape])
     assert isinstance(form, Form)
-    want, want_analysis = check_form(original(n), PROFILE)
-    got, got_analysis = check_form(form, PROFILE)
+    want, want_analysis = run_rules(original(n), PROFILE)
+    got, got_analysis = run_rules(form, PROFILE)
     assert got_analysis.total == want_analysis.total
     assert Counter(f.code for f in got) == Counter(f.code for f in want)
     assert [r.name for r in form.indicators] == [r.name for r in original(n).indicators]

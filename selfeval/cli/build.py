@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
+from selfeval.errors import InputError, SelfevalError
 
 DEFAULT_OUT = Path("templates")
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         return _check(stale_templates(args.out or DEFAULT_OUT, [args.year] if args.year else None))
     year = args.year or current_year()
     if not 1990 <= year <= 2100:
-        raise ValueError(f"年度 {year} 不合理")
+        raise InputError(f"年度 {year} 不合理")
     profile = load_profile(args.profile)
     layouts = layouts_of(args.layout)
     if args.projects:
@@ -110,6 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return run(args)
-    except (ValueError, OSError) as exc:
+    except SelfevalError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

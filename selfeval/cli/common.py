@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
+from selfeval.errors import InputError
 from selfeval.files import write_atomically
-from selfeval.form.model import Form
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 
 
@@ -22,14 +21,6 @@ def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_P
 
 def profile_from(args: argparse.Namespace) -> Profile:
     return load_profile(args.profile)
-
-
-def say_profile_override(forms: Iterable[Form], profile: Profile, verb: str) -> None:
-    """Templates built under another profile are taken under ``profile``: say so (stderr)."""
-    from selfeval.pipeline.results import profile_notes
-
-    for note in profile_notes(forms, profile, verb):
-        print(note, file=sys.stderr)
 
 
 def write_output(text: str, out: Path | None) -> None:
@@ -51,23 +42,10 @@ def refuse_overwrite(out: Path, inputs: list[Path]) -> str | None:
 
 
 def require_inputs(paths: list[Path]) -> None:
-    """ValueError naming every input that does not exist."""
+    """InputError naming every input that does not exist."""
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise ValueError(f"找不到：{'、'.join(map(str, missing))}")
-
-
-def read_forms(path: Path) -> list[Form]:
-    """The forms of one input file; ValueError (a Chinese reason) when it has none."""
-    from selfeval.readers import OwnOutput, Unreadable, read_file
-
-    if not path.is_file():
-        raise ValueError(f"找不到文件：{path}")
-    items = read_file(path)
-    bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
-    if bad:
-        raise ValueError(f"{path}：{bad[0].why}")
-    return items  # type: ignore[return-value]
+        raise InputError(f"找不到：{'、'.join(map(str, missing))}")
 
 
 class Progress:

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
+from selfeval.errors import OutputError
 from selfeval.form.model import FUNDS_SUBROWS, Form
 from selfeval.form.vocabulary import FUNDS_ROWS
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
@@ -47,20 +48,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.cli.common import read_forms
+    from selfeval import api
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import project_title
     from selfeval.writers.template import form_workbook
 
     if why := refuse_overwrite(args.output, [args.path]):
-        raise ValueError(why)
+        raise OutputError(why)
     if args.output.suffix.lower() != ".xlsx":
-        raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
+        raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
     chosen = load_profile(args.profile) if args.profile else None
-    items = read_forms(args.path)
+    items = api.read(args.path)
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):
-        raise ValueError(why)
+        raise OutputError(why)
     for form, out in zip(items, outputs, strict=True):
         profile, changes = converted(form, args.year, args.layout, chosen)
         write_atomically(out, form_workbook(form, profile, form.header.year))

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
+from selfeval.files import make_folder, write_atomically
 
 SAMPLE = "sample.yaml"
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     year = args.year or current_year()
     out: Path = args.out
-    (out / "templates").mkdir(parents=True, exist_ok=True)
+    make_folder(out / "templates")
     for layout, title in (
         ("standard", "财政项目支出绩效自评表"),
         ("appraisal", "项目自评价情况表"),
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         (form,) = read_form_file(sample)
     workbook = write_form(form, out / "示例自评表.xlsx", profile)
     results = list(check_paths([workbook], profile))
-    (out / "示例自评表_校验报告.html").write_text(render_html(results, out), encoding="utf-8")
+    write_atomically(out / "示例自评表_校验报告.html", render_html(results, out).encode("utf-8"))
     print(render_text(results))
     print(
         f"\n已生成：{out}/templates/（{year} 年度空白模板）、{workbook}、{out}/示例自评表_校验报告.html"

@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from selfeval.errors import SelfevalError
+
 COMMANDS = {
     "validate": "selfeval.cli.validate",
     "rescore": "selfeval.cli.rescore",
@@ -107,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
-    except (ValueError, OSError) as exc:
-        # Expected user errors (bad profile, unwritable output...) carry Chinese messages.
+    except SelfevalError as exc:
+        # Bad input, a bad option, an unwritable output: a Chinese message for staff. Any
+        # other exception is a bug and shows its traceback.
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

@@ -14,6 +14,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
+from selfeval.errors import InputError, OutputError
 
 FORMATS = (
     "html",
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from selfeval.reports.portfolio.summary import file_rows
 
     if args.output.is_dir():
-        raise ValueError(
+        raise OutputError(
             f"{args.output} 是文件夹，请给出报告文件名，例如 {args.output / '汇总.html'}"
         )
     fmt = args.format or _format_from(args.output)
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     require_inputs(args.paths)
     files = input_files(args.paths)
     if why := refuse_overwrite(args.output, files):
-        raise ValueError(why)
+        raise OutputError(why)
 
     def rows():  # type: ignore[no-untyped-def]
         for found in map_files(files, partial(file_rows, profile=profile), Progress()):
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     portfolio, written = build_rows(rows(), profile, [fmt], link_base=args.output.parent)
     if not portfolio.rows:
-        raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
+        raise InputError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
     write_atomically(args.output, written[fmt])
     print(
         f"已写入 {args.output}：{len(portfolio.forms)} 份自评表，错误 {portfolio.errors} 项，"
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 def _format_from(output: Path) -> str:
     fmt = SUFFIX_FORMATS.get(output.suffix.lower())
     if fmt is None:
-        raise ValueError(
+        raise OutputError(
             f"无法从文件名 {output.name} 判断报告格式，请用 .html、.csv 或 .xlsx 结尾，或指定 --format"
         )
     return fmt

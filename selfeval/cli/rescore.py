@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selfeval.cli.common import (
     add_profile_option,
     profile_from,
-    read_forms,
     refuse_overwrite,
-    say_profile_override,
 )
+from selfeval.errors import OutputError
 
 if TYPE_CHECKING:
     from selfeval.rules.rescore import Change
@@ -38,29 +38,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval import api
     from selfeval.pipeline.results import project_title
     from selfeval.readers import FORM_FILE_SUFFIXES
-    from selfeval.rules.rescore import rescore
 
     if why := refuse_overwrite(args.output, [args.path]):
-        raise ValueError(why)
+        raise OutputError(why)
     workbook = args.path.suffix.lower() not in FORM_FILE_SUFFIXES
     if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
-        raise ValueError(f"输出文件应为 .xlsx（{args.output.name}）")
-    profile = profile_from(args)
-    forms = read_forms(args.path)
-    say_profile_override(forms, profile, "重新评分")
-    rescored = [rescore(form, profile) for form in forms]
-    if workbook:
-        from selfeval.writers.rescored import write_rescored
-
-        logs = write_rescored(args.path, args.output, rescored, profile)
-    else:
-        from selfeval.readers.formfile import dump_form_file
-
-        dump_form_file([r.form for r in rescored], args.output)
-        logs = [r.changes for r in rescored]
-    for r, log in zip(rescored, logs, strict=True):
+        raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
+    done = api.rescore(args.path, args.output, profile=profile_from(args))
+    for note in done.notes:
+        print(note, file=sys.stderr)
+    for r, log in zip(done.forms, done.changes, strict=True):
         total = f"{r.total:.2f}" if r.total is not None else "—"
         print(f"{project_title(r.form)}：改动 {len(log)} 处，总分 {total}（{r.grade or '—'}）")
         for c in log:

@@ -14,6 +14,7 @@ from selfeval.cli.common import (
     require_inputs,
 )
 from selfeval.cli.sample import add_sample_options
+from selfeval.errors import InputError, OutputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,17 +41,17 @@ def run(args: argparse.Namespace) -> int:
     from selfeval.writers.workpaper import NOTES, Reviewed, workpaper_workbook
 
     if args.output.suffix.lower() != ".xlsx":
-        raise ValueError(f"复核底稿须为 .xlsx 文件：{args.output}")
+        raise OutputError(f"复核底稿须为 .xlsx 文件：{args.output}")
     require_inputs(args.paths)
     files = input_files(args.paths)
     if why := refuse_overwrite(args.output, files):
-        raise ValueError(why)
+        raise OutputError(why)
     results = list(check_paths(files, profile_from(args), Progress()))
     portfolio, units, drawn = draw_sample(args, results)
     chosen = sorted(u.row.index for u in drawn)
     forms = [Reviewed(i, results[i - 1]) for i in chosen]
     if not forms:
-        raise ValueError("没有可复核的自评表（文件均无法读取）")
+        raise InputError("没有可复核的自评表（文件均无法读取）")
     source = "、".join(map(str, args.paths))
     notes = [*NOTES, f"来源：{source}，共 {len(units)} 份自评表（重复提交的只计一次）。"]
     if args.n is not None:

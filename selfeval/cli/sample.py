@@ -13,6 +13,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
+from selfeval.errors import InputError, OutputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,9 +45,9 @@ def draw_sample(args: argparse.Namespace, results: list):  # type: ignore[no-unt
     from selfeval.reports.portfolio.sample import base_folder, draw, frame
 
     if args.n is not None and args.n < 1:
-        raise ValueError("抽取份数 -n 至少为 1")
+        raise InputError("抽取份数 -n 至少为 1")
     if (args.n is None) != (args.seed is None):
-        raise ValueError("抽样须同时给出份数 -n 和随机数种子 --seed")
+        raise InputError("抽样须同时给出份数 -n 和随机数种子 --seed")
     portfolio = summarise(results, profile_from(args))
     units = frame(portfolio, base_folder(args.paths), args.seed or 0)
     return portfolio, units, draw(units, args.n or len(units))
@@ -61,13 +62,13 @@ def run(args: argparse.Namespace) -> int:
     files = input_files(args.paths)
     if args.output is not None:
         if args.output.suffix.lower() != ".xlsx":
-            raise ValueError(f"抽查清单须为 .xlsx 文件：{args.output}")
+            raise OutputError(f"抽查清单须为 .xlsx 文件：{args.output}")
         if why := refuse_overwrite(args.output, files):
-            raise ValueError(why)
+            raise OutputError(why)
     results = list(check_paths(files, profile_from(args), Progress()))
     portfolio, units, drawn = draw_sample(args, results)
     if not units:
-        raise ValueError("没有可抽取的自评表（文件均无法读取）")
+        raise InputError("没有可抽取的自评表（文件均无法读取）")
     rule = weight_rule(portfolio.profile.sample)
     base = base_folder(args.paths)
     print(f"随机数种子：{args.seed}　抽样框：{len(units)} 份（{base}）　抽取：{len(drawn)} 份")

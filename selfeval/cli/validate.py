@@ -15,6 +15,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
     require_inputs,
 )
+from selfeval.errors import InputError, OutputError
 
 FORMATS = ("text", "json", "html")
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -62,14 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from selfeval.reports.text import printed, write_json_array
 
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
-        raise ValueError(why)
+        raise OutputError(why)
     if args.jobs is not None and args.jobs < 1:
-        raise ValueError(f"--jobs 应为正整数（{args.jobs}）")
+        raise InputError(f"--jobs 应为正整数（{args.jobs}）")
     profile = profile_from(args)
     require_inputs(args.paths)
     files = input_files(args.paths)
     if args.output and (why := refuse_overwrite(args.output, files)):
-        raise ValueError(why)
+        raise OutputError(why)
     work = partial(
         printed,
         profile=profile,
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
             stream.write(html_page(list(pieces()), tally.line()) + "\n")
         if not tally.forms:  # raised inside: an output file is not written
-            raise ValueError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
+            raise InputError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
     if args.output:
         print(f"已写入 {args.output}：{tally.line()}", file=sys.stderr)
     return tally.status()

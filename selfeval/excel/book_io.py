@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from selfeval.errors import SelfevalError
 from selfeval.form.safe_text import is_formula_like
 from selfeval.layouts.layout import letter, range_bounds
 from selfeval.readers.grid import CellValue, Grid
@@ -357,7 +358,7 @@ Protection = dict[str, Any]
 """The options a sheet or workbook is protected with, as ``Protect`` takes them."""
 
 
-class PasswordProtected(Exception):
+class PasswordProtected(SelfevalError):
     """A sheet or workbook protected with a password: the buttons leave it alone."""
 
 

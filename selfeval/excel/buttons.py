@@ -31,11 +31,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from selfeval.errors import SelfevalError
 from selfeval.excel import plan, support
 from selfeval.excel.apply import apply
 from selfeval.excel.plan import TITLE, AddinError, Plan
 from selfeval.excel.transaction import Refused
 from selfeval.excel.workbook import BookView, book_folder, profile_from_environment, read_book
+from selfeval.files import write_atomically
 from selfeval.pipeline.results import check_form, unreadable_result
 
 # -- entry point ----------------------------------------------------------------------
@@ -78,13 +80,13 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
     def run(book: Any) -> str:
         try:
             message = work(book)
-        except AddinError as exc:
-            message = str(exc)
         except Refused as exc:
             message = str(exc)
             if exc.failure:  # keep what went wrong for support
                 log = support.record(work.__name__, book.fullname, traceback.format_exc())
                 message += f"\n详细信息已记入 {log}。"
+        except SelfevalError as exc:  # AddinError, a bad profile: the user can fix it
+            message = str(exc)
         book.app.alert(message, TITLE)
         return message
 
@@ -137,7 +139,7 @@ def export_report(book: Any) -> str:
     results += [unreadable_result(u) for u in view.unreadable]
     path = folder / f"{Path(book.fullname).stem}_校验报告.html"
     page = render(summarise(results, view.profile), "html", link_base=folder)
-    path.write_bytes(page)
+    write_atomically(path, page)  # OutputError (Chinese) when the folder is read-only
     return f"报告已保存：{path}"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval.errors import InputError
 from selfeval.excel import book_io
 from selfeval.excel.marks import STATE_SHEET, Diff, Ledger, Mark, same_value
 from selfeval.excel.workbook import RESULTS_SHEET, BookView
@@ -34,7 +35,7 @@ RESULT_HEADINGS = ["严重程度", "代码", "单元格", "说明", "应为", "�
 PLAN_VERSION = 1
 
 
-class AddinError(Exception):
+class AddinError(InputError):
     """Something the user must fix before a button can run; the message is Chinese."""
 
 
@@ -419,7 +420,6 @@ def plan_file(
     bytes, the ledger included in its hidden state sheet). Raises
     :class:`~selfeval.errors.InputError` (Chinese) for an unknown action or a file that
     is no workbook, :class:`AddinError` when the button cannot run on it."""
-    from selfeval.errors import InputError
     from selfeval.excel.book_file import view_of_file
 
     planner = PLANNERS.get(action)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from selfeval.errors import SelfevalError
 from selfeval.excel import book_io
 
 
@@ -26,7 +27,7 @@ class Step:
     undo: Callable[[], Any]
 
 
-class Refused(Exception):
+class Refused(SelfevalError):
     """The workbook was left as it was; the message (Chinese) says why. ``failure``: a
     write failed (its traceback is worth keeping for support), not a password."""
 

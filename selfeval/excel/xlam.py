@@ -21,6 +21,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+from selfeval.errors import SelfevalError
 from selfeval.excel import cfb, ovba
 from selfeval.files import write_atomically
 
@@ -61,7 +62,7 @@ _MODULENAME = 0x0019
 _MODULEOFFSET = 0x0031
 
 
-class AddinSourceError(ValueError):
+class AddinSourceError(SelfevalError, ValueError):
     """The add-in sources or the xlwings template are not what the build expects."""
 
 

@@ -15,6 +15,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from selfeval.errors import InputError
+
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
 
@@ -170,7 +172,7 @@ class Form:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-class FormDataError(ValueError):
+class FormDataError(InputError):
     """A YAML/JSON form file does not describe a form (wrong keys or types)."""
 
 

@@ -52,6 +52,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+from selfeval.errors import LayoutError
 from selfeval.form import vocabulary
 from selfeval.form.a1 import column_letter as letter
 from selfeval.form.a1 import column_number as _column_number
@@ -70,10 +71,6 @@ PROFILE_PROPERTY = "selfeval.profile"
 DEFAULT_LAYOUT = "standard"
 """The layout of a form that names none (a project list entry without 表样)."""
 Kind = Literal["input", "computed", "text"]
-
-
-class LayoutError(ValueError):
-    """A layout cannot be found or its file is malformed."""
 
 
 LEVEL_KEYS: dict[str, str] = {
@@ -260,7 +257,7 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
     funds, funds_rows = _funds_rows_of(data["funds"])
     total = data["total"]["label"]
     if vocabulary.heading_key(total) not in map(vocabulary.heading_key, vocabulary.TOTAL_LABELS):
-        raise ValueError(f"合计行“{total}”不在 vocabulary.TOTAL_LABELS 中")
+        raise LayoutError(f"合计行“{total}”不在 vocabulary.TOTAL_LABELS 中")
     spec = LayoutSpec(
         name=name,
         title=data["title"],
@@ -281,10 +278,12 @@ def _spec(name: str, data: dict[str, Any]) -> LayoutSpec:
         texts={k: _words_in(v) for k, v in data.get("texts", {}).items()},
     )
     if {"target", *SPLIT_TARGET} & set(columns) not in ({"target"}, set(SPLIT_TARGET)):
-        raise ValueError("指标值应为 target 一列，或 target_nature、target_value、target_unit 三列")
+        raise LayoutError(
+            "指标值应为 target 一列，或 target_nature、target_value、target_unit 三列"
+        )
     missing = [c for c in _TABLE_REQUIRED if c not in columns]
     if missing or len(set(columns)) != len(columns):
-        raise ValueError(f"指标表缺少列 {missing}，或有重复的列")
+        raise LayoutError(f"指标表缺少列 {missing}，或有重复的列")
     return spec
 
 
@@ -305,7 +304,7 @@ def _funds_rows_of(funds: dict[str, Any]) -> tuple[list[list[Cell]], tuple[str, 
     """The funds block as rows of cells: a heading row, then one row per funds row."""
     columns, rows = funds["columns"], tuple(funds["rows"])
     if rows[0] != "total" or "total" in rows[1:]:
-        raise ValueError("funds.rows 应以 total（年度资金总额）开头")
+        raise LayoutError("funds.rows 应以 total（年度资金总额）开头")
     words, spans = funds.get("words", {}), funds.get("spans", {})
     headings, marks = funds.get("headings", {}), funds.get("sub_marks", {})
     label_cols = int(funds.get("label_cols", 1))
@@ -350,12 +349,12 @@ def _word(table: str, key: str, word: str | None) -> str:
     """A field's printed word: the vocabulary's label, or another word of the same field."""
     terms = _VOCABULARY.get(table, {})
     if key not in terms:
-        raise ValueError(f"词表中没有 {table}.{key}")
+        raise LayoutError(f"词表中没有 {table}.{key}")
     term = terms[key]
     if word is None:
         return term.label
     if vocabulary.heading_key(word) not in {vocabulary.heading_key(w) for w in term.words}:
-        raise ValueError(f"“{word}”不是词表中 {table}.{key} 的说法（{'、'.join(term.words)}）")
+        raise LayoutError(f"“{word}”不是词表中 {table}.{key} 的说法（{'、'.join(term.words)}）")
     return word
 
 

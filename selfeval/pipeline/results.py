@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from selfeval.errors import InputError
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
@@ -206,7 +207,7 @@ def summary_line(results: Iterable[FormResult]) -> str:
 
 
 def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:
-    findings, analysis = rules.check_form(form, profile)
+    findings, analysis = rules.run_rules(form, profile)
     return FormResult(file or form.source.file or "", form, findings, analysis)
 
 
@@ -228,7 +229,7 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     paths = list(paths)
     files = list(expand_inputs(paths))
     if not files:
-        raise ValueError(f"在 {'、'.join(map(str, paths))} 中{NO_INPUT}")
+        raise InputError(f"在 {'、'.join(map(str, paths))} 中{NO_INPUT}")
     return files
 
 

@@ -15,13 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from selfeval.errors import ProfileError
 from selfeval.form.findings import CODES, Severity
 
 DEFAULT_PROFILE = "national"
-
-
-class ProfileError(ValueError):
-    """A profile cannot be found or is malformed."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from selfeval.errors import os_reason
+from selfeval.files import write_atomically
 from selfeval.form.model import Form, FormDataError
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 
@@ -26,7 +28,7 @@ def read_form_file(path: Path) -> list[ReadResult]:
             return [OwnOutput(str(path), "selfeval 生成的校验结果（JSON），不是自评表")]
         forms = [Form.from_dict(item) for item in items]
     except OSError as exc:
-        return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+        return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{os_reason(exc)}")]
     except UnicodeDecodeError:
         return [Unreadable(str(path), "READ_ERROR", "文件不是 UTF-8 编码的文本")]
     except json.JSONDecodeError as exc:
@@ -62,4 +64,4 @@ def dump_form_file(forms: list[Form], path: Path) -> None:
     if len(data) == 1:
         data = data[0]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    path.write_text(text, encoding="utf-8")
+    write_atomically(path, text.encode("utf-8"))

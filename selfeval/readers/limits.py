@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import zipfile
 
+from selfeval.errors import InputError
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_SHEET_BYTES = 40 * 1024 * 1024  # uncompressed XML of one sheet (a form is ~20 KB)
@@ -17,7 +19,7 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 
 
-class WorkbookError(ValueError):
+class WorkbookError(InputError):
     """A workbook cannot be read; the message is the Chinese reason for staff."""
 
 

@@ -3,17 +3,25 @@
 The format is decided by the file's first bytes, not its name: old offices save
 web pages as ``.xls`` and password-protected ``.xlsx`` files are OLE containers.
 Any failure becomes an :class:`Unreadable` with a Chinese reason; nothing is
-written and the file is opened read-only.
+written and the file is opened read-only. The expected failures (not a
+spreadsheet, broken, encrypted, over a limit, hostile XML) say what is wrong; any
+other exception is a bug of ours or of a parser: it is logged with the file and
+its traceback, and the reason says so.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import zipfile
+import zlib
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
+from python_calamine import CalamineError
 
+from selfeval.errors import os_reason
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
@@ -31,6 +39,14 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 
+log = logging.getLogger(__name__)
+
+CORRUPT = "文件已损坏或不是有效的电子表格，无法读取"
+_CORRUPT_ERRORS = (CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ParseError)
+"""What the parsers raise on a damaged file: not a bug, the file's own fault."""
+
+PROGRAM_ERROR = "读取时发生程序错误（已记入日志），请把该文件发给模板维护人员"
+
 
 def read_workbook(path: Path) -> list[ReadResult]:
     """Every form in every sheet of the workbook at ``path``, or one Unreadable."""
@@ -42,20 +58,23 @@ def read_workbook(path: Path) -> list[ReadResult]:
     except WorkbookError as exc:
         return [Unreadable(file, "READ_ERROR", str(exc))]
     except OSError as exc:
-        return [Unreadable(file, "READ_ERROR", f"无法打开文件：{exc.strerror or exc}")]
+        return [Unreadable(file, "READ_ERROR", f"无法打开文件：{os_reason(exc)}")]
     except DefusedXmlException:
         return [Unreadable(file, "READ_ERROR", UNSAFE_XML)]
     except MemoryError:
         return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
-    except Exception:  # noqa: BLE001 - third-party parsers raise anything on hostile input
-        return [Unreadable(file, "READ_ERROR", "文件已损坏或不是有效的电子表格，无法读取")]
-    if (paper := workpaper_in(grids, file)) is not None:
-        return [paper]
+    except _CORRUPT_ERRORS:
+        return [Unreadable(file, "READ_ERROR", CORRUPT)]
+    except Exception:  # noqa: BLE001 - one odd file must not stop a folder run
+        log.exception("unexpected error reading workbook %s", file)
+        return [Unreadable(file, "READ_ERROR", PROGRAM_ERROR)]
     try:
+        if (paper := workpaper_in(grids, file)) is not None:
+            return [paper]
         return forms_in_grids(grids, file)
-    except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a folder run
-        why = f"未能识别表格内容（{type(exc).__name__}），请把该文件发给模板维护人员"
-        return [Unreadable(file, "READ_ERROR", why)]
+    except Exception:  # noqa: BLE001 - one odd sheet must not stop a folder run
+        log.exception("unexpected error locating forms in %s", file)
+        return [Unreadable(file, "READ_ERROR", PROGRAM_ERROR)]
 
 
 def load_grids(path: Path) -> list[Grid]:
@@ -97,7 +116,7 @@ def _refuse_encrypted(path: Path) -> None:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - on a damaged file olefile raises anything
         raise WorkbookError("文件不完整或已损坏（OLE 结构无法解析）") from exc
     if any(name in streams for name in _ENCRYPTED_STREAMS):
         raise WorkbookError(ENCRYPTED)

@@ -20,6 +20,7 @@ from selfeval.readers.limits import (
 from selfeval.readers.xlsx import reads_otherwise, shown
 
 _NUMBER, _TEXT, _BOOLEAN, _DATE = 2, 1, 4, 3
+DAMAGED = "文件不是有效的 .xls 工作簿，或已损坏"
 
 
 def load(path: Path) -> list[Grid]:
@@ -32,11 +33,21 @@ def load(path: Path) -> list[Grid]:
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise WorkbookError(ENCRYPTED) from exc
-        raise WorkbookError("文件不是有效的 .xls 工作簿，或已损坏") from exc
+        raise WorkbookError(DAMAGED) from exc
+    except Exception as exc:  # noqa: BLE001 - on a damaged file xlrd raises anything
+        raise WorkbookError(DAMAGED) from exc
     try:
-        return [_grid(book, book.sheet_by_index(i)) for i in range(book.nsheets)]
+        return [_grid(book, sheet) for sheet in _sheets(book)]
     finally:
         book.release_resources()
+
+
+def _sheets(book):  # type: ignore[no-untyped-def]
+    """The book's sheets, each parsed now (``on_demand``): a damaged one is WorkbookError."""
+    try:
+        return [book.sheet_by_index(i) for i in range(book.nsheets)]
+    except Exception as exc:  # noqa: BLE001 - on a damaged file xlrd raises anything
+        raise WorkbookError(DAMAGED) from exc
 
 
 def _grid(book, sheet) -> Grid:  # type: ignore[no-untyped-def]

@@ -56,7 +56,7 @@ REVIEW_RULES: list[tuple[str, ReviewRule]] = []
 
 def review_rule(code: str) -> Callable[[ReviewRule], ReviewRule]:
     """A 复核 check: it runs only where the profile turns ``code`` on, and its findings
-    take the severity the profile gives that code (:func:`check_form`)."""
+    take the severity the profile gives that code (:func:`run_rules`)."""
 
     def register(fn: ReviewRule) -> ReviewRule:
         REVIEW_RULES.append((code, fn))
@@ -99,10 +99,10 @@ class Check:
 
 def validate(form: Form, profile: Profile | str | None = None) -> list[Finding]:
     """Every finding the rules make about ``form`` (DOMAIN.md codes), in form order."""
-    return check_form(form, _profile(profile))[0]
+    return run_rules(form, _profile(profile))[0]
 
 
-def check_form(form: Form, profile: Profile) -> tuple[list[Finding], Analysis]:
+def run_rules(form: Form, profile: Profile) -> tuple[list[Finding], Analysis]:
     """The findings and the analysis they were made from (computed once)."""
     check = Check(form, analyse(form, profile), profile)
     found = [f for rule in FORM_RULES for f in rule(check)]

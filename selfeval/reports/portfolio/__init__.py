@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+from selfeval.errors import InputError
 from selfeval.pipeline.results import FormResult
 from selfeval.profiles.policy import Profile
 from selfeval.reports.portfolio.summary import Collector, Portfolio, Row, kept, made, summarise
@@ -44,7 +45,7 @@ def writer(fmt: str, link_base: Path | None = None) -> ReportWriter:
         return CsvReport()
     if fmt == "xlsx":
         return XlsxReport()
-    raise ValueError(f"不支持的报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
+    raise InputError(f"不支持的报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
 
 
 def build(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from selfeval.files import write_atomically
+from selfeval.files import make_folder, write_atomically
 from selfeval.layouts.layout import available_layouts, layout_spec
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.writers.template import blank_workbook, form_workbook
@@ -55,9 +55,7 @@ def project_files(
 
 
 def write_files(files: dict[str, bytes], folder: Path) -> list[Path]:
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f"输出位置 {folder} 是一个文件，不是文件夹")
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     paths = []
     for name, data in files.items():
         paths.append(write_atomically(folder / name, data))

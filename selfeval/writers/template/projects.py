@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from selfeval.errors import InputError, os_reason
 from selfeval.form import vocabulary
 from selfeval.form.findings import show_value
 from selfeval.form.model import (
@@ -67,7 +68,7 @@ CSV_PROJECT_COLUMNS = (
 )
 
 
-class ProjectsError(ValueError):
+class ProjectsError(InputError):
     """The project list cannot be used; the message lists every problem (Chinese)."""
 
 
@@ -85,6 +86,8 @@ def read_projects(path: Path, profile: Profile | None = None) -> list[Form]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProjectsError(f"找不到项目清单：{path}") from None
+    except OSError as exc:  # a folder, no permission
+        raise ProjectsError(f"无法读取项目清单 {path}：{os_reason(exc)}") from None
     except UnicodeDecodeError:
         raise ProjectsError(
             f"{path.name}：不是 UTF-8 编码的文本（请在 Excel 中另存为“CSV UTF-8”）"
