@@ -316,6 +316,22 @@ def test_a_password_protected_sheet_is_left_untouched_with_a_chinese_message(
     for result in press(service, path, tmp_path, "validate", "rescore", state=original):
         assert "设有密码保护，未做任何修改" in message(result)
         assert result["workbook"] == original
+    steps = [{"apply": "validate", "blind": True}]  # WPS itself refuses Unprotect("")
+    [blind] = run_node(original, steps, service.url, path, tmp_path)
+    assert blind["result"]["password"] and blind["same"], blind
+
+
+@pytest.mark.slow
+def test_the_task_pane_lists_the_findings_and_goes_to_a_cell(
+    service: Service, seeds: Path, tmp_path: Path
+) -> None:
+    path = seed_copy(seeds, tmp_path, 10)
+    steps = [{"press": "selfeval_validate"}, {"pane": True}]
+    _, pane = run_node(workbook_state(path), steps, service.url, path, tmp_path)
+    planned = plan_file(path.read_bytes(), "validate", path.name).to_json()["findings"]
+    assert len(pane["pane"]) == len(planned) and pane["pane"][0]["severity"] == "error"
+    first = pane["pane"][0]
+    assert pane["went"] and pane["selected"] == f"{first['sheet']}!{first['cell']}"
 
 
 @pytest.fixture

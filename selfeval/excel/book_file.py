@@ -54,7 +54,49 @@ def view_of_file(data: bytes, name: str, profile: str | None = None) -> BookView
     view = view_of_grids(Path(name).name, grids, ledger_rows, _profile(profile))
     view.looks = lambda sheet, cells: {c: _look(book[sheet][c]) for c in cells}
     view.rows_of = lambda sheet: _rows(book, sheet)
+    view.protections = _protections(book)
     return view
+
+
+# Worksheet.Protect's Allow* arguments -> openpyxl's SheetProtection attribute (which says
+# the opposite: True when the action is protected).
+_ALLOWS = {
+    "AllowFormattingCells": "formatCells",
+    "AllowFormattingColumns": "formatColumns",
+    "AllowFormattingRows": "formatRows",
+    "AllowInsertingColumns": "insertColumns",
+    "AllowInsertingRows": "insertRows",
+    "AllowInsertingHyperlinks": "insertHyperlinks",
+    "AllowDeletingColumns": "deleteColumns",
+    "AllowDeletingRows": "deleteRows",
+    "AllowSorting": "sort",
+    "AllowFiltering": "autoFilter",
+    "AllowUsingPivotTables": "pivotTables",
+}
+
+
+def _protections(book: Any) -> dict[str, dict[str, Any]]:
+    """Each protected sheet's options as ``Protect`` takes them, and whether a password
+    guards it; ``""``: the workbook's structure."""
+    found: dict[str, dict[str, Any]] = {}
+    for ws in book.worksheets:
+        p = ws.protection
+        if p.sheet:
+            options = {name: not getattr(p, attr) for name, attr in _ALLOWS.items()}
+            found[ws.title] = options | {
+                "DrawingObjects": bool(p.objects),
+                "Contents": True,
+                "Scenarios": bool(p.scenarios),
+                "password": bool(p.password),
+            }
+    security = book.security
+    if security is not None and (security.lockStructure or security.lockWindows):
+        found[""] = {
+            "Structure": bool(security.lockStructure),
+            "Windows": bool(security.lockWindows),
+            "password": bool(security.workbookPassword),
+        }
+    return found
 
 
 def _profile(name: str | None) -> Profile | None:

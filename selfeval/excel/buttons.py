@@ -96,30 +96,30 @@ def button(work: Callable[[Any], str]) -> Callable[[Any], str]:
 # -- the four buttons that write: planned in selfeval.excel.plan -------------------------
 
 
-def _planned(planner: Callable[[BookView], Plan]) -> Callable[[Any], str]:
+def _planned(planner: Callable[[BookView], Plan], name: str) -> Callable[[Any], str]:
     def work(book: Any) -> str:
         view = read_book(book)
-        plan = planner(view)
+        planned = planner(view)
         try:
-            apply(plan, book, view.grids)
+            apply(planned, book, view.grids)
         except Refused as exc:
-            if plan.summary:  # what Validate found is said even when nothing was marked
-                raise Refused(f"{exc}\n{plan.summary}", exc.failure) from exc
+            if planned.summary:  # what Validate found is said even when nothing was marked
+                raise Refused(f"{exc}\n{planned.summary}", exc.failure) from exc
             raise
-        return plan.message
+        return planned.message
 
-    work.__name__ = work.__qualname__ = planner.__name__
+    work.__name__ = work.__qualname__ = name  # the support log names the button by it
     work.__doc__ = planner.__doc__
     return button(work)
 
 
-validate_book = _planned(plan.validate)
+validate_book = _planned(plan.validate, "validate_book")
 """校验: findings on 校验结果, offending cells coloured and noted."""
-rescore_book = _planned(plan.rescore_plan)
+rescore_book = _planned(plan.rescore_plan, "rescore_book")
 """重新评分: the rules' scores written into cells without formulas."""
-restore_book = _planned(plan.restore)
+restore_book = _planned(plan.restore, "restore_book")
 """撤销评分: the scores as they were before Rescore."""
-clear_marks = _planned(plan.clear)
+clear_marks = _planned(plan.clear, "clear_marks")
 """清除标记: Validate's marks removed, fills restored."""
 
 

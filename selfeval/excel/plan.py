@@ -73,6 +73,9 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
     results: list[FormResult] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
+    protection: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """How the sheets the writes touch ("" the workbook's structure) are protected, where
+    the view tells: the options to put back, and whether a password guards them."""
 
     # -- filling ------------------------------------------------------------------------
 
@@ -105,6 +108,12 @@ class Plan:
     def finish(self, view: BookView) -> Plan:
         """The ledger's own write goes first (so a failure puts the stored one back)."""
         self.ledger = view.ledger
+        touched = self.sheets | ({STATE_SHEET, RESULTS_SHEET} & {w.sheet for w in self.writes})
+        self.protection = {
+            name: p
+            for name, p in view.protections.items()
+            if name in touched or (name == "" and self.structure)
+        }
         if view.ledger.rows() == view.stored.rows():
             return self
         # the stored ledger as it is written (not as read: Excel reads text "1" back as typed)
@@ -131,6 +140,7 @@ class Plan:
             "findings": [_finding_json(f) for f in self.findings],
             "sheets": sorted(self.sheets),
             "structure": self.structure,
+            "protection": self.protection,
             "writes": [_write_json(w) for w in self.writes],
             "ledger": _typed_rows(self.ledger.rows()) if self.ledger.marks else [],
         }

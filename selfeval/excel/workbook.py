@@ -51,6 +51,9 @@ class BookView:
     """(sheet, cells) -> {cell: (fill, holds a note)}: cells about to be marked the first time."""
     rows_of: Callable[[str], list[list[Any]] | None] = lambda name: None
     """What sheet ``name`` holds (formulas as typed); None when there is no such sheet."""
+    protections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Sheet name ("" for the workbook's structure) -> how it is protected, where the file
+    tells (a saved copy); the Excel add-in asks the open workbook instead."""
 
     def anchor_of(self) -> dict[Key, str]:
         """(sheet, cell) -> the anchor of the form field it holds."""

@@ -11,6 +11,8 @@
  *                         the writes made and the workbook after
  *   {faults: action}      the service's plan of `action` applied again and again, the
  *                         n-th write failing each time, on the workbook as it is
+ *   {apply: action, blind} the service's plan applied directly (blind: the plan's word on
+ *                         protection dropped, so that only the object model refuses)
  *   {globals: [names]}    which of these names are global functions of the scripts
  *   {pane: true}          the task pane's findings, and going to the first one's cell
  */
@@ -97,6 +99,16 @@ async function run(step, session, context) {
     }
     session.app.ActiveWorkbook = new (require("./standin.js").classes.Workbook)(session, before);
     return { faults: step.faults, writes: plan.writes.length, tries: tries };
+  }
+  if (step.apply) {
+    // the plan applied directly; `blind`: without what the saved copy says of protection,
+    // so that only the object model's refusals stop it
+    const plan = await context.SelfevalAddin.plan(step.apply);
+    if (step.blind) delete plan.protection;
+    const before = dump(session.app.ActiveWorkbook);
+    const result = context.SelfevalPlan.apply(session.app, session.app.ActiveWorkbook, plan);
+    const after = dump(session.app.ActiveWorkbook);
+    return { apply: step.apply, result: result, same: JSON.stringify(after) === JSON.stringify(before) };
   }
   if (step.globals) {
     return { globals: step.globals.filter((name) => typeof context[name] === "function") };

@@ -356,6 +356,15 @@ var SelfevalPlan = (function () {
       var sheet = findSheet(book, name);
       if (sheet) targets.push({ target: sheet, isBook: false, name: name });
     });
+    var known = plan.protection || {};
+    for (var k = 0; k < targets.length; k++) {
+      var info = known[targets[k].isBook ? "" : targets[k].name];
+      if (info && info.password) {
+        // the saved copy says so: not even an attempt (WPS might ask for the password)
+        var where = { book: targets[k].isBook, name: targets[k].name };
+        return { ok: false, password: true, message: passwordMessage(where) };
+      }
+    }
     var opened = [];
     var undo = [];
     var screen = app.ScreenUpdating;
