@@ -23,9 +23,9 @@ from selfeval.readers.limits import OwnOutputFile, WorkbookError
 NOT_XLSX = "工作簿不是 .xlsx 格式（WPS 的 .et 或旧版 .xls），请另存为 .xlsx 后再试"
 
 
-def view_of_file(data: bytes, name: str, profile: str | None = None) -> BookView:
+def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -> BookView:
     """The view of the workbook whose ``.xlsx`` file is ``data``; InputError (Chinese) when
-    it is none."""
+    it is none. ``profile``: a Profile, or a shipped profile's name."""
     from openpyxl import load_workbook
 
     from selfeval.readers.workbook import load_grids
@@ -99,10 +99,10 @@ def _protections(book: Any) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _profile(name: str | None) -> Profile | None:
+def _profile(name: Profile | str | None) -> Profile | None:
     """The scoring profile named by the request; ProfileError (Chinese) if there is none."""
-    if not name:
-        return None
+    if not name or isinstance(name, Profile):
+        return name or None
     if not name.isidentifier():  # a shipped profile by name; never a path on the server
         raise InputError(f"评分口径“{name}”不存在，请填写口径名称（如 national、shanghai）")
     from selfeval.profiles.policy import load_profile
