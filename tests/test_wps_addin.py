@@ -66,6 +66,9 @@ def test_ribbon_is_a_customui_document_with_the_tab_and_its_buttons() -> None:
     assert {"校验", "重新评分", "撤销评分", "清除标记", "导出报告"} <= labels
     for button in tab.iter(f"{CUSTOM_UI}button"):
         assert button.get("onAction") and button.get("id", "").startswith("selfeval_")
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    assert all(e.tag.startswith(CUSTOM_UI) for e in root.iter())
 
 
 @needs_node
@@ -384,6 +387,17 @@ def test_a_fault_at_each_write_step_leaves_the_workbook_as_it_was(
     for attempt in tries[:-1]:
         assert not attempt["ok"] and attempt["same"], attempt
         assert ROLLED_BACK in attempt["message"], attempt
+
+
+@pytest.mark.slow
+def test_the_running_service_serves_the_addin_as_built(service: Service, tmp_path: Path) -> None:
+    import urllib.request
+
+    built = build(tmp_path)
+    for path in built[:-1]:
+        name = path.relative_to(tmp_path / path.relative_to(tmp_path).parts[0]).as_posix()
+        with urllib.request.urlopen(f"{service.url}/wps/{name}") as answer:
+            assert answer.read() == path.read_bytes(), name
 
 
 @pytest.mark.slow

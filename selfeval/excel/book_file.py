@@ -20,7 +20,10 @@ from selfeval.profiles.policy import Profile
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import OwnOutputFile, WorkbookError
 
-NOT_XLSX = "工作簿不是 .xlsx 格式（WPS 的 .et 或旧版 .xls），请另存为 .xlsx 后再试"
+NOT_XLSX = (
+    "工作簿不是 .xlsx 格式（可能是 WPS 的 .et、旧版 .xls，或设了打开密码），"
+    "请另存为 .xlsx（不设打开密码）后再试"
+)
 
 
 def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -> BookView:
