@@ -13,8 +13,8 @@ from pathlib import Path
 
 from selfeval.layouts.layout import LAYOUT_NAMES
 from selfeval.profiles.policy import load_profile
+from selfeval.rules.projects import project_forms
 from selfeval.writers.template import form_workbook
-from selfeval.writers.template.projects import read_projects
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "projects.yaml"
 
@@ -25,9 +25,7 @@ def main() -> None:
     parser.add_argument("--profile", default="shanghai")
     args = parser.parse_args()
     profile = load_profile(args.profile)
-    forms = read_projects(EXAMPLE)
-    for form in forms:
-        form.funds.points = profile.funds_weight
+    forms = project_forms(EXAMPLE, profile)
     form_workbook(forms[0], profile, 2026)  # warm caches (jinja, profile)
     wall, cpu = time.perf_counter(), time.process_time()
     size = 0

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from selfeval.cli.main import main
+from selfeval.readers.projects import read_projects
+from selfeval.rules.check import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +43,16 @@ def refused(capsys, tmp_path: Path, text: str, suffix: str = ".yaml") -> str:
     return err
 
 
+def refusal(err: str, where: str, code: str) -> str:
+    """The line of a refusal that names ``where`` (project, indicator) and the rule's code."""
+    lines = [line for line in err.splitlines() if f"{where}：{code} " in line]
+    assert lines, f"no {code} for {where} in:\n{err}"
+    return lines[0]
+
+
+PROJECT = "第 1 个项目（设备购置项目）"
+
+
 def test_points_adding_to_95_are_refused(tmp_path, capsys):
     err = refused(
         capsys,
@@ -49,46 +61,68 @@ def test_points_adding_to_95_are_refused(tmp_path, capsys):
             "分值: 30}\n      - {一级指标: 产出指标", "分值: 25}\n      - {一级指标: 产出指标"
         ),
     )
-    assert "第 1 个项目（设备购置项目）：分值合计为 95（预算执行率 10、指标 85），应为 100" in err
-    assert "产出指标的各指标分值合计为 45，应为 50" in err
+    assert "95" in refusal(err, PROJECT, "POINTS_TOTAL")
+    assert "产出指标分值小计为 45" in refusal(err, PROJECT, "POINTS_CATEGORY")
 
 
 def test_a_first_level_name_not_on_the_form_is_refused(tmp_path, capsys):
     err = refused(capsys, tmp_path, GOOD.replace("一级指标: 满意度指标", "一级指标: 满意度"))
-    assert (
-        "第 4 个指标（工作人员满意度）：一级指标“满意度”应为产出指标、效益指标、满意度指标之一"
-        in err
-    )
-    assert "是否应为“满意度指标”" in err
+    assert "一级指标“满意度”" in refusal(err, f"{PROJECT} 第 4 个指标", "CATEGORY_MISPLACED")
 
 
 def test_a_second_level_under_the_wrong_first_level_is_refused(tmp_path, capsys):
     err = refused(capsys, tmp_path, GOOD.replace("二级指标: 社会效益指标", "二级指标: 质量指标"))
-    assert "第 3 个指标（办案效率）：二级指标“质量指标”不属于效益指标" in err
+    line = refusal(err, f"{PROJECT} 第 3 个指标", "CATEGORY_MISPLACED")
+    assert "二级指标“质量指标”不属于效益指标" in line
+
+
+def test_a_satisfaction_indicator_outside_satisfaction_is_refused_as_on_any_form(tmp_path, capsys):
+    text = GOOD.replace(
+        "{一级指标: 满意度指标, 二级指标: 服务对象满意度指标",
+        "{一级指标: 效益指标, 二级指标: 社会效益指标",
+    )
+    err = refused(capsys, tmp_path, text)
+    assert "工作人员满意度" in refusal(err, f"{PROJECT} 第 4 个指标", "CATEGORY_MISPLACED")
 
 
 @pytest.mark.parametrize(
-    ("cut", "field"),
+    ("cut", "code", "label"),
     [
-        ("    实施单位: 某中心\n", "缺少实施单位"),
-        ("    主管部门: 某局\n", "缺少主管部门"),
-        (
-            "    资金:\n      年度资金总额: {全年预算数: 100000}\n",
-            "缺少资金（年度资金总额的全年预算数）",
-        ),
+        ("    实施单位: 某中心\n", "INPUT_MISSING", "实施单位"),
+        ("    主管部门: 某局\n", "INPUT_MISSING", "主管部门"),
+        ("    资金:\n      年度资金总额: {全年预算数: 100000}\n", "FUNDS_MISSING", "全年预算数"),
     ],
     ids=["实施单位", "主管部门", "资金"],
 )
 def test_a_project_without_its_implementer_department_or_funds_is_refused(
-    tmp_path, capsys, cut, field
+    tmp_path, capsys, cut, code, label
 ):
     err = refused(capsys, tmp_path, GOOD.replace(cut, ""))
-    assert f"第 1 个项目（设备购置项目）：{field}" in err
+    assert label in refusal(err, PROJECT, code)
+
+
+def test_sub_rows_not_adding_up_to_the_total_are_refused(tmp_path, capsys):
+    funds = "      年度资金总额: {全年预算数: 100000}\n"
+    text = GOOD.replace(funds, funds + "      当年财政拨款: {全年预算数: 90000}\n")
+    assert "90,000.00" in refusal(refused(capsys, tmp_path, text), PROJECT, "FUNDS_SUM")
+
+
+def test_a_refusal_is_what_the_rules_say_of_the_same_form(tmp_path, capsys):
+    text = GOOD.replace("分值: 30}", "分值: 25}").replace(
+        "二级指标: 社会效益指标", "二级指标: 质量指标"
+    )
+    err = refused(capsys, tmp_path, text)
+    form = read_projects(tmp_path / "清单.yaml").projects[0].form
+    form.funds.points = 10.0
+    said = {f"{f.code} {f.message}" for f in validate(form)}
+    lines = [line.partition("：")[2] for line in err.splitlines() if line.startswith("  - ")]
+    assert len(lines) >= 3 and set(lines) <= said
 
 
 def test_a_project_without_indicators_is_refused(tmp_path, capsys):
     text = GOOD[: GOOD.index("    指标:")]
-    assert "第 1 个项目（设备购置项目）：缺少指标" in refused(capsys, tmp_path, text)
+    err = refused(capsys, tmp_path, text)
+    assert f"{PROJECT}：缺少指标" in err and "POINTS_" not in err
 
 
 def test_a_csv_project_without_implementer_or_budget_is_refused(tmp_path, capsys):
@@ -99,7 +133,8 @@ def test_a_csv_project_without_implementer_or_budget_is_refused(tmp_path, capsys
         ",,,,满意度指标,服务对象满意度指标,满意度,>=90%,10\n"
     )
     err = refused(capsys, tmp_path, csv, ".csv")
-    assert "第 1 个项目（甲）：缺少实施单位" in err and "第 1 个项目（甲）：缺少资金" in err
+    assert "实施单位" in refusal(err, "第 1 个项目（甲）", "INPUT_MISSING")
+    assert "全年预算数" in refusal(err, "第 1 个项目（甲）", "FUNDS_MISSING")
 
 
 def test_a_good_list_gives_forms_that_are_not_wrong_before_they_are_filled(tmp_path, capsys):

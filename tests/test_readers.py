@@ -16,6 +16,7 @@ from selfeval.readers import Unreadable, read_file
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
 from selfeval.readers.locate import forms_in_grid
+from selfeval.rules.check import validate
 from selfeval.writers.template import write_form
 from tests import libreoffice as lo
 from tests.seed_workbooks import paste_to_sheet, seed_forms, write_seed_workbooks
@@ -394,3 +395,43 @@ def test_a_numbering_column_and_units_in_their_own_columns() -> None:
     assert [(r.name, r.target, r.points) for r in form.indicators] == [
         ("培训人数", "≥50人", 90), ("覆盖率", "100%", 10)
     ]  # fmt: skip
+
+
+# -- header values: a label is never a value (DOMAIN.md, "Blank stated figures") ---------
+
+_TABLE = [["三级指标", "年度指标值", "分值", "得分"], ["培训完成率", "=100%", 5, 5]]
+
+
+def _header_form(*header_rows: list[object]) -> Form:
+    [form] = forms_in_grid(Grid("表", [*header_rows, *_TABLE]))
+    assert isinstance(form, Form)
+    return form
+
+
+def _input_missing(form: Form) -> set[str]:
+    return {f.field for f in validate(form) if f.code == "INPUT_MISSING"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "blank"),
+    [
+        ([["项目名称", "某项目"], ["主管部门", None, "项目实施单位", "某中心"]], "department"),
+        ([["项目名称", "某项目"], ["主管部门", None, "实施单位（盖章）", "某中心"]], "department"),
+        ([["项目名称", None, "主管部门", "某局"], ["实施单位", "某中心"]], "project"),
+        ([["项目名称", "某项目", "主管部门", None, "实施单位", "某中心"]], "department"),
+        ([["项目名称", "某项目"], ["主管部门", "某局"], ["实施单位", None, "项目负责人", "张三"]],
+         "implementer"),
+        ([["项目名称", "某项目"], ["主管部门及代码", None, "单位名称", "某中心"]], "department"),
+    ],
+    ids=["项目实施单位", "实施单位（盖章）", "项目名称", "one_row", "项目负责人", "synonyms"],
+)  # fmt: skip
+def test_a_blank_header_value_is_blank_not_the_next_label(rows: list, blank: str) -> None:
+    form = _header_form(*rows)
+    assert getattr(form.header, blank) == ""
+    assert _input_missing(form) == {f"header.{blank}"}
+
+
+def test_a_header_value_beside_its_label_is_still_read() -> None:
+    form = _header_form(["项目名称", "某项目"], ["主管部门", "某局", "项目实施单位", "某中心"])
+    assert (form.header.department, form.header.implementer) == ("某局", "某中心")
+    assert not _input_missing(form)

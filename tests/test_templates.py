@@ -26,8 +26,10 @@ from selfeval.layouts.layout import (
 )
 from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
+from selfeval.readers.projects import ProjectsError
+from selfeval.rules.projects import project_forms
 from selfeval.writers.template import blank_workbook, form_workbook
-from selfeval.writers.template.projects import ProjectsError, read_projects, safe_filename
+from selfeval.writers.template.build import safe_filename
 from selfeval.writers.template.sheet import block_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +202,7 @@ def test_block_for_guesses_sensibly():
 
 @pytest.mark.parametrize("name", ["projects.yaml", "projects.csv"])
 def test_example_project_lists_read(name):
-    forms = read_projects(ROOT / "examples" / name)
+    forms = project_forms(ROOT / "examples" / name)
     assert len(forms) == 2 and all(f.indicators for f in forms)
     assert all(isinstance(r.points, float) for f in forms for r in f.indicators)
 
@@ -213,9 +215,11 @@ def test_bad_project_list_lists_every_problem(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(ProjectsError) as info:
-        read_projects(bad)
+        project_forms(bad)
     message = str(info.value)
-    assert "缺少项目名称" in message and "很多" in message and "不能小于 0" in message
+    assert (
+        "INPUT_MISSING 项目名称未填写" in message and "很多" in message and "不能小于 0" in message
+    )
     assert "颜色" in message
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
 from selfeval.errors import InputError, SelfevalError
+from selfeval.form import vocabulary as vocab
 
 DEFAULT_OUT = Path("templates")
 
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build",
         help="生成本年度带公式的模板（空白或按项目预填）",
         description="按表样（selfeval/layouts 中的文件）生成自评表 Excel 模板。"
-        "执行率、得分、分值小计、总分和等级均为表内公式。"
+        f"执行率、得分、{vocab.POINTS}小计、总分和等级均为表内公式。"
         "退出状态：0 成功；1 --check 发现模板已过期；2 参数或项目清单有误。",
     )
     add_arguments(p)

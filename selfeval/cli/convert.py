@@ -13,6 +13,7 @@ from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
 from selfeval.errors import OutputError
+from selfeval.form import vocabulary as vocab
 from selfeval.form.model import FUNDS_SUBROWS, Form
 from selfeval.form.vocabulary import FUNDS_ROWS
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
@@ -133,7 +134,7 @@ def _figures(form: Form, a: Analysis, profile: Profile) -> list[str]:
         lines.append(f"执行率：{stated_rate:.2%} → {a.rate:.2%}（按公式计算，{how}）")
     for label, stated, computed in (
         ("资金得分", form.funds.stated_score, a.funds_score),
-        ("分值合计", form.stated_points_total, a.points_total),
+        (f"{vocab.POINTS}合计", form.stated_points_total, a.points_total),
         ("总分", form.stated_total, a.total),
     ):
         old = number(stated)

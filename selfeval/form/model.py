@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from selfeval.errors import InputError
+from selfeval.form import vocabulary
 
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
@@ -72,11 +73,12 @@ class FundsRow:
     stated_rate: Number = None  # 执行率 as printed, a fraction (0.9907)
 
 
-FUNDS_ROWS: tuple[str, ...] = ("total", "current", "carryover", "other")
-"""Funds rows of the Shanghai layouts: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金."""
+FUNDS_ROWS: tuple[str, ...] = tuple(vocabulary.FUNDS_ROWS)
+"""The keys of every funds row a layout may print (:data:`vocabulary.FUNDS_ROWS`, whose
+words they name): ``total`` (年度资金总额) first, then its sub-rows."""
 
-FUNDS_SUBROWS: tuple[str, ...] = ("current", "carryover", "special_account", "unit_funds", "other")
-"""Every sub-row (其中：…) a layout may print under 年度资金总额 (vocabulary.FUNDS_ROWS)."""
+FUNDS_SUBROWS: tuple[str, ...] = FUNDS_ROWS[1:]
+"""Every sub-row (其中：…) a layout may print under 年度资金总额."""
 
 _OPTIONAL_FUNDS_ROWS = ("special_account", "unit_funds")
 """Sub-rows only some provinces print: left out of :meth:`Form.to_dict` when blank."""

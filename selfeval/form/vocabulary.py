@@ -129,6 +129,36 @@ GOAL_COLUMNS: dict[str, Term] = _table(
 )
 """年度总体目标: planned and achieved."""
 
+# The words the code prints most, by name (``vocab.POINTS`` rather than a re-typed 分值).
+PROJECT = HEADER_FIELDS["project"].label
+DEPARTMENT = HEADER_FIELDS["department"].label
+IMPLEMENTER = HEADER_FIELDS["implementer"].label
+TARGET = INDICATOR_COLUMNS["target"].label
+ACTUAL = INDICATOR_COLUMNS["actual"].label
+POINTS = INDICATOR_COLUMNS["points"].label
+SCORE = INDICATOR_COLUMNS["score"].label
+REASON = INDICATOR_COLUMNS["reason"].label
+REASON_SHORT = "偏差原因"
+"""偏差原因分析及改进措施 as messages and narrow columns shorten it."""
+INITIAL_BUDGET = FUNDS_COLUMNS["initial_budget"].label
+BUDGET = FUNDS_COLUMNS["annual_budget"].label
+EXECUTED = FUNDS_COLUMNS["executed"].label
+RATE = FUNDS_COLUMNS["stated_rate"].label
+FUNDS_TOTAL = FUNDS_ROWS["total"].label
+UNNAMED_PROJECT = f"（未填{PROJECT}）"
+"""A form's heading where its 项目名称 was left blank."""
+
+PROJECT_LIST_KEYS: dict[str, Term] = _table(
+    Term("projects", "项目"),
+    Term("unit", "资金单位"),
+    Term("funds_points", "资金分值"),
+    Term("funds", "资金"),
+    Term("weights", "一级指标分值"),
+    Term("indicators", "指标"),
+    Term("layout", "表样"),
+)
+"""A project list's own keys (docs/projects-format.md), beside the form's labels it also uses."""
+
 TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
 """The label of the row that closes the indicator table."""
 
@@ -195,12 +225,47 @@ def match(text: str, table: dict[str, Term]) -> str | None:
     return index.get(heading_key(text))
 
 
+def is_label(text: str) -> bool:
+    """Whether ``text`` is one of the form's own labels (a heading, a funds row, a header
+    field, the total row or a closing line): such a cell is never a field's value."""
+    return heading_key(text) in _LABELS
+
+
 def words(table: dict[str, Term]) -> tuple[str, ...]:
     """Every word of a table, longest first (for substring searches)."""
     return tuple(sorted({w for t in table.values() for w in t.words}, key=len, reverse=True))
 
 
+_LABELS = frozenset(
+    heading_key(word)
+    for table in (
+        INDICATOR_COLUMNS,
+        SPLIT_TARGET_COLUMNS,
+        FUNDS_COLUMNS,
+        FUNDS_ROWS,
+        HEADER_FIELDS,
+        GOAL_COLUMNS,
+    )
+    for word in words(table)
+) | {heading_key(word) for word in (*TOTAL_LABELS, *CLOSING_LABELS)}
+
+
 __all__ = [
+    "ACTUAL",
+    "BUDGET",
+    "DEPARTMENT",
+    "EXECUTED",
+    "FUNDS_TOTAL",
+    "IMPLEMENTER",
+    "INITIAL_BUDGET",
+    "POINTS",
+    "PROJECT",
+    "RATE",
+    "REASON",
+    "REASON_SHORT",
+    "SCORE",
+    "TARGET",
+    "UNNAMED_PROJECT",
     "CLOSING_LABELS",
     "FUNDS_COLUMNS",
     "FUNDS_ROWS",
@@ -208,11 +273,13 @@ __all__ = [
     "HEADER_FIELDS",
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
+    "PROJECT_LIST_KEYS",
     "SPLIT_TARGET_COLUMNS",
     "TARGET_NATURES",
     "TOTAL_LABELS",
     "Term",
     "heading_key",
+    "is_label",
     "match",
     "words",
 ]

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval.form import vocabulary as vocab
+
 SHEET, SUMMARY_SHEET, NOTES_SHEET = "复核底稿", "汇总", "说明"
 FUNDS_LABEL, SUBTOTAL_LABEL = "预算执行", "小计"
 """一级指标 of a form's funds row and of its 小计 row."""
@@ -36,13 +38,13 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("form", "序号", 6),
     Column("unit", "实施单位", 18),
-    Column("project", "项目名称", 22),
+    Column("project", vocab.PROJECT, 22),
     Column("level1", "一级指标", 10),
     Column("level2", "二级指标", 12),
     Column("name", "三级指标", 20),
-    Column("target", "年度指标值", 12),
+    Column("target", vocab.TARGET, 12),
     Column("actual", "自评完成值", 12),
-    Column("points", "分值", 7),
+    Column("points", vocab.POINTS, 7),
     Column("score", "自评得分", 8),
     Column("suggested", "建议得分", 8),
     Column("findings", "校验发现", 36),

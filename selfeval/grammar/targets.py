@@ -29,7 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from selfeval.form.vocabulary import TARGET_NATURES
+from selfeval.form.vocabulary import ACTUAL, TARGET_NATURES
 
 __all__ = [
     "Actual",
@@ -153,7 +153,7 @@ def evaluate(target: Target, actual: Actual) -> Evaluation:
     if target.kind == "unparsed":
         return Evaluation("unknown", why=f"指标值无法识别：{target.why}")
     if actual.kind == "unparsed":
-        return Evaluation("unknown", why=f"实际完成值无法识别：{actual.why}")
+        return Evaluation("unknown", why=f"{ACTUAL}无法识别：{actual.why}")
     if target.kind == "qualitative":
         return _evaluate_qualitative(actual)
     if target.kind == "date":
@@ -161,7 +161,7 @@ def evaluate(target: Target, actual: Actual) -> Evaluation:
     if actual.kind != "numeric":
         if target.zero:
             return _evaluate_absence(actual)
-        why = f"指标值为数值，实际完成值“{actual.text.strip()}”不是数值，无法比较"
+        why = f"指标值为数值，{ACTUAL}“{actual.text.strip()}”不是数值，无法比较"
         return Evaluation("unknown", why=why)
     return _evaluate_numeric(target, actual)
 
@@ -495,10 +495,10 @@ def _parse_actual(text: str, target_word: str | None) -> Actual:
     if m and unit is not None:
         return Actual(text, "numeric", value=float(m["num"]), unit=unit)
     if _SYMBOLS.search(s) and not any(ch.isalpha() for ch in s.replace("%", "")):
-        why = f"实际完成值“{s}”应写实际达到的数值，无法识别"
+        why = f"{ACTUAL}“{s}”应写实际达到的数值，无法识别"
         return Actual(text, "unparsed", why=why)
     level = _level(s, target_word)
-    why = None if level else f"无法判断实际完成值“{s}”是否达成"
+    why = None if level else f"无法判断{ACTUAL}“{s}”是否达成"
     return Actual(text, "qualitative", level=level, why=why)
 
 
@@ -615,7 +615,7 @@ _LEVEL_STATUS: dict[str, Status] = {
 
 def _evaluate_qualitative(actual: Actual) -> Evaluation:
     if actual.kind == "numeric":
-        why = f"定性指标的实际完成值为数值“{actual.text.strip()}”，无法判断是否达成"
+        why = f"定性指标的{ACTUAL}为数值“{actual.text.strip()}”，无法判断是否达成"
         return Evaluation("unknown", why=why)
     if actual.level is None:
         return Evaluation("unknown", why=actual.why)
@@ -627,7 +627,7 @@ def _evaluate_date(target: Target, actual: Actual) -> Evaluation:
         return Evaluation("met" if _date_met(target.date, actual.date) else "unmet")
     if actual.kind == "qualitative" and actual.level is not None:
         return Evaluation(_LEVEL_STATUS[actual.level])
-    why = f"指标值为完成时限，实际完成值“{actual.text.strip()}”不是日期，无法比较"
+    why = f"指标值为完成时限，{ACTUAL}“{actual.text.strip()}”不是日期，无法比较"
     return Evaluation("unknown", why=why)
 
 
@@ -638,7 +638,7 @@ def _evaluate_absence(actual: Actual) -> Evaluation:
         return Evaluation("met")
     if _BAD.search(s) or actual.level == "not_achieved":
         return Evaluation("unmet")
-    why = f"指标值为零（不应发生），无法判断实际完成值“{s}”是否为零"
+    why = f"指标值为零（不应发生），无法判断{ACTUAL}“{s}”是否为零"
     return Evaluation("unknown", why=why)
 
 

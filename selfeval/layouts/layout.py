@@ -399,7 +399,7 @@ def _check_pieces(first_col: int) -> list[tuple[str, str]]:
     """The 校验区 beside the form: weights and subtotals per 一级指标, and the profile."""
     j, k, lc = (letter(first_col + i) for i in range(3))
     pieces = [(f"{j}1:{lc}1", "校验区（不打印）"), (f"{j}2", "一级指标")]
-    pieces += [(f"{k}2", "应得分值"), (f"{lc}2", "分值小计")]
+    pieces += [(f"{k}2", f"应得{vocabulary.POINTS}"), (f"{lc}2", f"{vocabulary.POINTS}小计")]
     for r, level in enumerate(LEVEL1_NAMES, start=3):
         pieces += [(f"{j}{r}", level), (f"{k}{r}", f"@category_weights.{level}")]
         pieces.append((f"{lc}{r}", f"@category_points.{level}"))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from selfeval.errors import InputError
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
@@ -152,7 +153,7 @@ def json_number(value: Any) -> Any:
 
 def project_title(form: Form) -> str:
     """The form's 项目名称 as a heading, or a note that it was left blank."""
-    return form.header.project or "（未填项目名称）"
+    return form.header.project or vocab.UNNAMED_PROJECT
 
 
 @dataclass

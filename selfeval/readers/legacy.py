@@ -61,7 +61,7 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]
     """Every hand-made form in ``grid``, top to bottom; a form whose indicator table
     lacks a needed column comes as an Unreadable (LAYOUT_UNRECOGNISED) naming it."""
     sheet = _Sheet(grid)
-    anchors = sheet.rows_with(lambda k: k.startswith("项目名称"), ("项目名称",))
+    anchors = sheet.rows_with(lambda k: k.startswith(vocab.PROJECT), (vocab.PROJECT,))
     if not anchors:
         anchors = sheet.rows_with(
             lambda k: _funds_row(k) == "total" or _is_name_heading(k),
@@ -149,11 +149,12 @@ class _Sheet:
         return None
 
     def next_value(self, r: int, c: int) -> tuple[str, int]:
-        """Text of the first non-blank cell right of (r, c) that is not a label, and its column."""
+        """Text of the first non-blank cell right of (r, c), and its column; blank when that
+        cell is itself a label of the form (``主管部门 | | 项目实施单位 | 某中心``)."""
         row = self.grid.values[r]
         for cc in range(c + 1, len(row)):
             if not cv.is_blank(row[cc]):
-                if self.keys[r][cc] in ("主管部门", "实施单位", "项目名称"):
+                if vocab.is_label(self.keys[r][cc]):
                     break
                 return self.shown(r, cc), cc
         return "", c + 1

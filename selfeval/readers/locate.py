@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.model import Form
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.legacy import legacy_forms
 
-NO_FORM = "未找到“项目名称”、资金表（全年预算数、全年执行数）或指标表头（三级指标、分值、得分）"
+_NAME = vocab.INDICATOR_COLUMNS["name"].label
+NO_FORM = (
+    f"未找到“{vocab.PROJECT}”、资金表（{vocab.BUDGET}、{vocab.EXECUTED}）"
+    f"或指标表头（{_NAME}、{vocab.POINTS}、{vocab.SCORE}）"
+)
 
 
 def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable]:

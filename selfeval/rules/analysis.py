@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
-from selfeval.form.model import FUNDS_ROWS, Form, Funds, FundsRow, Indicator, Number
+from selfeval.form import vocabulary as vocab
+from selfeval.form.model import FUNDS_SUBROWS, Form, Funds, FundsRow, Indicator, Number
 from selfeval.form.xlmath import excel_round, excel_roundup
 from selfeval.grammar.targets import (
     Actual,
@@ -160,7 +161,7 @@ def funds_basis(funds: Funds) -> FundsRow:
     total = funds.total
     if number(total.annual_budget):
         return total
-    parts = [getattr(funds, name) for name in FUNDS_ROWS[1:]]
+    parts = [getattr(funds, name) for name in FUNDS_SUBROWS]
     budgets = [b for p in parts if (b := number(p.annual_budget)) is not None]
     executed = [e for p in parts if (e := number(p.executed)) is not None]
     if not executed or sum(budgets) <= 0:
@@ -298,9 +299,9 @@ def suggest_score(
     A stated score the rule accepts is returned unchanged, so rescoring never moves it.
     """
     if points is None:
-        return None, "无分值", None
+        return None, f"无{vocab.POINTS}", None
     if not points > 0:  # 0, negative or NaN: nothing to score against
-        return score, "分值不是正数，无法按规则评分", None
+        return score, f"{vocab.POINTS}不是正数，无法按规则评分", None
     status, kind = evaluation.status, target.kind
     if status == "met" and kind != "qualitative":
         over = evaluation.over_ratio  # None for a date: a deadline kept is worth full points
@@ -350,7 +351,7 @@ def _band(
         bounds = f"{low:.0%}（含）至 {high:.0%}（不含）"
     else:
         bounds = f"{low:.0%}（含）至 {high:.0%}（含）"
-    rule = f"定性指标{_BAND_NAMES[level]}，得分应在分值的 {bounds}（{lo:g}–{hi:g}）"
+    rule = f"定性指标{_BAND_NAMES[level]}，得分应在{vocab.POINTS}的 {bounds}（{lo:g}–{hi:g}）"
     return lo, hi, edge, rule
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.form.xlmath import excel_round
@@ -153,7 +154,7 @@ def _profile(profile: Profile | str | None) -> Profile:
 
 # -- header -------------------------------------------------------------------------
 
-_HEADER_LABELS = {"project": "项目名称", "department": "主管部门", "implementer": "实施单位"}
+_HEADER_LABELS = {key: term.label for key, term in vocab.HEADER_FIELDS.items()}
 
 
 @form_rule
@@ -177,7 +178,7 @@ def formula_overwritten(c: Check) -> Iterator[Finding]:
 FIELD_LABELS = {
     "funds.total.stated_rate": "执行率",
     "funds.stated_score": "预算执行得分",
-    "stated_points_total": "分值合计",
+    "stated_points_total": f"{vocab.POINTS}合计",
     "stated_total": "总分",
 }
 
@@ -191,7 +192,7 @@ def _value_at(form: Form, path: str) -> Any:
 
 # -- funds block --------------------------------------------------------------------
 
-_AMOUNTS = {"annual_budget": "全年预算数", "executed": "全年执行数"}
+_AMOUNTS = {attr: vocab.FUNDS_COLUMNS[attr].label for attr in ("annual_budget", "executed")}
 
 
 @form_rule
@@ -203,14 +204,14 @@ def funds_missing(c: Check) -> Iterator[Finding]:
                 "FUNDS_MISSING",
                 f"funds.total.{attr}",
                 found=getattr(total, attr),
-                params={"label": f"年度资金总额的{label}"},
+                params={"label": f"{vocab.FUNDS_TOTAL}的{label}"},
             )
     if number(c.form.funds.points) is None:
         yield c.finding(
             "FUNDS_MISSING",
             "funds.points",
             found=c.form.funds.points,
-            params={"label": "预算执行率分值"},
+            params={"label": f"预算执行率{vocab.POINTS}"},
         )
 
 
@@ -241,7 +242,10 @@ def funds_score(c: Check) -> Iterator[Finding]:
         yield c.finding("FUNDS_SCORE", "funds.stated_score", expected=expected, found=stated)
 
 
-_COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+_COLUMNS = {
+    attr: vocab.FUNDS_COLUMNS[attr].label
+    for attr in ("initial_budget", "annual_budget", "executed")
+}
 
 
 @form_rule
@@ -281,6 +285,10 @@ def points_total(c: Check) -> Iterator[Finding]:
         yield c.finding("POINTS_TOTAL", "stated_points_total", expected=expected, found=found)
 
 
+_DEFAULT_POINTS = f"默认{vocab.POINTS}"
+_PRINTED_POINTS = f"表头标明的{vocab.POINTS}"
+
+
 @form_rule
 def points_category(c: Check) -> Iterator[Finding]:
     funds_points = number(c.form.funds.points)
@@ -290,7 +298,7 @@ def points_category(c: Check) -> Iterator[Finding]:
             "funds.points",
             expected=c.profile.funds_weight,
             found=funds_points,
-            params={"category": "预算执行率", "basis": "默认分值"},
+            params={"category": "预算执行率", "basis": _DEFAULT_POINTS},
         )
     for name in LEVEL1_NAMES:
         found = c.analysis.category_points.get(name, 0.0)
@@ -306,7 +314,7 @@ def points_category(c: Check) -> Iterator[Finding]:
             severity=Severity.ERROR if printed is not None else Severity.WARNING,
             params={
                 "category": name,
-                "basis": "表头标明的分值" if printed is not None else "默认分值",
+                "basis": _PRINTED_POINTS if printed is not None else _DEFAULT_POINTS,
             },
         )
 
@@ -661,7 +669,7 @@ def percent_over_100(c: Check, review: Review) -> Iterator[Finding]:
             yield c.row_finding("PERCENT_OVER_100", i, row, "target", found=row.target)
 
 
-_PLACEHOLDER_LABELS = {"target": "年度指标值", "actual": "实际完成值"}
+_PLACEHOLDER_LABELS = {"target": vocab.TARGET, "actual": vocab.ACTUAL}
 
 
 @review_rule("PLACEHOLDER")
@@ -699,7 +707,7 @@ def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
         return  # the usual case: weights spread over enough rows
     scored = [(i, p) for i, p in enumerate(points) if p]
     if len(scored) < review.weight_min_indicators:
-        why = f"有分值的指标只有 {len(scored)} 个，少于 {review.weight_min_indicators} 个"
+        why = f"有{vocab.POINTS}的指标只有 {len(scored)} 个，少于 {review.weight_min_indicators} 个"
         yield c.finding(
             "WEIGHT_CONCENTRATION",
             "indicators",
@@ -714,7 +722,7 @@ def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
         if points >= review.weight_share * total - EPS:
             row = c.form.indicators[i]
             why = (
-                f"指标“{row.name}”分值 {points:g} 占指标分值合计 {total:g} 的"
+                f"指标“{row.name}”{vocab.POINTS} {points:g} 占指标{vocab.POINTS}合计 {total:g} 的"
                 f" {points / total:.0%}，达到 {review.weight_share:.0%}"
             )
             yield c.row_finding(

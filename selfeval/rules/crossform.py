@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from selfeval.form import vocabulary as vocab
 from selfeval.pipeline.results import FormResult
 from selfeval.rules.analysis import has_reason, number
 
@@ -53,7 +54,7 @@ TEXT_KINDS = {
     "planned": "年度目标",
     "achieved": "实际完成情况",
     "names": "指标名称",
-    "reason": "偏差原因",
+    "reason": vocab.REASON_SHORT,
 }
 
 

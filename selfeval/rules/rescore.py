@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.model import FUNDS_ROWS, Form
 from selfeval.profiles.policy import Profile, load_profile
 from selfeval.rules.analysis import (
@@ -52,9 +53,9 @@ class Change:
 
 
 WHY = {
-    "stated_rate": "执行率 = 全年执行数 ÷ 全年预算数",
-    "stated_score": "预算执行得分 = min(执行率, 1) × 分值",
-    "stated_points_total": "分值合计 = 预算执行率分值 + 各指标分值",
+    "stated_rate": f"执行率 = {vocab.EXECUTED} ÷ {vocab.BUDGET}",
+    "stated_score": f"预算执行得分 = min(执行率, 1) × {vocab.POINTS}",
+    "stated_points_total": f"{vocab.POINTS}合计 = 预算执行率{vocab.POINTS} + 各指标{vocab.POINTS}",
     "stated_total": "总分 = 预算执行得分 + 各指标得分",
 }
 """Why a computed figure changed, by attribute (an indicator's score names its rule)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding
 from selfeval.form.workpaper import (
     DEVIATION_DECIMALS,
@@ -43,7 +44,7 @@ def check(paper: Workpaper) -> list[Finding]:
 
 
 def _finding(paper: Workpaper, code: str, row: ReviewRow, key: str, **kw: Any) -> Finding:
-    params = {"form": row["form"], "project": row["project"] or "（未填项目名称）"}
+    params = {"form": row["form"], "project": row["project"] or vocab.UNNAMED_PROJECT}
     params["name"] = row["name"] or row["level1"]
     return Finding(
         code,

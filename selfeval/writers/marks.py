@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import show_value
 
 SEVERITY_FILLS: dict[str, str] = {"error": "#ffc7ce", "warning": "#ffe699"}
@@ -21,7 +22,7 @@ NOTE_AUTHOR = "selfeval"
 
 CHANGES_SHEET = "重新评分记录"
 """The sheet ``selfeval rescore`` adds: every change, old → new, and why."""
-CHANGES_HEADINGS = ("项目名称", "工作表", "单元格", "内容", "原值", "新值", "原因")
+CHANGES_HEADINGS = (vocab.PROJECT, "工作表", "单元格", "内容", "原值", "新值", "原因")
 
 
 def rescore_note(label: str, old: Any) -> str:

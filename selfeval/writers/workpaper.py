@@ -22,6 +22,7 @@ from openpyxl.formatting.rule import Rule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding
 from selfeval.form.safe_text import store
 from selfeval.form.workpaper import (
@@ -45,8 +46,16 @@ _LEFT = frozenset({"unit", "project", "name", "target", "actual", "findings", "r
 _FORMATS = {"points": styles.SCORE, "score": styles.SCORE, "suggested": styles.SCORE}
 _FORMATS |= {"review_score": styles.SCORE, "deduction": styles.SCORE, "deviation": styles.RATE}
 
-SUMMARY_HEADINGS = ("序号", "实施单位", "项目名称", "文件", "自评总分", "建议总分", "复核总分")
-SUMMARY_HEADINGS += ("偏离度", "未填复核得分", "复核得分超分值", "扣分缺原因")
+SUMMARY_HEADINGS = (
+    "序号",
+    vocab.IMPLEMENTER,
+    vocab.PROJECT,
+    "文件",
+    "自评总分",
+    "建议总分",
+    "复核总分",
+)
+SUMMARY_HEADINGS += ("偏离度", "未填复核得分", f"复核得分超{vocab.POINTS}", "扣分缺原因")
 SUMMARY_WIDTHS = (6, 20, 26, 36, 9, 9, 9, 9, 11, 13, 11)
 
 
@@ -247,7 +256,7 @@ NOTES = [
     "绩效自评复核底稿 填写说明",
     "1. 在“复核底稿”表中，每份自评表的每个指标（含预算执行）一行。只需填写三列：复核完成值、复核得分、扣分原因（白底单元格）。",
     "2. 建议得分和校验发现由 selfeval 按评分口径计算，供参考；复核得分以复核人的判断为准。",
-    "3. 复核得分为空、超出分值或不是数字，以及扣了分却没有填扣分原因，单元格显示为红色。",
+    f"3. 复核得分为空、超出{vocab.POINTS}或不是数字，以及扣了分却没有填扣分原因，单元格显示为红色。",
     "4. 每份表最后的“小计”行自动汇总：复核总分在该表全部指标填完后显示；偏离度 = (自评得分 − 复核得分) ÷ 自评得分。",
     "5. 填好后运行 selfeval validate 复核底稿.xlsx（或在 Excel 中点“校验”）检查：未填、超分、缺扣分原因、偏离度与计算不符，每项都给出单元格。",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding
 from selfeval.reports.portfolio.summary import Row
 
@@ -24,14 +25,16 @@ class Column:
     kind: Kind = "text"
 
 
+BUDGET_HEADING = f"{vocab.BUDGET}（元）"
+
 COLUMNS: tuple[Column, ...] = (
     Column("index", "序号", lambda r: r.index, "int"),
-    Column("department", "主管部门", lambda r: r.department),
-    Column("implementer", "实施单位", lambda r: r.implementer),
-    Column("project", "项目名称", lambda r: r.project),
+    Column("department", vocab.DEPARTMENT, lambda r: r.department),
+    Column("implementer", vocab.IMPLEMENTER, lambda r: r.implementer),
+    Column("project", vocab.PROJECT, lambda r: r.project),
     Column("year", "年度", lambda r: r.year, "int"),
-    Column("budget", "全年预算数（元）", lambda r: r.budget, "money"),
-    Column("rate", "执行率", lambda r: r.rate, "rate"),
+    Column("budget", BUDGET_HEADING, lambda r: r.budget, "money"),
+    Column("rate", vocab.RATE, lambda r: r.rate, "rate"),
     Column("stated_total", "填报总分", lambda r: r.stated_total, "score"),
     Column("total", "按填报得分", lambda r: r.total, "score"),
     Column("rules_total", "按规则应得", lambda r: r.rules_total, "score"),
@@ -68,9 +71,9 @@ CODE_LABELS: dict[str, str] = {
     "FUNDS_SUM": "资金总额与明细不符",
     "FUNDS_OVER": "执行数超预算",
     "FUNDS_MISSING": "资金数缺失",
-    "POINTS_TOTAL": "分值合计不为100",
-    "POINTS_CATEGORY": "一级指标分值不符",
-    "POINTS_MISSING": "缺分值",
+    "POINTS_TOTAL": f"{vocab.POINTS}合计不为100",
+    "POINTS_CATEGORY": f"一级指标{vocab.POINTS}不符",
+    "POINTS_MISSING": f"缺{vocab.POINTS}",
     "SCORE_MISSING": "缺得分",
     "SCORE_RANGE": "得分超出范围",
     "UNMET_FULL": "未达标却得满分",
@@ -102,7 +105,7 @@ CODE_LABELS: dict[str, str] = {
     "PERCENT_OVER_100": "比率超过100%",
     "PLACEHOLDER": "模板占位符未填",
     "WEIGHT_CONCENTRATION": "权重过于集中",
-    "WEIGHT_ZERO": "指标分值为0",
+    "WEIGHT_ZERO": f"指标{vocab.POINTS}为0",
     "SATISFACTION_NO_SURVEY": "满意度无调查",
     "REASON_QUALITY": "原因说明不充分",
     "NUMERIC_ACTUAL_TEXT": "数值指标填文字",
@@ -110,30 +113,16 @@ CODE_LABELS: dict[str, str] = {
 """Short Chinese name of each finding code, for charts and tables."""
 
 _FIELD_NAMES = {
-    "project": "项目名称",
-    "department": "主管部门",
-    "implementer": "实施单位",
-    "annual_budget": "全年预算数",
-    "initial_budget": "年初预算数",
-    "executed": "全年执行数",
-    "stated_rate": "执行率",
-    "stated_score": "得分",
-    "points": "分值",
-    "score": "得分",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "reason": "偏差原因",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "name": "三级指标",
+    **{key: term.label for key, term in vocab.HEADER_FIELDS.items()},
+    **{key: term.label for key, term in vocab.FUNDS_COLUMNS.items() if key != "points"},
+    **{key: term.label for key, term in vocab.INDICATOR_COLUMNS.items()},
+    **{key: term.label for key, term in vocab.FUNDS_ROWS.items()},
+    "stated_score": vocab.SCORE,
+    "reason": vocab.REASON_SHORT,
     "stated_total": "总分",
-    "stated_points_total": "分值合计",
-    "total": "年度资金总额",
-    "current": "当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
+    "stated_points_total": f"{vocab.POINTS}合计",
     "funds": "项目资金",
-    "category_weights": "一级指标分值",
+    "category_weights": f"一级指标{vocab.POINTS}",
     "header": "表头",
     "file": "文件",
 }

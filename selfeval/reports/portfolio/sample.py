@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from selfeval.form import vocabulary as vocab
 from selfeval.profiles.policy import SampleWeights
+from selfeval.reports.portfolio.columns import BUDGET_HEADING
 from selfeval.reports.portfolio.summary import Portfolio, Row
 
 METHOD = (
@@ -100,9 +102,9 @@ def base_folder(paths: Sequence[Path]) -> Path:
 
 # -- 抽查清单.xlsx -----------------------------------------------------------------------
 
-LIST_HEADINGS = ("抽中顺序", "序号", "实施单位", "项目名称", "全年预算数（元）", "填报总分")
+LIST_HEADINGS = ("抽中顺序", "序号", vocab.IMPLEMENTER, vocab.PROJECT, BUDGET_HEADING, "填报总分")
 LIST_HEADINGS += ("错误", "警告", "权重", "抽样键", "文件", "工作表", "表标识")
-FRAME_HEADINGS = ("表标识", "实施单位", "项目名称", "全年预算数（元）", "填报总分", "错误")
+FRAME_HEADINGS = ("表标识", vocab.IMPLEMENTER, vocab.PROJECT, BUDGET_HEADING, "填报总分", "错误")
 FRAME_HEADINGS += ("警告", "基础权重", "金额权重", "问题权重", "自评分权重", "权重", "随机数 u")
 FRAME_HEADINGS += ("抽样键", "是否抽中")
 
@@ -147,7 +149,7 @@ def sample_workbook(
 def weight_rule(w: SampleWeights) -> str:
     """The weight formula with the profile's numbers, in Chinese."""
     return (
-        f"权重 = {w.base:g} + {w.amount:g} × 全年预算数 ÷ 抽样框中最大的全年预算数 "
+        f"权重 = {w.base:g} + {w.amount:g} × {vocab.BUDGET} ÷ 抽样框中最大的{vocab.BUDGET} "
         f"+ {w.findings:g} × min(错误数 + 警告数, {w.findings_cap}) ÷ {w.findings_cap} "
         f"+ {w.score:g} × max(填报总分 − 60, 0) ÷ 40"
     )

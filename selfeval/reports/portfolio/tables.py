@@ -19,6 +19,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Severity
 from selfeval.form.safe_text import csv_text, is_formula_like
 from selfeval.readers import OUTPUT_MARK
@@ -77,11 +78,11 @@ ATTENTION_SHEET = "需重点关注"
 ATTENTION_HEADINGS = (
     "类别",
     "序号",
-    "项目名称",
-    "实施单位",
+    vocab.PROJECT,
+    vocab.IMPLEMENTER,
     "说明",
     "对照序号",
-    "对照项目名称",
+    f"对照{vocab.PROJECT}",
     "对照说明",
 )
 ATTENTION_WIDTHS = [18, 7, 30, 24, 60, 9, 30, 60]
@@ -89,7 +90,7 @@ ATTENTION_WIDTHS = [18, 7, 30, 24, 60, 9, 30, 60]
 near-duplicate texts is one row, the two texts side by side."""
 CODE_HEADINGS = ("代码", "问题", "级别", "项数", "涉及表格数")
 
-FINDING_HEADINGS = ("序号", "项目名称", "位置", "代码", "级别", "说明")
+FINDING_HEADINGS = ("序号", vocab.PROJECT, "位置", "代码", "级别", "说明")
 FINDING_WIDTHS = [7, 32, 22, 22, 7, 80]
 """问题明细 names the form by 序号 and 项目名称; its file is on the 汇总 sheet (one cell
 less per finding: this sheet is the bulk of the workbook's writing time)."""

@@ -9,9 +9,9 @@ from pathlib import Path
 from selfeval.files import make_folder, write_atomically
 from selfeval.layouts.layout import available_layouts, layout_spec
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
+from selfeval.rules.projects import project_forms
 from selfeval.writers.template import blank_workbook, form_workbook
 from selfeval.writers.template.package import same_content
-from selfeval.writers.template.projects import read_projects, safe_filename
 
 
 def layouts_of(choice: str) -> tuple[str, ...]:
@@ -20,6 +20,18 @@ def layouts_of(choice: str) -> tuple[str, ...]:
         return available_layouts()
     layout_spec(choice)  # LayoutError (a ValueError) naming the layouts there are
     return (choice,)
+
+
+_INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?", re.IGNORECASE)
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """``name`` usable as a file name on Windows (no <>:"/\\|?*, no reserved names)."""
+    text = _INVALID.sub("_", name).strip().rstrip(". ")[:limit].rstrip(". ")
+    if not text:
+        return "未命名项目"
+    return f"_{text}" if _RESERVED.fullmatch(text) else text
 
 
 def blank_name(layout: str, year: int, profile: Profile) -> str:
@@ -41,10 +53,8 @@ def project_files(
 ) -> dict[str, bytes]:
     """File name -> bytes of one pre-filled workbook per project and layout."""
     files: dict[str, bytes] = {}
-    for form in read_projects(projects, profile):
+    for form in project_forms(projects, profile):
         form.header.year = year
-        if form.funds.points is None:
-            form.funds.points = profile.funds_weight
         for layout in (form.layout,) if form.layout else layouts:  # the project's own 表样
             stem = f"{layout_spec(layout).title}_{safe_filename(form.header.project)}_{year}"
             name, n = f"{stem}.xlsx", 2

@@ -9,6 +9,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from selfeval.form import vocabulary as vocab
 from selfeval.form.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from selfeval.layouts.layout import AMOUNTS, Layout, absolute
 from selfeval.profiles.policy import Profile
@@ -106,13 +107,15 @@ def add_validations(ws: Worksheet, layout: Layout) -> None:
         for attr in AMOUNTS:
             amounts.add(layout.cell(f"funds.{row}.{attr}"))
     ws.add_data_validation(amounts)
-    points = _decimal("分值", "分值应为 0 到 100 之间的数字", 0, 100)
+    points = _decimal(vocab.POINTS, f"{vocab.POINTS}应为 0 到 100 之间的数字", 0, 100)
     points.add(layout.cell("funds.points"))
     points.add(layout.column_range("points"))
     for level in LEVEL1_NAMES:
         points.add(layout.cell(f"category_weights.{level}"))
     ws.add_data_validation(points)
-    scores = _decimal("得分", "得分应为 0 到 100 之间的数字，且不应超过分值", 0, 100)
+    scores = _decimal(
+        "得分", f"{vocab.SCORE}应为 0 到 100 之间的数字，且不应超过{vocab.POINTS}", 0, 100
+    )
     scores.add(layout.column_range("score"))
     ws.add_data_validation(scores)
 
