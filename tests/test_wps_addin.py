@@ -95,12 +95,12 @@ def test_every_script_and_icon_a_page_names_is_in_the_addin() -> None:
 
 
 def test_build_writes_the_addin_and_a_jsplugins_naming_it(tmp_path: Path) -> None:
-    written = build(tmp_path, service="http://10.0.0.5:8000")
+    written = build(tmp_path, service="http://10.0.0.5:8765")
     folder = written[0].relative_to(tmp_path).parts[0]
     entry = ElementTree.parse(tmp_path / "jsplugins.xml").getroot()[0]
     assert (entry.tag, entry.get("type"), entry.get("url")) == ("jsplugin", "et", folder)
     assert (tmp_path / folder / "ribbon.xml").read_bytes() == (WPS_DIR / "ribbon.xml").read_bytes()
-    assert '"http://10.0.0.5:8000"' in (tmp_path / folder / "js" / "config.js").read_text("utf-8")
+    assert '"http://10.0.0.5:8765"' in (tmp_path / folder / "js" / "config.js").read_text("utf-8")
 
 
 def test_install_merges_with_the_add_ins_already_registered(tmp_path: Path) -> None:
@@ -109,11 +109,11 @@ def test_install_merges_with_the_add_ins_already_registered(tmp_path: Path) -> N
         '<jspluginonline name="selfeval" type="et" url="http://old/wps/"/></jsplugins>',
         encoding="utf-8",
     )
-    install("http://10.0.0.5:8000/wps", tmp_path)
+    install("http://10.0.0.5:8765/wps", tmp_path)
     root = ElementTree.parse(tmp_path / "jsplugins.xml").getroot()
     assert [(e.get("name"), e.get("url")) for e in root] == [
         ("other", "x"),
-        ("selfeval", "http://10.0.0.5:8000/wps/"),
+        ("selfeval", "http://10.0.0.5:8765/wps/"),
     ]
 
 
@@ -122,7 +122,7 @@ def test_install_refuses_a_broken_jsplugins_and_leaves_it(tmp_path: Path) -> Non
 
     (tmp_path / "jsplugins.xml").write_text("<jsplugins><oops", encoding="utf-8")
     with pytest.raises(InputError, match="不是有效的 XML"):
-        install("http://10.0.0.5:8000/wps/", tmp_path)
+        install("http://10.0.0.5:8765/wps/", tmp_path)
     assert (tmp_path / "jsplugins.xml").read_text(encoding="utf-8") == "<jsplugins><oops"
 
 

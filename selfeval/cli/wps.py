@@ -30,13 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--service",
         default="",
         metavar="地址",
-        help="校验服务的地址（如 http://10.0.0.5:8000）；默认是加载项所在的服务器",
+        help="校验服务的地址（如 http://10.0.0.5:8765）；默认是加载项所在的服务器",
     )
     build.add_argument(
         "--url",
         default="",
         metavar="地址",
-        help="jsplugins.xml 以在线方式指向这个地址（如 http://10.0.0.5:8000/wps/）；"
+        help="jsplugins.xml 以在线方式指向这个地址（如 http://10.0.0.5:8765/wps/）；"
         "默认指向旁边的加载项文件夹",
     )
     build.add_argument("--profile", default="", metavar="口径", help="评分口径名称（默认全国口径）")
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--url",
         required=True,
         metavar="地址",
-        help="校验服务上的加载项地址，如 http://10.0.0.5:8000/wps/",
+        help="校验服务上的加载项地址，如 http://10.0.0.5:8765/wps/",
     )
     install.add_argument(
         "--dir",

@@ -81,7 +81,7 @@ def offline_entry(url: str) -> ElementTree.Element:
 def _folder_url(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise InputError(
-            f"加载项地址“{url}”应以 http:// 或 https:// 开头，如 http://服务器:8000/wps/"
+            f"加载项地址“{url}”应以 http:// 或 https:// 开头，如 http://服务器:8765/wps/"
         )
     return url if url.endswith("/") else url + "/"
 
