@@ -26,6 +26,10 @@ NOT_XLSX = (
 )
 
 
+class NotWorkbook(InputError):
+    """The file sent is no .xlsx workbook the add-in can plan for (a 400, not a 422)."""
+
+
 def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -> BookView:
     """The view of the workbook whose ``.xlsx`` file is ``data``; InputError (Chinese) when
     it is none. ``profile``: a Profile, or a shipped profile's name."""
@@ -34,7 +38,7 @@ def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -
     from selfeval.readers.workbook import load_grids
 
     if not data.startswith(b"PK"):
-        raise InputError(NOT_XLSX)
+        raise NotWorkbook(NOT_XLSX)
     with tempfile.TemporaryDirectory(prefix="selfeval-") as folder:
         path = Path(folder) / (Path(name).name or "工作簿.xlsx")
         path.write_bytes(data)
@@ -42,9 +46,9 @@ def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -
             loaded = load_grids(path)
             book = load_workbook(path, rich_text=False)
         except (WorkbookError, OwnOutputFile) as exc:
-            raise InputError(str(exc)) from exc
+            raise NotWorkbook(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - a broken file is the sender's problem
-            raise InputError("文件已损坏或不是有效的 .xlsx 工作簿，无法读取") from exc
+            raise NotWorkbook("文件已损坏或不是有效的 .xlsx 工作簿，无法读取") from exc
     grids: dict[str, Grid] = {}
     ledger_rows: list[list[Any]] = []
     for grid in loaded:

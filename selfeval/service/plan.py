@@ -26,11 +26,10 @@ from starlette.routing import Route
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 ACTIONS = ("validate", "rescore", "restore", "clear", "report")
-_OPEN = {"Access-Control-Allow-Origin": "*"}  # a desk copy of the add-in has its own origin
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=_OPEN)
+    return JSONResponse({"error": message}, status_code=status)
 
 
 async def plan_endpoint(request: Request) -> Response:
@@ -56,7 +55,7 @@ async def plan_endpoint(request: Request) -> Response:
         answer = await run_in_threadpool(_answer, data, action, name, profile)
     except _Refusal as exc:
         return _error(exc.status, str(exc))
-    return JSONResponse(answer, headers=_OPEN)
+    return JSONResponse(answer)
 
 
 class _Refusal(Exception):
