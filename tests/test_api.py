@@ -13,6 +13,7 @@ import pytest
 
 import selfeval
 from selfeval.errors import InputError, OutputError, SelfevalError
+from selfeval.form.codes import Code
 from selfeval.pipeline.results import FormResult
 
 TEMPLATES = sorted((Path(__file__).parents[1] / "templates").rglob("*.xlsx"))
@@ -117,7 +118,7 @@ def test_bad_input_is_an_input_error_in_chinese(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_checks_to_a_read_error_result() -> None:
     [result] = selfeval.check(b"PK\x03\x04 broken", name="坏表.xlsx")
-    assert result.form is None and [f.code for f in result.findings] == ["READ_ERROR"]
+    assert result.form is None and [f.code for f in result.findings] == [Code.READ_ERROR]
     assert result.file == "坏表.xlsx"
 
 
@@ -148,4 +149,4 @@ def test_the_readme_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: Any) -
     monkeypatch.chdir(root)
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "UNMET_FULL" in out and "不是自评表" in out
+    assert Code.UNMET_FULL in out and "不是自评表" in out

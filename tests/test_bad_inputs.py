@@ -16,6 +16,7 @@ import pytest
 
 from selfeval.cli.main import main
 from selfeval.excel import cfb
+from selfeval.form.codes import Code
 from selfeval.readers import Unreadable, read_file
 from tests.seed_workbooks import paste_to_sheet, seed_forms
 
@@ -226,7 +227,7 @@ def test_a_locating_bug_is_logged_with_its_traceback_and_named_a_program_error(
     book.save(path)
     with caplog.at_level(logging.ERROR, logger="selfeval.readers.workbook"):
         [item] = workbook.read_workbook(path)
-    assert item.code == "READ_ERROR" and "程序错误" in item.why and "日志" in item.why
+    assert item.code == Code.READ_ERROR and "程序错误" in item.why and "日志" in item.why
     [record] = caplog.records
     assert str(path) in record.getMessage() and record.exc_info[0] is IndexError
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from selfeval.cli.main import COMMANDS, main
+from selfeval.form.codes import Code
 
 
 def test_help_lists_every_command_in_chinese(capsys):
@@ -43,7 +44,7 @@ def test_demo_builds_templates_and_validates_the_sample(tmp_path, capsys):
     out = tmp_path / "演示"
     assert main(["demo", "--out", str(out), "--year", "2026"]) == 0
     printed = capsys.readouterr().out
-    assert "UNMET_FULL" in printed and "自评表!G28" in printed
+    assert Code.UNMET_FULL in printed and "自评表!G28" in printed
     assert sorted(p.name for p in (out / "templates").iterdir()) == [
         "财政项目支出绩效自评表_2026.xlsx",
         "项目自评价情况表_2026.xlsx",

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.readers import read_file
 from tests.seed_workbooks import write_seed_workbooks
 
@@ -42,7 +43,7 @@ def test_text_groups_findings_by_form_with_cells(
 ) -> None:
     status, out = _run(capsys, "validate", str(seeds / "form06.xlsx"))
     assert status == 1
-    assert "■ 检察专用设备购置费" in out and "自评表!F21" in out and "POINTS_MISSING" in out
+    assert "■ 检察专用设备购置费" in out and "自评表!F21" in out and Code.POINTS_MISSING in out
     assert "form06.xlsx［自评表 第 1 行］" in out
 
 
@@ -135,7 +136,7 @@ def test_json_matches_the_documented_schema(
     )
     data = json.loads(out)
     jsonschema.validate(data, schema)
-    assert data[-1]["findings"][0]["code"] == "READ_ERROR"
+    assert data[-1]["findings"][0]["code"] == Code.READ_ERROR
 
 
 def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):

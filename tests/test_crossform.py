@@ -4,9 +4,14 @@ anomaly raises it, with the forms it concerns; clean folders raise nothing."""
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import re
 from pathlib import Path
 
+from openpyxl import load_workbook
+
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
@@ -276,3 +281,30 @@ def test_texts_are_compared_without_punctuation_and_with_numbers_as_hash() -> No
     from selfeval.rules.crossform import normalise
 
     assert normalise("完成养护道路 35.5 公里，优良率85%以上。") == "完成养护道路#公里优良率#以上"
+
+
+def low_spend_portfolio(tmp_path: Path) -> Portfolio:
+    forms = clean_forms()
+    money = {"executed": 1000.0, "rate": 0.01, "funds_score": 0.1}
+    forms[2] = form("公路管理站", "农村公路养护", ROADS, GOALS["roads"], **money)
+    return portfolio_of(tmp_path, forms)
+
+
+def test_a_cross_form_check_is_a_finding_with_its_code(tmp_path: Path) -> None:
+    p = low_spend_portfolio(tmp_path)
+    [finding] = p.cross.findings[3]
+    assert finding.code is Code.CROSS_LOW_SPEND and finding.message in p.rows[2].flags
+    assert p.code_counts[Code.CROSS_LOW_SPEND] == p.code_forms[Code.CROSS_LOW_SPEND] == 1
+
+
+def test_cross_form_findings_are_listed_and_exported_like_the_others(tmp_path: Path) -> None:
+    p = low_spend_portfolio(tmp_path)
+    code = Code.CROSS_LOW_SPEND
+    html = render(p, "html").decode()
+    assert html.count(f'data-code="{code}"') == 2  # 问题统计 and the form's findings
+    table = list(csv.DictReader(io.StringIO(render(p, "csv").decode("utf-8-sig"))))
+    assert code in table[2]["问题代码"] and code not in table[0]["问题代码"]
+    book = load_workbook(io.BytesIO(render(p, "xlsx")))
+    details = [row for row in book["问题明细"].iter_rows(values_only=True) if row[3] == code]
+    assert [(row[0], row[5]) for row in details] == [(3, "执行率低而产出指标全满分")]
+    assert any(row[0] == code for row in book["问题统计"].iter_rows(values_only=True))

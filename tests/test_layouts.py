@@ -14,6 +14,7 @@ import pytest
 
 from selfeval.cli.main import main as cli
 from selfeval.form import vocabulary
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.grammar.targets import join_target
 from selfeval.layouts.layout import (
@@ -207,7 +208,7 @@ def test_a_template_built_with_a_profile_file_reads_back_untouched(tmp_path, cap
     cli(["validate", str(filled), "--format", "json"])
     out, err = capsys.readouterr()
     [result] = json.loads(out)
-    assert "FORMULA_OVERWRITTEN" not in {f["code"] for f in result["findings"]}
+    assert Code.FORMULA_OVERWRITTEN not in {f["code"] for f in result["findings"]}
     assert "按评分口径“my”生成，本次按“national”校验" in err  # --profile still decides
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
 from selfeval.profiles.policy import load_profile
 from selfeval.writers.template import write_form
@@ -31,9 +32,9 @@ def test_a_stated_and_a_suggested_score_share_their_decimals(tmp_path, capsys):
 
 
 def test_a_total_pair_never_mixes_decimals():
-    finding = Finding("TOTAL_MISMATCH", "stated_total", expected=98.9, found=98.23)
+    finding = Finding(Code.TOTAL_MISMATCH, "stated_total", expected=98.9, found=98.23)
     assert finding.message == "总分填报为 98.23，按规则计算应为 98.90"
-    whole = Finding("POINTS_TOTAL", "stated_points_total", expected=100.0, found=95.0)
+    whole = Finding(Code.POINTS_TOTAL, "stated_points_total", expected=100.0, found=95.0)
     assert whole.message == "各项分值合计为 95，应为 100"
 
 
@@ -46,7 +47,7 @@ def test_amounts_carry_thousands_separators(tmp_path, capsys):
 
 
 def test_rates_read_as_percentages():
-    finding = Finding("FUNDS_RATE", "funds.total.stated_rate", expected=0.9907, found=0.99)
+    finding = Finding(Code.FUNDS_RATE, "funds.total.stated_rate", expected=0.9907, found=0.99)
     assert finding.message == "执行率填报为 99.00%，按全年执行数 ÷ 全年预算数应为 99.07%"
-    typed = Finding("FUNDS_RATE", "funds.total.stated_rate", expected=0.9907, found="98%")
+    typed = Finding(Code.FUNDS_RATE, "funds.total.stated_rate", expected=0.9907, found="98%")
     assert typed.message.startswith("执行率填报为 98%，")

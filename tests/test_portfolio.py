@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,10 +17,11 @@ import pytest
 from openpyxl import load_workbook
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.safe_text import csv_text
-from selfeval.pipeline.results import check_paths
+from selfeval.pipeline.results import FormResult, check_paths
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
@@ -29,6 +30,7 @@ from selfeval.reports.portfolio.charts import RATE_BARS
 from selfeval.reports.portfolio.columns import where
 from selfeval.rules.analysis import analyse, number
 from selfeval.rules.check import validate
+from selfeval.rules.crossform import CrossForm, record
 from tests.forms import make_form
 from tests.test_portfolio_folder import MUTATIONS, UNREADABLE, Folder, build_folder
 
@@ -50,6 +52,12 @@ class Expected:
     budget: float
     grades: Counter[str]
     duplicates: int = 0
+    cross: Counter[str] = field(default_factory=Counter)  # the cross-form checks' codes
+
+    @property
+    def reported(self) -> Counter[str]:
+        """Every code a report counts: the forms' own and the cross-form checks'."""
+        return self.codes + self.cross
 
 
 def project_key(form: Form) -> tuple[object, ...]:
@@ -79,8 +87,12 @@ def expected(folder: Folder) -> Expected:
         excellent += n_err > 0 and "优" in {
             PROFILE.grade(x) for x in (total, stated) if x is not None
         }
-    codes["READ_ERROR"] += 2  # broken.yaml, latin1.yaml
-    codes["LAYOUT_UNRECOGNISED"] += 1  # not_a_form.json
+    cross = CrossForm()
+    for i, form in enumerate(unique, 1):
+        cross.add(record(i, FormResult(form.source.file, form, analysis=analyse(form, PROFILE))))
+    found = [f for each in cross.finish().findings.values() for f in each]
+    codes[Code.READ_ERROR] += 2  # broken.yaml, latin1.yaml
+    codes[Code.LAYOUT_UNRECOGNISED] += 1  # not_a_form.json
     budget = sum(number(f.funds.total.annual_budget) or 0 for f in unique)
     return Expected(
         len(unique),
@@ -93,6 +105,7 @@ def expected(folder: Folder) -> Expected:
         budget,
         grades,
         len(folder.forms) - len(unique),
+        Counter(f.code for f in found),
     )
 
 
@@ -153,12 +166,12 @@ def test_html_figures(outputs: dict[str, Path], want: Expected) -> None:
     for grade in ("优", "良", "中", "差"):  # the histogram's legend
         assert f">{grade} {want.grades[grade]} 份</text>" in html
     counts = {c: int(n) for c, n in re.findall(r'data-code="(\w+)" data-count="(\d+)"', html)}
-    assert counts == dict(want.codes)
+    assert counts == dict(want.reported)
     assert html.count('<tr id="row-') == want.forms + want.duplicates + want.unreadable
     assert table_rows(html, "mismatched") == want.mismatched
     assert table_rows(html, "excellent-with-errors") == want.excellent_with_errors
     assert table_rows(html, "unreadable") == want.unreadable
-    assert html.count('<tr data-code="') == sum(want.codes.values()) + len(want.codes)
+    assert html.count('<tr data-code="') == sum(want.reported.values()) + len(want.reported)
 
 
 def test_html_is_self_contained(outputs: dict[str, Path]) -> None:
@@ -174,10 +187,13 @@ def test_html_is_self_contained(outputs: dict[str, Path]) -> None:
 
 def test_where_names_the_cell_or_the_field() -> None:
     assert (
-        where(Finding("SCORE_MISSING", "indicators[3].score", sheet="表1", cell="G9")) == "表1!G9"
+        where(Finding(Code.SCORE_MISSING, "indicators[3].score", sheet="表1", cell="G9"))
+        == "表1!G9"
     )
-    assert where(Finding("SCORE_MISSING", "indicators[3].score")) == "指标第4行·得分"
-    assert where(Finding("FUNDS_SUM", "funds.total.executed")) == "项目资金·年度资金总额·全年执行数"
+    assert where(Finding(Code.SCORE_MISSING, "indicators[3].score")) == "指标第4行·得分"
+    assert (
+        where(Finding(Code.FUNDS_SUM, "funds.total.executed")) == "项目资金·年度资金总额·全年执行数"
+    )
 
 
 def test_html_stands_out_at_the_top(outputs: dict[str, Path]) -> None:
@@ -230,7 +246,7 @@ def check_table(rows: list[dict[str, object]], want: Expected) -> None:
     total: Counter[str] = Counter()
     for r in rows:
         total += parse_codes(str(r["问题代码"] or ""))
-    assert total == want.codes
+    assert total == want.reported
     flags = Counter(f for r in rows for f in str(r["重点关注"] or "").split("；") if f)
     assert flags["总分与计算不符"] == want.mismatched
     assert flags["评为优但有错误"] == want.excellent_with_errors
@@ -272,9 +288,11 @@ def test_xlsx_figures(outputs: dict[str, Path], want: Expected) -> None:
     rated = next(r for r in ws.iter_rows(min_row=2) if r[6].value is not None)
     assert (rated[5].number_format, rated[6].number_format) == ("#,##0.00", "0.00%")
     codes = {r[0]: r[3] for r in wb["问题统计"].iter_rows(min_row=2, values_only=True) if r[3]}
-    assert codes == dict(want.codes)
+    assert codes == dict(want.reported)
     details = wb["问题明细"]
-    assert details.max_row - 1 == want.errors + want.warnings  # notes (提示) are left out
+    cross_warnings = sum(n for c, n in want.cross.items() if Code(c).severity is Severity.WARNING)
+    # notes (提示) are left out
+    assert details.max_row - 1 == want.errors + want.warnings + cross_warnings
     assert details.auto_filter.ref
 
 
@@ -343,7 +361,7 @@ def test_exit_status_follows_validate(tmp_path: Path) -> None:
     assert main(["report", str(clean), "-o", str(tmp_path / "a.html")]) == 0
     wrong = write_forms(tmp_path / "wrong", make_form(total=80.0))
     assert main(["report", str(wrong), "-o", str(tmp_path / "b.csv")]) == 1
-    assert "TOTAL_MISMATCH" in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    assert Code.TOTAL_MISMATCH in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
 
 
 def test_format_option_overrides_suffix(tmp_path: Path) -> None:
@@ -400,7 +418,7 @@ def test_links_to_a_sheet_with_a_quote_in_its_name_match_excel():
     from selfeval.reports.html import cell_link
     from selfeval.reports.portfolio.html import Links
 
-    finding = Finding("SCORE_RANGE", "indicators[0].score", sheet="张三's 表", cell="G21")
+    finding = Finding(Code.SCORE_RANGE, "indicators[0].score", sheet="张三's 表", cell="G21")
     href = Links(None).href("表.xlsx", finding)
     assert href.endswith("#'%E5%BC%A0%E4%B8%89''s%20%E8%A1%A8'!G21")
     assert cell_link("表.xlsx", "张三's 表", "G21").endswith(href.split("#")[1])

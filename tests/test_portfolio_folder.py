@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.readers import Unreadable, read_file, supported_suffixes
 from selfeval.readers.formfile import dump_form_file, read_form_file
@@ -24,10 +25,10 @@ SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
 
 MUTATIONS: dict[str, str] = {
     "copy": "",  # the seed form as it is, renamed
-    "break_total": "TOTAL_MISMATCH",  # stated 总分 raised by 3
-    "drop_reason": "REASON_MISSING",  # a reason removed, or a point taken off without one
-    "score_over": "SCORE_RANGE",  # one 得分 above its 分值
-    "weak": "MET_PARTIAL",  # every 得分 cut to 40-80 % with a reason, though targets were met
+    "break_total": Code.TOTAL_MISMATCH,  # stated 总分 raised by 3
+    "drop_reason": Code.REASON_MISSING,  # a reason removed, or a point taken off without one
+    "score_over": Code.SCORE_RANGE,  # one 得分 above its 分值
+    "weak": Code.MET_PARTIAL,  # every 得分 cut to 40-80 % with a reason, though targets were met
 }
 """Each mutation and the finding code it must add."""
 
@@ -151,7 +152,8 @@ def test_each_mutation_adds_its_code(kind: str) -> None:
         after = Counter(f.code for f in validate(mutate(seed, kind, n)))
         if kind == "weak":  # one MET_PARTIAL per met target; 总分 still as computed
             assert (
-                after[code] > before[code] and after["TOTAL_MISMATCH"] == before["TOTAL_MISMATCH"]
+                after[code] > before[code]
+                and after[Code.TOTAL_MISMATCH] == before[Code.TOTAL_MISMATCH]
             )
         elif kind == "break_total" and before[code]:  # already wrong: stays one finding
             assert after[code] == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.readers.projects import read_projects
 from selfeval.rules.check import validate
 
@@ -61,18 +62,18 @@ def test_points_adding_to_95_are_refused(tmp_path, capsys):
             "分值: 30}\n      - {一级指标: 产出指标", "分值: 25}\n      - {一级指标: 产出指标"
         ),
     )
-    assert "95" in refusal(err, PROJECT, "POINTS_TOTAL")
-    assert "产出指标分值小计为 45" in refusal(err, PROJECT, "POINTS_CATEGORY")
+    assert "95" in refusal(err, PROJECT, Code.POINTS_TOTAL)
+    assert "产出指标分值小计为 45" in refusal(err, PROJECT, Code.POINTS_CATEGORY)
 
 
 def test_a_first_level_name_not_on_the_form_is_refused(tmp_path, capsys):
     err = refused(capsys, tmp_path, GOOD.replace("一级指标: 满意度指标", "一级指标: 满意度"))
-    assert "一级指标“满意度”" in refusal(err, f"{PROJECT} 第 4 个指标", "CATEGORY_MISPLACED")
+    assert "一级指标“满意度”" in refusal(err, f"{PROJECT} 第 4 个指标", Code.CATEGORY_MISPLACED)
 
 
 def test_a_second_level_under_the_wrong_first_level_is_refused(tmp_path, capsys):
     err = refused(capsys, tmp_path, GOOD.replace("二级指标: 社会效益指标", "二级指标: 质量指标"))
-    line = refusal(err, f"{PROJECT} 第 3 个指标", "CATEGORY_MISPLACED")
+    line = refusal(err, f"{PROJECT} 第 3 个指标", Code.CATEGORY_MISPLACED)
     assert "二级指标“质量指标”不属于效益指标" in line
 
 
@@ -82,15 +83,15 @@ def test_a_satisfaction_indicator_outside_satisfaction_is_refused_as_on_any_form
         "{一级指标: 效益指标, 二级指标: 社会效益指标",
     )
     err = refused(capsys, tmp_path, text)
-    assert "工作人员满意度" in refusal(err, f"{PROJECT} 第 4 个指标", "CATEGORY_MISPLACED")
+    assert "工作人员满意度" in refusal(err, f"{PROJECT} 第 4 个指标", Code.CATEGORY_MISPLACED)
 
 
 @pytest.mark.parametrize(
     ("cut", "code", "label"),
     [
-        ("    实施单位: 某中心\n", "INPUT_MISSING", "实施单位"),
-        ("    主管部门: 某局\n", "INPUT_MISSING", "主管部门"),
-        ("    资金:\n      年度资金总额: {全年预算数: 100000}\n", "FUNDS_MISSING", "全年预算数"),
+        ("    实施单位: 某中心\n", Code.INPUT_MISSING, "实施单位"),
+        ("    主管部门: 某局\n", Code.INPUT_MISSING, "主管部门"),
+        ("    资金:\n      年度资金总额: {全年预算数: 100000}\n", Code.FUNDS_MISSING, "全年预算数"),
     ],
     ids=["实施单位", "主管部门", "资金"],
 )
@@ -104,7 +105,7 @@ def test_a_project_without_its_implementer_department_or_funds_is_refused(
 def test_sub_rows_not_adding_up_to_the_total_are_refused(tmp_path, capsys):
     funds = "      年度资金总额: {全年预算数: 100000}\n"
     text = GOOD.replace(funds, funds + "      当年财政拨款: {全年预算数: 90000}\n")
-    assert "90,000.00" in refusal(refused(capsys, tmp_path, text), PROJECT, "FUNDS_SUM")
+    assert "90,000.00" in refusal(refused(capsys, tmp_path, text), PROJECT, Code.FUNDS_SUM)
 
 
 def test_a_refusal_is_what_the_rules_say_of_the_same_form(tmp_path, capsys):
@@ -133,8 +134,8 @@ def test_a_csv_project_without_implementer_or_budget_is_refused(tmp_path, capsys
         ",,,,满意度指标,服务对象满意度指标,满意度,>=90%,10\n"
     )
     err = refused(capsys, tmp_path, csv, ".csv")
-    assert "实施单位" in refusal(err, "第 1 个项目（甲）", "INPUT_MISSING")
-    assert "全年预算数" in refusal(err, "第 1 个项目（甲）", "FUNDS_MISSING")
+    assert "实施单位" in refusal(err, "第 1 个项目（甲）", Code.INPUT_MISSING)
+    assert "全年预算数" in refusal(err, "第 1 个项目（甲）", Code.FUNDS_MISSING)
 
 
 def test_a_good_list_gives_forms_that_are_not_wrong_before_they_are_filled(tmp_path, capsys):
@@ -143,7 +144,12 @@ def test_a_good_list_gives_forms_that_are_not_wrong_before_they_are_filled(tmp_p
     assert status == 0 and files
     main(["validate", str(out), "--format", "json"])
     forms = json.loads(capsys.readouterr().out)
-    plan_codes = {"POINTS_TOTAL", "POINTS_CATEGORY", "INPUT_MISSING", "CATEGORY_MISPLACED"}
+    plan_codes = {
+        Code.POINTS_TOTAL,
+        Code.POINTS_CATEGORY,
+        Code.INPUT_MISSING,
+        Code.CATEGORY_MISPLACED,
+    }
     found = {f["code"] for form in forms for f in form["findings"]}
     assert len(forms) == len(files) and not found & plan_codes
 

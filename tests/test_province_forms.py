@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.form.codes import Code
 from selfeval.form.findings import Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
@@ -51,22 +52,30 @@ EXPECTED: dict[str, Expected] = {
     "sichuan_equipment": Expected(
         (20, 15, 10, 5, 20, 20),
         99.38,  # 4.50 of 4.80 万元 executed: 9.38, not the stated 10
-        frozenset({"FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH", "UNMET_FULL", "REASON_MISSING"}),
+        frozenset(
+            {
+                Code.FUNDS_RATE,
+                Code.FUNDS_SCORE,
+                Code.TOTAL_MISMATCH,
+                Code.UNMET_FULL,
+                Code.REASON_MISSING,
+            }
+        ),
     ),
     "sichuan_wages": Expected((60, 30), 99.5, frozenset()),
     "anhui_commission": Expected(
         (8, 8, 8, 8, 8, 10, 10, 10, 10, 10),
         100.0,  # 79.96 of 80 万元 executed, read from the sub-row (DOMAIN.md)
-        frozenset({"FUNDS_SUM", "FUNDS_RATE", "FUNDS_SCORE", "TOTAL_MISMATCH"}),
+        frozenset({Code.FUNDS_SUM, Code.FUNDS_RATE, Code.FUNDS_SCORE, Code.TOTAL_MISMATCH}),
     ),
     "hebei_heating": Expected(
-        (10,) * 9, 97.62, frozenset({"FUNDS_SCORE", "TOTAL_MISMATCH"})
+        (10,) * 9, 97.62, frozenset({Code.FUNDS_SCORE, Code.TOTAL_MISMATCH})
     ),  # 86% printed for 86.2 % is display rounding; 9 for 8.62 is a mistake
     "national_reordered": Expected(
-        (20, 15, 15, 20, 10, 10), 97.5, frozenset({"UNMET_FULL", "REASON_MISSING"})
+        (20, 15, 15, 20, 10, 10), 97.5, frozenset({Code.UNMET_FULL, Code.REASON_MISSING})
     ),
     "two_row_split": Expected(
-        (20, 10, 20, 20, 10, 10), 100.0, frozenset({"UNMET_FULL", "REASON_MISSING"})
+        (20, 10, 20, 20, 10, 10), 100.0, frozenset({Code.UNMET_FULL, Code.REASON_MISSING})
     ),
 }
 
@@ -122,7 +131,7 @@ def test_no_false_error(forms: dict, name: str) -> None:
 
 def test_a_table_without_points_says_which_column_is_missing(forms: dict) -> None:
     [item] = forms["hubei_no_points"]
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert "“分值”" in item.why and "得分" not in item.why and item.sheet == "Sheet1"
 
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from selfeval.form.codes import Code
 from selfeval.readers import xlsx
 from selfeval.readers.grid import Grid
 from selfeval.readers.workbook import read_workbook
@@ -72,7 +73,7 @@ def test_a_member_whose_size_lies_is_refused_without_inflating_it(
             tracemalloc.stop()
     assert peak < 4 * 2**20
     [item] = read_workbook(path)
-    assert item.code == "READ_ERROR" and "损坏" in item.why
+    assert item.code == Code.READ_ERROR and "损坏" in item.why
 
 
 def _sheet_xml(rnd: random.Random, rows: int, cols: int) -> bytes:

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.layouts.layout import SHEET, layout_for
 from selfeval.profiles.policy import load_profile
@@ -133,7 +134,7 @@ def test_text_numbers_units_and_offset_position() -> None:
 
 def test_no_form_in_grid_is_unrecognised() -> None:
     [item] = forms_in_grid(Grid("杂项", [["名单"], ["张三", 3.0]]), "x.xlsx")
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert item.sheet == "杂项"
 
 
@@ -217,9 +218,9 @@ def test_template_findings_point_at_cells(tmp_path: Path) -> None:
     [read] = read_file(book)
     layout = layout_for(openpyxl.load_workbook(book))
     findings = {f.code: f for f in validate(read, "shanghai")}
-    category = findings["POINTS_CATEGORY"]
+    category = findings[Code.POINTS_CATEGORY]
     assert (category.sheet, category.cell) == (SHEET, layout.cell("category_weights.产出指标"))
-    assert findings["POINTS_TOTAL"].cell == layout.cell("stated_points_total")
+    assert findings[Code.POINTS_TOTAL].cell == layout.cell("stated_points_total")
 
 
 def test_a_table_starting_in_column_a_is_read() -> None:
@@ -284,14 +285,14 @@ def test_a_missing_points_column_is_named_not_a_silent_empty_form(tmp_path: Path
         "表", [["项目名称", "某项目"], header, ["产出指标", "数量指标", "人数", "≥5人", "5人", 10]]
     )
     [item] = forms_in_grid(grid, "x.xlsx")
-    assert isinstance(item, Unreadable) and item.code == "LAYOUT_UNRECOGNISED"
+    assert isinstance(item, Unreadable) and item.code == Code.LAYOUT_UNRECOGNISED
     assert "“分值”" in item.why and "第 2 行" in item.why and "某项目" in item.why
     wb = openpyxl.Workbook()
     for row in grid.values:
         wb.active.append(row)
     wb.save(tmp_path / "无分值.xlsx")
     [result] = check_paths([tmp_path / "无分值.xlsx"], load_profile("national"))
-    assert [f.code for f in result.findings] == ["LAYOUT_UNRECOGNISED"]
+    assert [f.code for f in result.findings] == [Code.LAYOUT_UNRECOGNISED]
     assert "“分值”" in result.findings[0].message
 
 
@@ -409,7 +410,7 @@ def _header_form(*header_rows: list[object]) -> Form:
 
 
 def _input_missing(form: Form) -> set[str]:
-    return {f.field for f in validate(form) if f.code == "INPUT_MISSING"}
+    return {f.field for f in validate(form) if f.code == Code.INPUT_MISSING}
 
 
 @pytest.mark.parametrize(

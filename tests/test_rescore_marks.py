@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.layouts.layout import layout_for
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
@@ -129,7 +130,7 @@ def test_a_kept_funds_score_and_the_total_written_add_up(seeds, tmp_path, capsys
     scores = sum(number(r.score) or 0 for r in form.indicators)
     assert number(form.funds.stated_score) == 7.75
     assert number(form.stated_total) == round(7.75 + scores, 2) == 97.64
-    assert "TOTAL_MISMATCH" not in validate_codes(capsys, tmp_path / "新.xlsx")
+    assert Code.TOTAL_MISMATCH not in validate_codes(capsys, tmp_path / "新.xlsx")
 
 
 def validate_codes(capsys, path: Path) -> str:

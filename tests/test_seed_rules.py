@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from selfeval.form.codes import Code
 from selfeval.form.findings import Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
@@ -29,33 +30,43 @@ def seed_form(n: int) -> Form:
 
 # form -> (computed total, rate convention, {code: count}) under the shanghai profile
 EXPECTED = {
-    1: (97.91, "roundup", {"POINTS_CATEGORY": 2}),  # 工程返修次数/场所安全性 read under 产出
+    1: (97.91, "roundup", {Code.POINTS_CATEGORY: 2}),  # 工程返修次数/场所安全性 read under 产出
     # 88 % vs ≥90 % scored 4 of 5: rule gives 4.89; 77.45 % executed: the review checks
     # (复核) cap the total at 89 and ask why so little was spent
-    2: (96.75, "both", {"SCORE_POLICY": 1, "EXEC_CAP": 1, "EXEC_REASON": 1}),
+    2: (96.75, "both", {Code.SCORE_POLICY: 1, Code.EXEC_CAP: 1, Code.EXEC_REASON: 1}),
     3: (99.94, "both", {}),
-    4: (99.07, "roundup", {"OVER_ACHIEVED": 2, "CATEGORY_MISPLACED": 3}),
-    5: (98.10, "both", {"POINTS_CATEGORY": 2, "EXEC_REASON": 1}),  # 80.98 % unexplained
+    4: (99.07, "roundup", {Code.OVER_ACHIEVED: 2, Code.CATEGORY_MISPLACED: 3}),
+    5: (98.10, "both", {Code.POINTS_CATEGORY: 2, Code.EXEC_REASON: 1}),  # 80.98 % unexplained
     # 66.80 % is read as the number 0.668: at that printed precision both conventions agree
     6: (
         94.68,
         "both",
-        {"POINTS_MISSING": 1, "SCORE_POLICY": 1, "EXEC_CAP": 1, "EXEC_REASON": 1},
+        {Code.POINTS_MISSING: 1, Code.SCORE_POLICY: 1, Code.EXEC_CAP: 1, Code.EXEC_REASON: 1},
     ),
-    7: (94.96, "roundup", {"EXEC_CAP": 1, "EXEC_REASON": 1}),  # 69.62 %: capped at 79
-    8: (97.56, "both", {"SCORE_POLICY": 1}),
+    7: (94.96, "roundup", {Code.EXEC_CAP: 1, Code.EXEC_REASON: 1}),  # 69.62 %: capped at 79
+    8: (97.56, "both", {Code.SCORE_POLICY: 1}),
     9: (99.74, "roundup", {}),
     # 产出 adds to 43 under a printed (50分); 分值 total 93; stated 97.78 is 7 points too many
     10: (
         90.78,
         "both",
-        {"POINTS_TOTAL": 1, "POINTS_CATEGORY": 1, "TOTAL_MISMATCH": 1, "SCORE_POLICY": 1},
+        {
+            Code.POINTS_TOTAL: 1,
+            Code.POINTS_CATEGORY: 1,
+            Code.TOTAL_MISMATCH: 1,
+            Code.SCORE_POLICY: 1,
+        },
     ),
     # 86 % vs ≥90 % scored in full with no reason; 基本完善 scored 2 of 4, below the band
     11: (
         98.00,
         "both",
-        {"TARGET_NO_OPERATOR": 6, "SCORE_POLICY": 1, "UNMET_FULL": 1, "REASON_MISSING": 1},
+        {
+            Code.TARGET_NO_OPERATOR: 6,
+            Code.SCORE_POLICY: 1,
+            Code.UNMET_FULL: 1,
+            Code.REASON_MISSING: 1,
+        },
     ),
 }
 
@@ -78,19 +89,22 @@ def test_forms_whose_figures_are_right_have_no_error(n):
 
 def test_form10_findings_say_what_is_wrong():
     by_code = {f.code: f for f in validate(seed_form(10), "shanghai")}
-    assert (by_code["POINTS_TOTAL"].expected, by_code["POINTS_TOTAL"].found) == (100.0, 93.0)
-    category = by_code["POINTS_CATEGORY"]
+    assert (by_code[Code.POINTS_TOTAL].expected, by_code[Code.POINTS_TOTAL].found) == (100.0, 93.0)
+    category = by_code[Code.POINTS_CATEGORY]
     assert (category.field, category.expected, category.found) == (
         "category_weights.产出指标",
         50.0,
         43.0,
     )
     assert category.severity is Severity.ERROR  # the header prints (50分)
-    assert (by_code["TOTAL_MISMATCH"].expected, by_code["TOTAL_MISMATCH"].found) == (90.78, 97.78)
+    assert (by_code[Code.TOTAL_MISMATCH].expected, by_code[Code.TOTAL_MISMATCH].found) == (
+        90.78,
+        97.78,
+    )
 
 
 def test_form11_full_score_for_a_missed_target():
-    unmet = [f for f in validate(seed_form(11), "shanghai") if f.code == "UNMET_FULL"][0]
+    unmet = [f for f in validate(seed_form(11), "shanghai") if f.code == Code.UNMET_FULL][0]
     assert unmet.field.endswith(".score")
     assert unmet.params["name"] == "办案人员满意度"
     assert (unmet.expected, unmet.found) == (9.56, 10.0)  # 10 × 86 ÷ 90
@@ -100,7 +114,7 @@ def test_national_profile_scores_the_exact_rate():
     # form 2: 578078.79 ÷ 746393 = 0.774497…; national gives 7.74, still within ±0.01 of 7.75
     form = seed_form(2)
     assert analyse(form, load_profile("national")).funds_score == 7.74
-    assert "FUNDS_SCORE" not in {f.code for f in validate(form, "national")}
+    assert Code.FUNDS_SCORE not in {f.code for f in validate(form, "national")}
     # form 1 prints 99.07 %, the rounded-up rate: accepted by both profiles, named as such
     assert analyse(seed_form(1), load_profile("national")).rate_convention == "roundup"
 
@@ -122,8 +136,8 @@ def test_rescoring_form11_puts_in_the_rules_scores():
     assert changed[f"indicators[{satisfaction}].score"] == (10.0, 9.56)
     assert changed["stated_total"] == (98.0, 97.96)
     after = {f.code for f in validate(result.form, "shanghai")}
-    assert "UNMET_FULL" not in after and "TOTAL_MISMATCH" not in after
-    assert "REASON_MISSING" in after  # rescoring cannot write the reason for staff
+    assert Code.UNMET_FULL not in after and Code.TOTAL_MISMATCH not in after
+    assert Code.REASON_MISSING in after  # rescoring cannot write the reason for staff
 
 
 def test_rescoring_is_idempotent():

@@ -8,6 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from selfeval.form import vocabulary
+from selfeval.form.codes import Code
 from selfeval.form.model import FUNDS_ROWS, FUNDS_SUBROWS, Funds, FundsRow
 from selfeval.profiles.policy import load_profile
 from selfeval.rules.analysis import analyse
@@ -74,7 +75,7 @@ def test_the_model_funds_rows_are_the_vocabulary_funds_rows():
 def test_a_wrong_rate_on_any_sub_row_is_found_and_rescored():
     form = make_form()
     form.funds.unit_funds = FundsRow(None, 1000.0, 500.0, 0.8)  # 单位资金: 50 %, stated 80 %
-    assert_finding(form, "FUNDS_RATE", "funds.unit_funds.stated_rate", expected=0.5)
+    assert_finding(form, Code.FUNDS_RATE, "funds.unit_funds.stated_rate", expected=0.5)
     changes = {c.field: c.new for c in rescore(form).changes}
     assert changes["funds.unit_funds.stated_rate"] == 0.5
 
@@ -83,5 +84,5 @@ def test_a_zero_total_row_is_computed_from_every_sub_row():
     form = make_form(budget=0.0, executed=0.0, rate=None)
     form.funds.current = FundsRow(None, None, None)
     form.funds.special_account = FundsRow(None, 100000.0, 95000.0)  # 财政专户管理资金
-    assert_finding(form, "FUNDS_SUM", "funds.total.annual_budget", expected=100000.0)
+    assert_finding(form, Code.FUNDS_SUM, "funds.total.annual_budget", expected=100000.0)
     assert analyse(form, load_profile("national")).execution_rate == 0.95

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from selfeval.cli.main import main
+from selfeval.form.codes import Code
 from selfeval.form.workpaper import COLUMNS, LETTERS, SHEET, SUBTOTAL_LABEL, SUMMARY_SHEET
 from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
@@ -94,7 +95,7 @@ def test_one_row_per_indicator_and_funds_with_the_engines_suggestion(folder, pap
 def test_a_blank_workpaper_is_read_back_as_one(paper) -> None:
     [item] = read_file(paper)
     assert type(item).__name__ == "Workpaper"
-    assert {code for code, _ in findings(paper)} == {"WORKPAPER_SCORE_MISSING"}
+    assert {code for code, _ in findings(paper)} == {Code.WORKPAPER_SCORE_MISSING}
 
 
 def test_a_correctly_filled_workpaper_has_no_finding(paper) -> None:
@@ -172,6 +173,6 @@ def test_the_addins_validate_button_checks_an_open_workpaper(paper, monkeypatch)
     applied, _ = press(buttons.validate_book, filled, desktop=True)
     rows = list(load_workbook(filled)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2].split('"')[1]) for r in rows] == [
-        ("WORKPAPER_SCORE_RANGE", f"#'{SHEET}'!{COL['复核得分']}3")
+        (Code.WORKPAPER_SCORE_RANGE, f"#'{SHEET}'!{COL['复核得分']}3")
     ]
     assert applied.alerts[0].startswith("已检查复核底稿")

@@ -2,136 +2,23 @@
 
 A finding has a stable ``code`` (the public contract in DOMAIN.md), a severity,
 where it is (sheet and cell when a reader knows them, and always a field path),
-the expected and found values, and a Chinese message rendered from one table
-(:data:`MESSAGES`), so the wording lives in one place.
+the expected and found values, and a Chinese message rendered from the code's template
+in the one code table (:mod:`selfeval.form.codes`), so the wording lives in one place.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        """Chinese label shown to staff."""
-        return _LABELS[self]
-
-
-_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-
-
-E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-CODES: dict[str, Severity] = {
-    "FUNDS_RATE": E,
-    "FUNDS_SCORE": E,
-    "FUNDS_SUM": E,
-    "FUNDS_OVER": W,
-    "FUNDS_MISSING": E,
-    "POINTS_TOTAL": E,
-    "POINTS_CATEGORY": W,  # error when the header prints its own weight
-    "POINTS_MISSING": E,
-    "SCORE_MISSING": E,
-    "SCORE_RANGE": E,
-    "UNMET_FULL": E,
-    "MET_PARTIAL": W,
-    "SCORE_POLICY": W,
-    "REASON_MISSING": E,
-    "REASON_UNEXPECTED": INFO,
-    "OVER_ACHIEVED": INFO,
-    "TARGET_UNPARSED": W,
-    "ACTUAL_UNPARSED": W,
-    "TARGET_NO_OPERATOR": INFO,
-    "UNIT_MISMATCH": W,
-    "CATEGORY_MISPLACED": W,
-    "TOTAL_MISMATCH": E,
-    "FORMULA_OVERWRITTEN": E,
-    "INPUT_MISSING": E,
-    "LAYOUT_UNRECOGNISED": E,
-    "READ_ERROR": E,
-    # 复核底稿 (selfeval review / validate 复核底稿.xlsx)
-    "WORKPAPER_SCORE_RANGE": E,
-    "WORKPAPER_REASON_MISSING": E,
-    "WORKPAPER_SCORE_MISSING": W,
-    "WORKPAPER_DEVIATION": E,
-    # What reviewers (复核) check beyond arithmetic; a profile may turn each off or change
-    # its severity (profiles.Review).
-    "EXEC_CAP": W,
-    "EXEC_REASON": W,
-    "COST_DIRECTION": W,
-    "CATEGORY_MISSING": W,
-    "QTY_IS_MONEY": W,
-    "DUP_INDICATOR": W,
-    "PERCENT_OVER_100": W,
-    "PLACEHOLDER": E,
-    "WEIGHT_CONCENTRATION": W,
-    "WEIGHT_ZERO": W,
-    "SATISFACTION_NO_SURVEY": W,
-    "REASON_QUALITY": W,
-    "NUMERIC_ACTUAL_TEXT": W,
-}
-"""Every finding code and its default severity (DOMAIN.md; READ_ERROR for unreadable files)."""
-
-MESSAGES: dict[str, str] = {
-    "FUNDS_RATE": "执行率填报为 {found}，按全年执行数 ÷ 全年预算数应为 {expected}",
-    "FUNDS_SCORE": "预算执行得分填报为 {found}，按 min(执行率,1) × 分值应为 {expected}",
-    "FUNDS_SUM": "{column}：年度资金总额 {found} 与三项明细之和 {expected} 不一致",
-    "FUNDS_OVER": "全年执行数 {found} 超过全年预算数 {expected}",
-    "FUNDS_MISSING": "{label}未填写或无法识别（{found}）",
-    "POINTS_TOTAL": "各项分值合计为 {found}，应为 {expected}",
-    "POINTS_CATEGORY": "{category}分值小计为 {found}，{basis}为 {expected}",
-    "POINTS_MISSING": "指标“{name}”未填写分值",
-    "SCORE_MISSING": "指标“{name}”有分值但未填写得分",
-    "SCORE_RANGE": "指标“{name}”得分 {found} 不在 0 至分值 {expected} 之间",
-    "UNMET_FULL": "指标“{name}”未达到年度指标值（{target}，实际 {actual}），却得满分 {found}；按评分规则建议得分 {expected}",
-    "MET_PARTIAL": "指标“{name}”已达到年度指标值（{target}，实际 {actual}），得分 {found} 低于分值 {expected}",
-    "SCORE_POLICY": "指标“{name}”得分 {found} 不符合评分规则（{rule}），建议得分 {expected}",
-    "REASON_MISSING": "指标“{name}”未得满分或未达标，但未填写偏差原因分析及改进措施",
-    "REASON_UNEXPECTED": "指标“{name}”得满分，却填写了偏差原因，请确认",
-    "OVER_ACHIEVED": "指标“{name}”实际完成值 {found} 达到年度指标值的 {ratio}，超额较多且未说明原因（指标值可能设定偏低）",
-    "TARGET_UNPARSED": "指标“{name}”的年度指标值“{found}”无法识别：{why}",
-    "ACTUAL_UNPARSED": "指标“{name}”的实际完成值“{found}”无法与年度指标值比较：{why}",
-    "TARGET_NO_OPERATOR": "指标“{name}”的年度指标值“{found}”没有比较符号，按“{expected}”理解（{assumed}）",
-    "UNIT_MISMATCH": "指标“{name}”的实际完成值单位“{found}”与年度指标值单位“{expected}”不一致",
-    "CATEGORY_MISPLACED": "指标“{name}”位置不当：{why}",
-    "TOTAL_MISMATCH": "总分填报为 {found}，按规则计算应为 {expected}",
-    "FORMULA_OVERWRITTEN": "{label}应为公式，现被改为固定值 {found}",
-    "INPUT_MISSING": "{label}未填写",
-    "LAYOUT_UNRECOGNISED": "未能读取自评表：{why}",
-    "READ_ERROR": "文件无法读取：{why}",
-    "WORKPAPER_SCORE_RANGE": "第 {form} 份“{project}”指标“{name}”的复核得分 {found} 不在 0 至分值 {expected} 之间",
-    "WORKPAPER_REASON_MISSING": "第 {form} 份“{project}”指标“{name}”复核得分 {found} 低于分值 {expected}，但未填写扣分原因",
-    "WORKPAPER_SCORE_MISSING": "第 {form} 份“{project}”指标“{name}”尚未填写复核得分",
-    "WORKPAPER_DEVIATION": "第 {form} 份“{project}”的偏离度填为 {found}，按 (自评得分 − 复核得分) ÷ 自评得分 应为 {expected}",
-    "EXEC_CAP": "预算执行率为 {rate}，按{basis}，总分最高 {expected} 分，现为 {found} 分，复核时可能被扣减 {risk} 分",
-    "EXEC_REASON": "预算执行率为 {rate}，低于 {threshold}，表上未说明执行率偏低的原因（复核要求说明资金执行偏差）",
-    "COST_DIRECTION": "成本指标“{name}”的年度指标值“{found}”为下限（{op}）；复核要求成本指标设为上限（≤）",
-    "CATEGORY_MISSING": "{category}下没有任何指标；复核要求产出、效益、满意度指标齐全",
-    "QTY_IS_MONEY": "数量指标“{name}”衡量的是资金支付；复核不认可以资金支付作为产出数量（预算执行率已单独计分）",
-    "DUP_INDICATOR": "指标“{name}”同时出现在{categories}下；复核只计一次",
-    "PERCENT_OVER_100": "指标“{name}”的年度指标值“{found}”超过 100%，该比率不可能超过 100%（复核视为指标值设置不合理）",
-    "PLACEHOLDER": "指标“{name}”的{label}“{found}”是模板占位符，未填写实际内容（复核视为未填报）",
-    "WEIGHT_CONCENTRATION": "{why}（复核要求指标权重分布合理）",
-    "WEIGHT_ZERO": "指标“{name}”分值为 0；复核要求每个指标都有权重，不计分的指标应删除",
-    "SATISFACTION_NO_SURVEY": "满意度指标“{name}”以“{found}”代替调查结果；复核要求满意度来自问卷等调查",
-    "REASON_QUALITY": "指标“{name}”的偏差原因“{found}”{why}；复核要求逐项分析原因并提出改进措施",
-    "NUMERIC_ACTUAL_TEXT": "指标“{name}”的年度指标值为数值（{expected}），实际完成值却写成文字“{found}”；复核要求填写实际数值",
-}
-"""Chinese message templates, one per code; placeholders come from ``Finding.params``."""
+from selfeval.form.codes import Code, Severity
 
 
 @dataclass
 class Finding:
     """One thing the rules found wrong (or worth a note) in a form."""
 
-    code: str
+    code: Code  # a code's name as a string is accepted and looked up
     field: str  # field path, e.g. "indicators[3].score" or "funds.stated_score"
     expected: Any = None
     found: Any = None
@@ -141,26 +28,26 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise KeyError(f"unknown finding code {self.code!r}")
+        if type(self.code) is not Code:
+            self.code = Code(self.code)  # ValueError for a name the table does not know
         if self.severity is None:
-            self.severity = CODES[self.code]
+            self.severity = self.code.severity
 
     @property
     def message(self) -> str:
         """The Chinese message for staff."""
-        values = _Blank()
+        values = _Blank(criterion=self.code.spec.criterion)
         if self.code in _SHOWS_PAIR:
             kind = value_kind(self.field)
             values["expected"], values["found"] = show_pair(self.expected, self.found, kind)
         for key, value in self.params.items():
             values[key] = show_value(value)
-        return _one_bracket(MESSAGES[self.code].format_map(values))
+        return _one_bracket(self.code.message.format_map(values))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: code, severity, sheet, cell, field, message, expected, found."""
         return {
-            "code": self.code,
+            "code": self.code.value,
             "severity": self.severity.value if self.severity else None,
             "sheet": self.sheet,
             "cell": self.cell,
@@ -172,7 +59,7 @@ class Finding:
 
 
 _SHOWS_PAIR = frozenset(
-    code for code, text in MESSAGES.items() if "{expected}" in text or "{found}" in text
+    code for code in Code if "{expected}" in code.message or "{found}" in code.message
 )
 """The codes whose message shows the expected or found value."""
 
@@ -246,4 +133,4 @@ def _one_bracket(text: str) -> str:
     return text.replace(f"（{BLANK}）", BLANK)
 
 
-__all__ = ["CODES", "MESSAGES", "Finding", "Severity", "show_pair", "show_value", "value_kind"]
+__all__ = ["Code", "Finding", "Severity", "show_pair", "show_value", "value_kind"]

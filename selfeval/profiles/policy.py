@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from selfeval.errors import ProfileError
-from selfeval.form.findings import CODES, Severity
+from selfeval.form.codes import REVIEW_CODES, Code, Severity, lookup
 
 DEFAULT_PROFILE = "national"
 
@@ -85,7 +85,7 @@ class Profile:
         """Matches a name that stays positive despite such a word (投诉处理率)."""
         return _any_of(self.higher_despite)
 
-    def review_severity(self, code: str) -> Severity | None:
+    def review_severity(self, code: Code) -> Severity | None:
         """Severity of a review check under this profile, None when it is off."""
         if self.review is None:
             return None
@@ -107,19 +107,11 @@ class Profile:
         return self.grades[-1][0]
 
 
-REVIEW_CODES = (
-    "EXEC_CAP", "EXEC_REASON", "COST_DIRECTION", "CATEGORY_MISSING", "QTY_IS_MONEY",
-    "DUP_INDICATOR", "PERCENT_OVER_100", "PLACEHOLDER", "WEIGHT_CONCENTRATION", "WEIGHT_ZERO",
-    "SATISFACTION_NO_SURVEY", "REASON_QUALITY", "NUMERIC_ACTUAL_TEXT",
-)  # fmt: skip
-"""The review (复核) checks of DOMAIN.md that a profile turns on or off."""
-
-
 @dataclass(frozen=True)
 class Review:
     """What reviewers (复核) check beyond arithmetic, with the profile's thresholds."""
 
-    severity: dict[str, Severity]  # code -> severity; a check that is off is left out
+    severity: dict[Code, Severity]  # code -> severity; a check that is off is left out
     exec_caps: tuple[tuple[float, float], ...]  # (rate below which, total cap), strictest last
     exec_cap_basis: str
     exec_reason_below: float
@@ -273,14 +265,19 @@ def _review(data: dict[str, Any] | None) -> Review | None:
     if not data:
         return None
     checks = data.get("checks", {})
-    unknown = sorted(set(checks) - set(REVIEW_CODES))
+    unknown = sorted(name for name in checks if lookup(name) is None)
     if unknown:
-        raise ProfileError(f"review.checks 中有不认识的检查：{'、'.join(unknown)}")
-    severity: dict[str, Severity] = {}
+        raise ProfileError(f"review.checks 中有不认识的检查：{'、'.join(unknown)}（不是问题代码）")
+    not_review = sorted(name for name in checks if lookup(name) not in REVIEW_CODES)
+    if not_review:
+        raise ProfileError(
+            f"review.checks 中的 {'、'.join(not_review)} 不是复核检查，不能在此开启或关闭"
+        )
+    severity: dict[Code, Severity] = {}
     for code in REVIEW_CODES:
         value = checks.get(code, "on")
         if value == "on":
-            value = CODES[code].value
+            value = code.severity.value
         if value not in (*_SEVERITIES, "off"):
             raise ProfileError(f"review.checks.{code} 只能是 on、off、error、warning 或 info")
         if value != "off":

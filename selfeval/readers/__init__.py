@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.form.workpaper import Workpaper
 
@@ -23,7 +24,7 @@ class Unreadable:
     """An input that yielded no form: READ_ERROR or LAYOUT_UNRECOGNISED."""
 
     file: str
-    code: str
+    code: Code
     why: str
     sheet: str | None = None
 
@@ -61,7 +62,9 @@ def read_file(path: Path) -> list[ReadResult]:
         from selfeval.readers.workbook import read_workbook
 
         return read_workbook(path)
-    return [Unreadable(str(path), "READ_ERROR", f"不支持的文件类型“{path.suffix or '无扩展名'}”")]
+    return [
+        Unreadable(str(path), Code.READ_ERROR, f"不支持的文件类型“{path.suffix or '无扩展名'}”")
+    ]
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:

@@ -10,6 +10,7 @@ import yaml
 
 from selfeval.errors import os_reason
 from selfeval.files import write_atomically
+from selfeval.form.codes import Code
 from selfeval.form.model import Form, FormDataError
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 
@@ -20,7 +21,7 @@ def read_form_file(path: Path) -> list[ReadResult]:
     """One form per file, or a list of forms; errors become :class:`Unreadable`."""
     try:
         if path.stat().st_size > MAX_FORM_FILE:
-            return [Unreadable(str(path), "READ_ERROR", "文件过大，不像是自评表数据文件")]
+            return [Unreadable(str(path), Code.READ_ERROR, "文件过大，不像是自评表数据文件")]
         text = path.read_text(encoding="utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         items = data if isinstance(data, list) else [data]
@@ -28,21 +29,21 @@ def read_form_file(path: Path) -> list[ReadResult]:
             return [OwnOutput(str(path), "selfeval 生成的校验结果（JSON），不是自评表")]
         forms = [Form.from_dict(item) for item in items]
     except OSError as exc:
-        return [Unreadable(str(path), "READ_ERROR", f"无法打开文件：{os_reason(exc)}")]
+        return [Unreadable(str(path), Code.READ_ERROR, f"无法打开文件：{os_reason(exc)}")]
     except UnicodeDecodeError:
-        return [Unreadable(str(path), "READ_ERROR", "文件不是 UTF-8 编码的文本")]
+        return [Unreadable(str(path), Code.READ_ERROR, "文件不是 UTF-8 编码的文本")]
     except json.JSONDecodeError as exc:
         return [
             Unreadable(
-                str(path), "READ_ERROR", f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
+                str(path), Code.READ_ERROR, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
             )
         ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        return [Unreadable(str(path), "READ_ERROR", f"YAML 格式错误{where}")]
+        return [Unreadable(str(path), Code.READ_ERROR, f"YAML 格式错误{where}")]
     except FormDataError as exc:
-        return [Unreadable(str(path), "LAYOUT_UNRECOGNISED", f"内容不是自评表：{exc}")]
+        return [Unreadable(str(path), Code.LAYOUT_UNRECOGNISED, f"内容不是自评表：{exc}")]
     for form in forms:
         form.source.file = form.source.file or str(path)
         form.source.origin = form.source.origin or "data"

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from selfeval.form import vocabulary as vocab
 from selfeval.form.a1 import column_letter
+from selfeval.form.codes import Code
 from selfeval.form.model import (
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
@@ -215,7 +216,7 @@ class _FormReader:
         project = self.form.header.project
         where = f"（项目“{project}”）" if project else ""
         return Unreadable(
-            self.file or "", "LAYOUT_UNRECOGNISED", why + where, sheet=self.s.grid.sheet
+            self.file or "", Code.LAYOUT_UNRECOGNISED, why + where, sheet=self.s.grid.sheet
         )
 
     # title, year and layout

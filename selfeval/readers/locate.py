@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selfeval.form import vocabulary as vocab
+from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid, has_template_names
@@ -19,7 +20,7 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
     """Every form in one sheet: a generated template (by its defined names) or hand-made
     forms (by their labels), top to bottom; else one LAYOUT_UNRECOGNISED item."""
     if grid.skipped:
-        return [Unreadable(file or "", "READ_ERROR", grid.skipped, sheet=grid.sheet)]
+        return [Unreadable(file or "", Code.READ_ERROR, grid.skipped, sheet=grid.sheet)]
     if has_template_names(grid):
         from selfeval.readers.template import template_form
 
@@ -27,7 +28,7 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
         if form is not None:
             return [form]
     found = legacy_forms(grid, file)  # forms, and located forms missing a needed column
-    return found or [Unreadable(file or "", "LAYOUT_UNRECOGNISED", NO_FORM, sheet=grid.sheet)]
+    return found or [Unreadable(file or "", Code.LAYOUT_UNRECOGNISED, NO_FORM, sheet=grid.sheet)]
 
 
 def forms_in_grids(grids: list[Grid], file: str) -> list[Form | Unreadable]:
@@ -39,7 +40,7 @@ def forms_in_grids(grids: list[Grid], file: str) -> list[Form | Unreadable]:
     if forms or problems:
         return [*forms, *problems]
     if not grids:
-        return [Unreadable(file, "LAYOUT_UNRECOGNISED", "工作簿中没有工作表")]
+        return [Unreadable(file, Code.LAYOUT_UNRECOGNISED, "工作簿中没有工作表")]
     empty = all(not any(any(v not in (None, "") for v in row) for row in g.values) for g in grids)
     why = "工作簿是空的" if empty else f"{len(grids)} 个工作表中都{NO_FORM}"
-    return [Unreadable(file, "LAYOUT_UNRECOGNISED", why)]
+    return [Unreadable(file, Code.LAYOUT_UNRECOGNISED, why)]

@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from python_calamine import CalamineError
 
 from selfeval.errors import os_reason
+from selfeval.form.codes import Code
 from selfeval.readers import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
@@ -56,25 +57,25 @@ def read_workbook(path: Path) -> list[ReadResult]:
     except OwnOutputFile as exc:
         return [OwnOutput(file, str(exc))]
     except WorkbookError as exc:
-        return [Unreadable(file, "READ_ERROR", str(exc))]
+        return [Unreadable(file, Code.READ_ERROR, str(exc))]
     except OSError as exc:
-        return [Unreadable(file, "READ_ERROR", f"无法打开文件：{os_reason(exc)}")]
+        return [Unreadable(file, Code.READ_ERROR, f"无法打开文件：{os_reason(exc)}")]
     except DefusedXmlException:
-        return [Unreadable(file, "READ_ERROR", UNSAFE_XML)]
+        return [Unreadable(file, Code.READ_ERROR, UNSAFE_XML)]
     except MemoryError:
-        return [Unreadable(file, "READ_ERROR", "文件过大，内存不足，未读取")]
+        return [Unreadable(file, Code.READ_ERROR, "文件过大，内存不足，未读取")]
     except _CORRUPT_ERRORS:
-        return [Unreadable(file, "READ_ERROR", CORRUPT)]
+        return [Unreadable(file, Code.READ_ERROR, CORRUPT)]
     except Exception:  # noqa: BLE001 - one odd file must not stop a folder run
         log.exception("unexpected error reading workbook %s", file)
-        return [Unreadable(file, "READ_ERROR", PROGRAM_ERROR)]
+        return [Unreadable(file, Code.READ_ERROR, PROGRAM_ERROR)]
     try:
         if (paper := workpaper_in(grids, file)) is not None:
             return [paper]
         return forms_in_grids(grids, file)
     except Exception:  # noqa: BLE001 - one odd sheet must not stop a folder run
         log.exception("unexpected error locating forms in %s", file)
-        return [Unreadable(file, "READ_ERROR", PROGRAM_ERROR)]
+        return [Unreadable(file, Code.READ_ERROR, PROGRAM_ERROR)]
 
 
 def load_grids(path: Path) -> list[Grid]:

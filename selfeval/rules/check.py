@@ -3,7 +3,7 @@
 Form rules take a :class:`Check`; indicator rules also take the row's index,
 the row and its analysis; review (复核) rules the profile's review settings.
 Adding a rule is adding one decorated function.
-Messages live in :data:`selfeval.form.findings.MESSAGES`, not here.
+Codes, severities and messages live in the code table (:mod:`selfeval.form.codes`), not here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from selfeval.form import vocabulary as vocab
-from selfeval.form.findings import Finding, Severity
+from selfeval.form.codes import Code
+from selfeval.form.findings import Finding
 from selfeval.form.model import FUNDS_SUBROWS, LEVEL1_NAMES, LEVEL2_BY_LEVEL1, Form, Indicator
 from selfeval.form.xlmath import excel_round
 from selfeval.profiles.policy import Profile, Review, load_profile
@@ -52,10 +53,10 @@ def row_rule(fn: RowRule) -> RowRule:
 
 ReviewRule = Callable[["Check", Review], Iterator[Finding]]
 
-REVIEW_RULES: list[tuple[str, ReviewRule]] = []
+REVIEW_RULES: list[tuple[Code, ReviewRule]] = []
 
 
-def review_rule(code: str) -> Callable[[ReviewRule], ReviewRule]:
+def review_rule(code: Code) -> Callable[[ReviewRule], ReviewRule]:
     """A 复核 check: it runs only where the profile turns ``code`` on, and its findings
     take the severity the profile gives that code (:func:`run_rules`)."""
 
@@ -79,13 +80,13 @@ class Check:
         review = self.profile.review is not None
         self.scan = scan_rows(self.form, self.analysis) if review else RowScan()
 
-    def finding(self, code: str, path: str, **kw: Any) -> Finding:
+    def finding(self, code: Code, path: str, **kw: Any) -> Finding:
         """A finding located at the form-level field ``path`` (sheet and cell if known)."""
         return Finding(
             code, path, sheet=self.form.source.sheet, cell=self.form.cells.get(path), **kw
         )
 
-    def row_finding(self, code: str, i: int, row: Indicator, attr: str, **kw: Any) -> Finding:
+    def row_finding(self, code: Code, i: int, row: Indicator, attr: str, **kw: Any) -> Finding:
         """A finding located at field ``attr`` of indicator row ``i``."""
         params = {"name": row.name or f"第{i + 1}行", **kw.pop("params", {})}
         return Finding(
@@ -161,14 +162,14 @@ _HEADER_LABELS = {key: term.label for key, term in vocab.HEADER_FIELDS.items()}
 def input_missing(c: Check) -> Iterator[Finding]:
     for attr, label in _HEADER_LABELS.items():
         if not getattr(c.form.header, attr).strip():
-            yield c.finding("INPUT_MISSING", f"header.{attr}", params={"label": label})
+            yield c.finding(Code.INPUT_MISSING, f"header.{attr}", params={"label": label})
 
 
 @form_rule
 def formula_overwritten(c: Check) -> Iterator[Finding]:
     for path in c.form.formulas_overwritten:
         yield c.finding(
-            "FORMULA_OVERWRITTEN",
+            Code.FORMULA_OVERWRITTEN,
             path,
             found=_value_at(c.form, path),
             params={"label": FIELD_LABELS.get(path, path)},
@@ -201,14 +202,14 @@ def funds_missing(c: Check) -> Iterator[Finding]:
     for attr, label in _AMOUNTS.items():
         if number(getattr(total, attr)) is None:
             yield c.finding(
-                "FUNDS_MISSING",
+                Code.FUNDS_MISSING,
                 f"funds.total.{attr}",
                 found=getattr(total, attr),
                 params={"label": f"{vocab.FUNDS_TOTAL}的{label}"},
             )
     if number(c.form.funds.points) is None:
         yield c.finding(
-            "FUNDS_MISSING",
+            Code.FUNDS_MISSING,
             "funds.points",
             found=c.form.funds.points,
             params={"label": f"预算执行率{vocab.POINTS}"},
@@ -220,7 +221,7 @@ def funds_rate(c: Check) -> Iterator[Finding]:
     a = c.analysis
     if a.execution_rate is not None and a.rate_convention is None:
         stated = c.form.funds.total.stated_rate
-        yield c.finding("FUNDS_RATE", "funds.total.stated_rate", expected=a.rate, found=stated)
+        yield c.finding(Code.FUNDS_RATE, "funds.total.stated_rate", expected=a.rate, found=stated)
     for name in FUNDS_SUBROWS:  # a sub-row's rate is checked where the form states one
         row = getattr(c.form.funds, name)
         rate = execution_rate(row)
@@ -228,7 +229,7 @@ def funds_rate(c: Check) -> Iterator[Finding]:
             continue
         if rate_convention(row.stated_rate, rate, c.profile) is None:
             yield c.finding(
-                "FUNDS_RATE",
+                Code.FUNDS_RATE,
                 f"funds.{name}.stated_rate",
                 expected=round_rate(rate, c.profile),
                 found=row.stated_rate,
@@ -239,7 +240,7 @@ def funds_rate(c: Check) -> Iterator[Finding]:
 def funds_score(c: Check) -> Iterator[Finding]:
     stated, expected = c.form.funds.stated_score, c.analysis.funds_score
     if expected is not None and not within(stated, expected, c.profile.funds_score_tolerance):
-        yield c.finding("FUNDS_SCORE", "funds.stated_score", expected=expected, found=stated)
+        yield c.finding(Code.FUNDS_SCORE, "funds.stated_score", expected=expected, found=stated)
 
 
 _COLUMNS = {
@@ -259,7 +260,7 @@ def funds_sum(c: Check) -> Iterator[Finding]:
         filled = [p for row in subrows if (p := number(getattr(row, attr))) is not None]
         if filled and abs(sum(filled) - total) > 0.005:
             yield c.finding(
-                "FUNDS_SUM",
+                Code.FUNDS_SUM,
                 f"funds.total.{attr}",
                 expected=round(sum(filled), 2),
                 found=total,
@@ -272,7 +273,7 @@ def funds_over(c: Check) -> Iterator[Finding]:
     total = c.form.funds.total
     budget, executed = number(total.annual_budget), number(total.executed)
     if budget is not None and executed is not None and executed > budget + EPS:
-        yield c.finding("FUNDS_OVER", "funds.total.executed", expected=budget, found=executed)
+        yield c.finding(Code.FUNDS_OVER, "funds.total.executed", expected=budget, found=executed)
 
 
 # -- points -------------------------------------------------------------------------
@@ -282,7 +283,7 @@ def funds_over(c: Check) -> Iterator[Finding]:
 def points_total(c: Check) -> Iterator[Finding]:
     expected, found = c.profile.points_total, c.analysis.points_total
     if abs(found - expected) > EPS:
-        yield c.finding("POINTS_TOTAL", "stated_points_total", expected=expected, found=found)
+        yield c.finding(Code.POINTS_TOTAL, "stated_points_total", expected=expected, found=found)
 
 
 _DEFAULT_POINTS = f"默认{vocab.POINTS}"
@@ -294,7 +295,7 @@ def points_category(c: Check) -> Iterator[Finding]:
     funds_points = number(c.form.funds.points)
     if funds_points is not None and abs(funds_points - c.profile.funds_weight) > EPS:
         yield c.finding(
-            "POINTS_CATEGORY",
+            Code.POINTS_CATEGORY,
             "funds.points",
             expected=c.profile.funds_weight,
             found=funds_points,
@@ -307,11 +308,11 @@ def points_category(c: Check) -> Iterator[Finding]:
         if expected is None or abs(found - expected) <= EPS:
             continue
         yield c.finding(
-            "POINTS_CATEGORY",
+            Code.POINTS_CATEGORY,
             f"category_weights.{name}",
             expected=expected,
             found=found,
-            severity=Severity.ERROR if printed is not None else Severity.WARNING,
+            severity=Code.POINTS_CATEGORY.spec.printed_severity if printed is not None else None,
             params={
                 "category": name,
                 "basis": _PRINTED_POINTS if printed is not None else _DEFAULT_POINTS,
@@ -322,7 +323,7 @@ def points_category(c: Check) -> Iterator[Finding]:
 @row_rule
 def points_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.points is None:
-        return c.row_finding("POINTS_MISSING", i, row, "points", found=row.points)
+        return c.row_finding(Code.POINTS_MISSING, i, row, "points", found=row.points)
 
 
 # -- scores -------------------------------------------------------------------------
@@ -331,7 +332,7 @@ def points_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) ->
 @row_rule
 def score_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.points is not None and info.score is None:
-        return c.row_finding("SCORE_MISSING", i, row, "score", found=row.score)
+        return c.row_finding(Code.SCORE_MISSING, i, row, "score", found=row.score)
 
 
 @row_rule
@@ -339,7 +340,9 @@ def score_range(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
     if info.points is None or info.score is None:
         return None
     if info.score < -EPS or info.score > info.points + EPS:
-        return c.row_finding("SCORE_RANGE", i, row, "score", expected=info.points, found=info.score)
+        return c.row_finding(
+            Code.SCORE_RANGE, i, row, "score", expected=info.points, found=info.score
+        )
 
 
 def _targets(row: Indicator) -> dict[str, str]:
@@ -350,7 +353,7 @@ def _targets(row: Indicator) -> dict[str, str]:
 def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.evaluation.status in ("unmet", "partial") and info.full:
         return c.row_finding(
-            "UNMET_FULL",
+            Code.UNMET_FULL,
             i,
             row,
             "score",
@@ -370,7 +373,7 @@ def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
         return None
     if info.suggested is None or abs(info.score - info.suggested) > EPS:
         return c.row_finding(
-            "MET_PARTIAL",
+            Code.MET_PARTIAL,
             i,
             row,
             "score",
@@ -389,7 +392,7 @@ def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> F
     # A score the rules accept comes back unchanged as the suggestion (analysis).
     if abs(info.score - info.suggested) > EPS:
         return c.row_finding(
-            "SCORE_POLICY",
+            Code.SCORE_POLICY,
             i,
             row,
             "score",
@@ -405,13 +408,13 @@ def score_policy(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> F
 @row_rule
 def reason_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if not info.reason_given and info.needs_reason:
-        return c.row_finding("REASON_MISSING", i, row, "reason", found=row.reason)
+        return c.row_finding(Code.REASON_MISSING, i, row, "reason", found=row.reason)
 
 
 @row_rule
 def reason_unexpected(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.reason_given and info.full and info.evaluation.status == "met":
-        return c.row_finding("REASON_UNEXPECTED", i, row, "reason", found=row.reason)
+        return c.row_finding(Code.REASON_UNEXPECTED, i, row, "reason", found=row.reason)
 
 
 @row_rule
@@ -419,7 +422,7 @@ def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> 
     ratio = info.evaluation.over_ratio
     if ratio is not None and ratio >= c.profile.over_achievement - EPS and not info.reason_given:
         return c.row_finding(
-            "OVER_ACHIEVED",
+            Code.OVER_ACHIEVED,
             i,
             row,
             "actual",
@@ -436,7 +439,12 @@ def over_achieved(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> 
 def target_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind == "unparsed":
         return c.row_finding(
-            "TARGET_UNPARSED", i, row, "target", found=row.target, params={"why": info.target.why}
+            Code.TARGET_UNPARSED,
+            i,
+            row,
+            "target",
+            found=row.target,
+            params={"why": info.target.why},
         )
 
 
@@ -445,7 +453,7 @@ def actual_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -
     if info.target.kind != "unparsed" and info.evaluation.status == "unknown":
         why = info.actual.why or info.evaluation.why
         return c.row_finding(
-            "ACTUAL_UNPARSED", i, row, "actual", found=row.actual, params={"why": why}
+            Code.ACTUAL_UNPARSED, i, row, "actual", found=row.actual, params={"why": why}
         )
 
 
@@ -453,7 +461,7 @@ def actual_unparsed(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -
 def target_no_operator(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.target.kind == "numeric" and info.target.implied_op:
         return c.row_finding(
-            "TARGET_NO_OPERATOR",
+            Code.TARGET_NO_OPERATOR,
             i,
             row,
             "target",
@@ -467,7 +475,7 @@ def target_no_operator(c: Check, i: int, row: Indicator, info: IndicatorAnalysis
 def unit_mismatch(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.evaluation.unit_mismatch:
         return c.row_finding(
-            "UNIT_MISMATCH", i, row, "actual", expected=info.target.unit, found=info.actual.unit
+            Code.UNIT_MISMATCH, i, row, "actual", expected=info.target.unit, found=info.actual.unit
         )
 
 
@@ -478,7 +486,7 @@ def unit_mismatch(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> 
 def total_mismatch(c: Check) -> Iterator[Finding]:
     stated, expected = c.form.stated_total, c.analysis.total
     if expected is not None and not within(stated, expected, c.profile.total_tolerance):
-        yield c.finding("TOTAL_MISMATCH", "stated_total", expected=expected, found=stated)
+        yield c.finding(Code.TOTAL_MISMATCH, "stated_total", expected=expected, found=stated)
 
 
 # -- categories ---------------------------------------------------------------------
@@ -489,7 +497,7 @@ def category_misplaced(c: Check, i: int, row: Indicator, info: IndicatorAnalysis
     why = misplacement(row)
     if why:
         return c.row_finding(
-            "CATEGORY_MISPLACED", i, row, "level2", found=row.level2, params={"why": why}
+            Code.CATEGORY_MISPLACED, i, row, "level2", found=row.level2, params={"why": why}
         )
 
 
@@ -560,7 +568,7 @@ def scan_rows(form: Form, analysis: Analysis) -> RowScan:
     return found
 
 
-@review_rule("EXEC_CAP")
+@review_rule(Code.EXEC_CAP)
 def exec_cap(c: Check, review: Review) -> Iterator[Finding]:
     rate = c.analysis.execution_rate
     if rate is None:
@@ -572,7 +580,7 @@ def exec_cap(c: Check, review: Review) -> Iterator[Finding]:
         return
     cap = min(caps)
     yield c.finding(
-        "EXEC_CAP",
+        Code.EXEC_CAP,
         "stated_total",
         expected=cap,
         found=total,
@@ -584,7 +592,7 @@ def exec_cap(c: Check, review: Review) -> Iterator[Finding]:
     )
 
 
-@review_rule("EXEC_REASON")
+@review_rule(Code.EXEC_REASON)
 def exec_reason(c: Check, review: Review) -> Iterator[Finding]:
     rate = c.analysis.execution_rate
     if rate is None or rate >= review.exec_reason_below:
@@ -593,7 +601,7 @@ def exec_reason(c: Check, review: Review) -> Iterator[Finding]:
     if review.mentions("exec_reason_words", "\n".join(texts)):
         return
     yield c.finding(
-        "EXEC_REASON",
+        Code.EXEC_REASON,
         "funds.total.stated_rate",
         expected=review.exec_reason_below,
         found=rate,
@@ -601,7 +609,7 @@ def exec_reason(c: Check, review: Review) -> Iterator[Finding]:
     )
 
 
-@review_rule("COST_DIRECTION")
+@review_rule(Code.COST_DIRECTION)
 def cost_direction(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.cost_floor:
         row = c.form.indicators[i]
@@ -609,7 +617,7 @@ def cost_direction(c: Check, review: Review) -> Iterator[Finding]:
             continue  # 成本节约率 ≥ 5 % is a saving, not a cost
         op = c.analysis.indicators[i].target.op
         yield c.row_finding(
-            "COST_DIRECTION",
+            Code.COST_DIRECTION,
             i,
             row,
             "target",
@@ -618,29 +626,29 @@ def cost_direction(c: Check, review: Review) -> Iterator[Finding]:
         )
 
 
-@review_rule("CATEGORY_MISSING")
+@review_rule(Code.CATEGORY_MISSING)
 def category_missing(c: Check, review: Review) -> Iterator[Finding]:
     present = c.analysis.category_points  # keyed by each row's 一级指标
     for name in LEVEL1_NAMES:
         if name not in present:
             yield c.finding(
-                "CATEGORY_MISSING",
+                Code.CATEGORY_MISSING,
                 f"category_weights.{name}",
                 params={"category": name},
             )
 
 
-@review_rule("QTY_IS_MONEY")
+@review_rule(Code.QTY_IS_MONEY)
 def qty_is_money(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.quantity:
         row = c.form.indicators[i]
         if review.mentions("money_words", row.name) or c.analysis.indicators[
             i
         ].target.unit.endswith("元"):
-            yield c.row_finding("QTY_IS_MONEY", i, row, "name", found=row.name)
+            yield c.row_finding(Code.QTY_IS_MONEY, i, row, "name", found=row.name)
 
 
-@review_rule("DUP_INDICATOR")
+@review_rule(Code.DUP_INDICATOR)
 def dup_indicator(c: Check, review: Review) -> Iterator[Finding]:
     rows = c.form.indicators
     if len({row.name for row in rows}) == len(rows):
@@ -651,7 +659,7 @@ def dup_indicator(c: Check, review: Review) -> Iterator[Finding]:
         seen = first.setdefault(name, row.level1) if name else row.level1
         if seen != row.level1:
             yield c.row_finding(
-                "DUP_INDICATOR",
+                Code.DUP_INDICATOR,
                 i,
                 row,
                 "name",
@@ -660,19 +668,19 @@ def dup_indicator(c: Check, review: Review) -> Iterator[Finding]:
             )
 
 
-@review_rule("PERCENT_OVER_100")
+@review_rule(Code.PERCENT_OVER_100)
 def percent_over_100(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.percent_over_100:
         row = c.form.indicators[i]
         capped = review.mentions("capped_rate_words", row.name)
         if capped and not review.mentions("growth_words", row.name):
-            yield c.row_finding("PERCENT_OVER_100", i, row, "target", found=row.target)
+            yield c.row_finding(Code.PERCENT_OVER_100, i, row, "target", found=row.target)
 
 
 _PLACEHOLDER_LABELS = {"target": vocab.TARGET, "actual": vocab.ACTUAL}
 
 
-@review_rule("PLACEHOLDER")
+@review_rule(Code.PLACEHOLDER)
 def placeholder(c: Check, review: Review) -> Iterator[Finding]:
     rows = c.form.indicators
     texts = [row.target for row in rows] + [row.actual for row in rows]
@@ -687,7 +695,7 @@ def placeholder(c: Check, review: Review) -> Iterator[Finding]:
             value = text(getattr(row, attr))
             if review.mentions("placeholders", value):
                 yield c.row_finding(
-                    "PLACEHOLDER",
+                    Code.PLACEHOLDER,
                     i,
                     row,
                     attr,
@@ -697,7 +705,7 @@ def placeholder(c: Check, review: Review) -> Iterator[Finding]:
                 break
 
 
-@review_rule("WEIGHT_CONCENTRATION")
+@review_rule(Code.WEIGHT_CONCENTRATION)
 def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
     if not c.form.indicators:
         return
@@ -709,7 +717,7 @@ def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
     if len(scored) < review.weight_min_indicators:
         why = f"有{vocab.POINTS}的指标只有 {len(scored)} 个，少于 {review.weight_min_indicators} 个"
         yield c.finding(
-            "WEIGHT_CONCENTRATION",
+            Code.WEIGHT_CONCENTRATION,
             "indicators",
             expected=review.weight_min_indicators,
             found=len(scored),
@@ -726,7 +734,7 @@ def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
                 f" {points / total:.0%}，达到 {review.weight_share:.0%}"
             )
             yield c.row_finding(
-                "WEIGHT_CONCENTRATION",
+                Code.WEIGHT_CONCENTRATION,
                 i,
                 row,
                 "points",
@@ -736,14 +744,14 @@ def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
             )
 
 
-@review_rule("WEIGHT_ZERO")
+@review_rule(Code.WEIGHT_ZERO)
 def weight_zero(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.zero_points:
         row = c.form.indicators[i]
-        yield c.row_finding("WEIGHT_ZERO", i, row, "points", found=0.0)
+        yield c.row_finding(Code.WEIGHT_ZERO, i, row, "points", found=0.0)
 
 
-@review_rule("SATISFACTION_NO_SURVEY")
+@review_rule(Code.SATISFACTION_NO_SURVEY)
 def satisfaction_no_survey(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.satisfaction:
         row = c.form.indicators[i]
@@ -753,11 +761,11 @@ def satisfaction_no_survey(c: Check, review: Review) -> Iterator[Finding]:
         for attr in ("actual",) if surveyed else ("actual", "reason"):
             value = text(getattr(row, attr))
             if review.mentions("no_survey_words", value):
-                yield c.row_finding("SATISFACTION_NO_SURVEY", i, row, attr, found=value)
+                yield c.row_finding(Code.SATISFACTION_NO_SURVEY, i, row, attr, found=value)
                 break
 
 
-@review_rule("REASON_QUALITY")
+@review_rule(Code.REASON_QUALITY)
 def reason_quality(c: Check, review: Review) -> Iterator[Finding]:
     indicators = c.form.indicators
     rows = [(i, indicators[i], text(indicators[i].reason).strip()) for i in c.scan.explained]
@@ -771,15 +779,17 @@ def reason_quality(c: Check, review: Review) -> Iterator[Finding]:
             why = f"在 {copies[reason]} 个指标中原样重复"
         else:
             continue
-        yield c.row_finding("REASON_QUALITY", i, row, "reason", found=reason, params={"why": why})
+        yield c.row_finding(
+            Code.REASON_QUALITY, i, row, "reason", found=reason, params={"why": why}
+        )
 
 
-@review_rule("NUMERIC_ACTUAL_TEXT")
+@review_rule(Code.NUMERIC_ACTUAL_TEXT)
 def numeric_actual_text(c: Check, review: Review) -> Iterator[Finding]:
     for i in c.scan.worded:
         row = c.form.indicators[i]
         yield c.row_finding(
-            "NUMERIC_ACTUAL_TEXT",
+            Code.NUMERIC_ACTUAL_TEXT,
             i,
             row,
             "actual",

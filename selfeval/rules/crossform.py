@@ -18,6 +18,9 @@ records when every form is in, so a report never needs the forms themselves:
 - **低执行而产出满分**: 执行率 below :data:`LOW_RATE` (60 %) while every 产出指标
   scores full marks.
 
+Each check gives every form it lists a finding with a code of its own (``Code.CROSS_*``),
+so the report counts, filters and exports them like the findings of one form.
+
 Near-duplicates are found with prefix filtering (Chaudhuri et al., 2006): each text
 is indexed under its rarest shingles only, so just the pairs that can reach the
 threshold are compared, and the result is the same as comparing every pair.
@@ -31,6 +34,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from selfeval.form import vocabulary as vocab
+from selfeval.form.codes import Code
+from selfeval.form.findings import Finding
 from selfeval.pipeline.results import FormResult
 from selfeval.rules.analysis import has_reason, number
 
@@ -56,6 +61,13 @@ TEXT_KINDS = {
     "names": "指标名称",
     "reason": vocab.REASON_SHORT,
 }
+TEXT_FIELDS = {
+    "planned": "goals.planned",
+    "achieved": "goals.achieved",
+    "names": "indicators.name",
+    "reason": "indicators.reason",
+}
+"""The field path a near-duplicate finding names, by kind of text."""
 
 
 @dataclass(frozen=True)
@@ -165,22 +177,24 @@ class LowSpend:
 
 @dataclass
 class CrossChecks:
-    """Everything the cross-form checks found, and per form the reasons it is listed."""
+    """Everything the cross-form checks found, and per form (序号) its findings."""
 
     full_units: list[FullUnit] = field(default_factory=list)
     similar: list[SimilarPair] = field(default_factory=list)
     repeated_reasons: list[RepeatedReason] = field(default_factory=list)
     low_spend: list[LowSpend] = field(default_factory=list)
-    flags: dict[int, list[str]] = field(default_factory=dict)  # 序号 -> Chinese flags
+    findings: dict[int, list[Finding]] = field(default_factory=dict)  # 序号 -> findings
 
     @property
     def empty(self) -> bool:
         return not (self.full_units or self.similar or self.repeated_reasons or self.low_spend)
 
-    def _flag(self, index: int, text: str) -> None:
-        found = self.flags.setdefault(index, [])
-        if text not in found:
-            found.append(text)
+    def _flag(self, index: int, code: Code, path: str, **params: object) -> None:
+        """A finding of ``code`` on form ``index`` (the same message only once)."""
+        finding = Finding(code, path, params=params)
+        found = self.findings.setdefault(index, [])
+        if all(f.message != finding.message for f in found):
+            found.append(finding)
 
 
 class CrossForm:
@@ -203,10 +217,10 @@ class CrossForm:
             if r.repeated_reason is not None:
                 reason, n, places = r.repeated_reason
                 out.repeated_reasons.append(RepeatedReason(r.index, reason, n, places))
-                out._flag(r.index, f"同一原因填了 {n} 行")
+                out._flag(r.index, Code.CROSS_SAME_REASON, "indicators.reason", rows=n)
             if r.rate is not None and r.rate < LOW_RATE and r.outputs_full:
                 out.low_spend.append(LowSpend(r.index, r.rate))
-                out._flag(r.index, "执行率低而产出指标全满分")
+                out._flag(r.index, Code.CROSS_LOW_SPEND, "funds.total.stated_rate")
         return out
 
 
@@ -225,7 +239,7 @@ def _full_units(records: list[FormRecord], out: CrossChecks) -> None:
             found = FullUnit(unit, tuple(r.index for r in forms), every_total)
             out.full_units.append(found)
             for r in forms:
-                out._flag(r.index, f"单位{found.what}")
+                out._flag(r.index, Code.CROSS_FULL_UNIT, "stated_total", what=found.what)
 
 
 # -- near-duplicate texts -------------------------------------------------------------
@@ -271,7 +285,13 @@ def _similar(records: list[FormRecord], out: CrossChecks) -> None:
             continue
         shown = "、".join(map(str, sorted(others)[:3]))
         more = "等" if len(others) > 3 else ""
-        out._flag(index, f"{TEXT_KINDS[kind]}与第 {shown}{more} 份近似")
+        out._flag(
+            index,
+            Code.CROSS_SIMILAR_TEXT,
+            TEXT_FIELDS[kind],
+            kind=TEXT_KINDS[kind],
+            forms=shown + more,
+        )
 
 
 def _near(members: list, sets: list[frozenset[str]]) -> list[tuple[int, int, float]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from selfeval.form import vocabulary as vocab
+from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
 from selfeval.form.workpaper import (
     DEVIATION_DECIMALS,
@@ -59,13 +60,13 @@ def _finding(paper: Workpaper, code: str, row: ReviewRow, key: str, **kw: Any) -
 def _row(paper: Workpaper, row: ReviewRow) -> list[Finding]:
     points, given = _number(row["points"]), row["review_score"]
     if _blank(given):
-        return [_finding(paper, "WORKPAPER_SCORE_MISSING", row, "review_score")]
+        return [_finding(paper, Code.WORKPAPER_SCORE_MISSING, row, "review_score")]
     score = _number(given)
     if score is None or score < 0 or (points is not None and score > points + 1e-9):
         found = given if score is None else score
         return [
             _finding(
-                paper, "WORKPAPER_SCORE_RANGE", row, "review_score", expected=points, found=found
+                paper, Code.WORKPAPER_SCORE_RANGE, row, "review_score", expected=points, found=found
             )
         ]
     if (
@@ -76,7 +77,7 @@ def _row(paper: Workpaper, row: ReviewRow) -> list[Finding]:
         return [
             _finding(
                 paper,
-                "WORKPAPER_REASON_MISSING",
+                Code.WORKPAPER_REASON_MISSING,
                 row,
                 "review_reason",
                 expected=points,
@@ -106,6 +107,6 @@ def _deviation(paper: Workpaper, rows: list[ReviewRow], subtotal: ReviewRow) -> 
         return []
     return [
         _finding(
-            paper, "WORKPAPER_DEVIATION", subtotal, "deviation", expected=computed, found=stated
+            paper, Code.WORKPAPER_DEVIATION, subtotal, "deviation", expected=computed, found=stated
         )
     ]

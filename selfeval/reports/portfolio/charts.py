@@ -9,8 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from selfeval.form.findings import Severity
-from selfeval.reports.portfolio.columns import CODE_LABELS
+from selfeval.form.codes import Code, Severity
 from selfeval.reports.portfolio.summary import Portfolio, Row
 
 RATE_BARS = 30
@@ -148,8 +147,8 @@ def codes_chart(portfolio: Portfolio) -> Chart:
         severity = portfolio.code_severity[code].split("、")[0]
         cls = _SEVERITY_CLASS.get(severity, "s-info")
         w = plot_w * n / peak
-        tip = f"{code} {CODE_LABELS[code]}（{severity}）：{n} 项"
-        chart.label(left - 6, y + 14, f"{CODE_LABELS[code]} {code}", "tick", "end")
+        tip = f"{code} {Code(code).label}（{severity}）：{n} 项"
+        chart.label(left - 6, y + 14, f"{Code(code).label} {code}", "tick", "end")
         chart.rect(left, y + 3, w, bar - 6, cls, tip)
         chart.label(left + w + 4, y + 14, str(n), "count")
     if not counts:

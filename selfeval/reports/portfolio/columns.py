@@ -1,5 +1,5 @@
-"""The summary table's columns, described once for the HTML, CSV and xlsx outputs;
-the short Chinese names of the finding codes, and where a finding is, in Chinese."""
+"""The summary table's columns, described once for the HTML, CSV and xlsx outputs,
+and where a finding is, in Chinese (the codes' short names are ``Code.label``)."""
 
 from __future__ import annotations
 
@@ -65,53 +65,6 @@ def show(value: Any, kind: Kind) -> str:
     return f"{value:.2f}"
 
 
-CODE_LABELS: dict[str, str] = {
-    "FUNDS_RATE": "执行率计算有误",
-    "FUNDS_SCORE": "预算执行得分有误",
-    "FUNDS_SUM": "资金总额与明细不符",
-    "FUNDS_OVER": "执行数超预算",
-    "FUNDS_MISSING": "资金数缺失",
-    "POINTS_TOTAL": f"{vocab.POINTS}合计不为100",
-    "POINTS_CATEGORY": f"一级指标{vocab.POINTS}不符",
-    "POINTS_MISSING": f"缺{vocab.POINTS}",
-    "SCORE_MISSING": "缺得分",
-    "SCORE_RANGE": "得分超出范围",
-    "UNMET_FULL": "未达标却得满分",
-    "MET_PARTIAL": "已达标却扣分",
-    "SCORE_POLICY": "得分不符评分规则",
-    "REASON_MISSING": "扣分未说明原因",
-    "REASON_UNEXPECTED": "满分却填了原因",
-    "OVER_ACHIEVED": "大幅超额未说明",
-    "TARGET_UNPARSED": "指标值无法识别",
-    "ACTUAL_UNPARSED": "完成值无法比较",
-    "TARGET_NO_OPERATOR": "指标值无比较符号",
-    "UNIT_MISMATCH": "单位不一致",
-    "CATEGORY_MISPLACED": "指标层级不当",
-    "TOTAL_MISMATCH": "总分与计算不符",
-    "FORMULA_OVERWRITTEN": "公式被改为固定值",
-    "INPUT_MISSING": "表头信息缺失",
-    "LAYOUT_UNRECOGNISED": "未识别出自评表",
-    "READ_ERROR": "文件无法读取",
-    "WORKPAPER_SCORE_RANGE": "复核得分超出范围",
-    "WORKPAPER_REASON_MISSING": "复核扣分未说明原因",
-    "WORKPAPER_SCORE_MISSING": "未填复核得分",
-    "WORKPAPER_DEVIATION": "偏离度与计算不符",
-    "EXEC_CAP": "执行率封顶扣分",
-    "EXEC_REASON": "执行率偏低未说明",
-    "COST_DIRECTION": "成本指标方向不当",
-    "CATEGORY_MISSING": "缺一级指标",
-    "QTY_IS_MONEY": "数量指标为资金支付",
-    "DUP_INDICATOR": "指标重复",
-    "PERCENT_OVER_100": "比率超过100%",
-    "PLACEHOLDER": "模板占位符未填",
-    "WEIGHT_CONCENTRATION": "权重过于集中",
-    "WEIGHT_ZERO": f"指标{vocab.POINTS}为0",
-    "SATISFACTION_NO_SURVEY": "满意度无调查",
-    "REASON_QUALITY": "原因说明不充分",
-    "NUMERIC_ACTUAL_TEXT": "数值指标填文字",
-}
-"""Short Chinese name of each finding code, for charts and tables."""
-
 _FIELD_NAMES = {
     **{key: term.label for key, term in vocab.HEADER_FIELDS.items()},
     **{key: term.label for key, term in vocab.FUNDS_COLUMNS.items() if key != "points"},
@@ -124,6 +77,10 @@ _FIELD_NAMES = {
     "funds": "项目资金",
     "category_weights": f"一级指标{vocab.POINTS}",
     "header": "表头",
+    "goals": "绩效目标",
+    "planned": "年度目标",
+    "achieved": "实际完成情况",
+    "indicators": "指标",
     "file": "文件",
 }
 _ROW = re.compile(r"indicators\[(\d+)\]")

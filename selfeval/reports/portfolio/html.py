@@ -18,9 +18,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
 from selfeval.reports.portfolio.charts import all_charts
-from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Column, show, where
+from selfeval.reports.portfolio.columns import COLUMNS, Column, show, where
 from selfeval.reports.portfolio.links import Links
 from selfeval.reports.portfolio.summary import Portfolio, Row
 from selfeval.rules import crossform
@@ -40,7 +41,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(show=show, code_labels=CODE_LABELS)
+    env.globals.update(show=show, code_label=lambda code: Code(code).label)
     return env.get_template("portfolio.html.j2")
 
 
@@ -60,8 +61,12 @@ class HtmlReport:
         )
 
     def finish(self, portfolio: Portfolio) -> bytes:
-        for index in portfolio.cross.flags:  # rows the cross-form checks flagged at the end
-            self._rows[index - 1] = summary_row(portfolio.rows[index - 1], self._links)
+        for index, found in portfolio.cross.findings.items():  # known only at the end
+            row = portfolio.rows[index - 1]
+            self._rows[index - 1] = summary_row(row, self._links)
+            self._findings[index - 1] += Markup("").join(
+                finding_row(row, f, self._links) for f in found
+            )
         page = _template().render(
             title=TITLE,
             p=portfolio,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from selfeval.form.findings import CODES, Finding, Severity
+from selfeval.form.codes import Code
+from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Number
 from selfeval.pipeline.results import FormResult, check_file
 from selfeval.profiles.policy import Profile
@@ -51,7 +52,7 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     unreadable: str | None = None  # why no form could be read, or None
     duplicate_of: int | None = None  # 序号 of the earlier row of the same project (重复提交)
-    cross_flags: list[str] = field(default_factory=list)  # from the cross-form checks
+    cross_findings: list[Finding] = field(default_factory=list)  # from the cross-form checks
 
     @cached_property
     def errors(self) -> int:
@@ -87,6 +88,15 @@ class Row:
             getattr(self, counted)
         self.findings = []
 
+    def add_cross(self, found: list[Finding]) -> None:
+        """The cross-form checks' findings on this row, counted by code with the form's own
+        (the counts by severity stay the form's: the 汇总 columns are written before)."""
+        self.cross_findings = found
+        codes, severities = self.codes, self.severities  # the form's, kept by compact()
+        for f in found:
+            codes[f.code] += 1
+            severities.setdefault(f.code, set()).add(f.severity)  # type: ignore[arg-type]
+
     @property
     def difference(self) -> float | None:
         """Stated minus computed total (填报总分 − 计算总分)."""
@@ -98,7 +108,7 @@ class Row:
     @property
     def total_mismatch(self) -> bool:
         """The rules found the stated 总分 wrong (TOTAL_MISMATCH)."""
-        return "TOTAL_MISMATCH" in self.codes
+        return Code.TOTAL_MISMATCH in self.codes
 
     @property
     def excellent_with_errors(self) -> bool:
@@ -109,7 +119,7 @@ class Row:
     def flags(self) -> list[str]:
         """Why this row needs attention, in Chinese (重点关注), the cross-form checks'
         reasons included once they have run."""
-        return self.form_flags + self.cross_flags
+        return self.form_flags + [f.message for f in self.cross_findings]
 
     @property
     def form_flags(self) -> list[str]:
@@ -235,7 +245,7 @@ class Portfolio:
 
 def sorted_codes(counts: Counter[str]) -> dict[str, int]:
     """Codes ordered by severity, then count (descending), then name."""
-    order = sorted(counts, key=lambda c: (SEVERITY_ORDER[CODES[c]], -counts[c], c))
+    order = sorted(counts, key=lambda c: (SEVERITY_ORDER[Code(c).severity], -counts[c], c))
     return {c: counts[c] for c in order}
 
 
@@ -277,8 +287,8 @@ class Collector:
     def finish(self) -> Portfolio:
         skip = frozenset(r.index for r in self.rows if r.duplicate_of is not None)
         cross = self._cross.finish(skip)
-        for index, flags in cross.flags.items():
-            self.rows[index - 1].cross_flags = flags
+        for index, found in cross.findings.items():
+            self.rows[index - 1].add_cross(found)
         return Portfolio(self.rows, self.profile, cross)
 
 

@@ -20,10 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from selfeval.form import vocabulary as vocab
-from selfeval.form.findings import Severity
+from selfeval.form.codes import Code, Severity
+from selfeval.form.findings import Finding
 from selfeval.form.safe_text import csv_text, is_formula_like
 from selfeval.readers import OUTPUT_MARK
-from selfeval.reports.portfolio.columns import CODE_LABELS, COLUMNS, Kind, where
+from selfeval.reports.portfolio.columns import COLUMNS, Kind, where
 from selfeval.reports.portfolio.summary import Portfolio, Row
 
 # -- CSV ------------------------------------------------------------------------------
@@ -32,13 +33,14 @@ _CSV_FORMAT = {"money": "{:.2f}", "rate": "{:.6f}", "score": "{:.2f}"}
 
 
 _FLAGS = next(i for i, c in enumerate(COLUMNS) if c.key == "flags")
+_CODES = next(i for i, c in enumerate(COLUMNS) if c.key == "codes")
 
 
 class CsvReport:
     """The summary table as UTF-8 CSV with a BOM (so that Excel reads the Chinese).
 
-    Rows are formatted as the forms are checked; the 重点关注 column is completed at
-    the end, when the cross-form checks have run."""
+    Rows are formatted as the forms are checked; the 重点关注 and 问题代码 columns are
+    completed at the end, when the cross-form checks have run."""
 
     def __init__(self) -> None:
         self._rows: list[list[str]] = []
@@ -50,8 +52,9 @@ class CsvReport:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([c.heading for c in COLUMNS])
-        for index in portfolio.cross.flags:
-            self._rows[index - 1][_FLAGS] = csv_text("；".join(portfolio.rows[index - 1].flags))
+        for index in portfolio.cross.findings:
+            row, line = portfolio.rows[index - 1], self._rows[index - 1]
+            line[_FLAGS], line[_CODES] = csv_text("；".join(row.flags)), csv_text(row.codes_text)
         writer.writerows(self._rows)
         return out.getvalue().encode("utf-8-sig")
 
@@ -102,8 +105,9 @@ listed in the HTML report."""
 
 class XlsxReport:
     """A workbook: 汇总 (the summary table, filtered), 问题统计 (counts by code) and
-    问题明细 (every error and warning, filtered). Rows are streamed to 汇总 and 问题明细
-    as the forms are checked; 问题统计 and the filters' extent follow at the end."""
+    问题明细 (every error and warning, filtered). Rows are streamed to 问题明细 as the forms
+    are checked; 汇总 (one short row per form, its 重点关注 and 问题代码 completed by the
+    cross-form checks), 问题统计 and the filters' extent follow at the end."""
 
     def __init__(self) -> None:
         self._wb = Workbook(write_only=True)
@@ -116,33 +120,39 @@ class XlsxReport:
         self._attention = _sheet(
             self._wb, ATTENTION_SHEET, list(ATTENTION_HEADINGS), ATTENTION_WIDTHS
         )
-        self._rows = self._problems = 0
+        self._rows: list[list[Any]] = []
+        self._problems = 0
 
     def add(self, row: Row) -> None:
-        ws = self._summary
-        # 重点关注 here holds what is known while streaming; the cross-form checks run
-        # at the end and are listed on the 需重点关注 sheet.
-        values = ["；".join(row.form_flags) if c.key == "flags" else c.value(row) for c in COLUMNS]
-        ws.append(
-            [_cell(ws, v, _XLSX_FORMAT.get(c.kind)) for v, c in zip(values, COLUMNS, strict=True)]
-        )
-        self._rows += 1
+        self._rows.append([c.value(row) for c in COLUMNS])
+        self._details_of(row, row.findings)
+
+    def _details_of(self, row: Row, findings: list[Finding]) -> None:
         ws = self._details
-        for f in row.findings:
+        for f in findings:
             if f.severity in PROBLEMS:
                 values = (row.index, row.project, where(f), f.code)
                 ws.append([_cell(ws, v) for v in values] + [f.severity.label, _cell(ws, f.message)])
                 self._problems += 1
 
     def finish(self, portfolio: Portfolio) -> bytes:
+        for index, found in portfolio.cross.findings.items():  # known only at the end
+            row, line = portfolio.rows[index - 1], self._rows[index - 1]
+            line[_FLAGS], line[_CODES] = "；".join(row.flags), row.codes_text
+            self._details_of(row, found)
+        ws = self._summary
+        for line in self._rows:
+            ws.append(
+                [_cell(ws, v, _XLSX_FORMAT.get(c.kind)) for v, c in zip(line, COLUMNS, strict=True)]
+            )
         ws = self._codes
         for code, n in portfolio.code_counts.items():
             severity = portfolio.code_severity[code]
-            ws.append([code, CODE_LABELS[code], severity, n, portfolio.code_forms[code]])
+            ws.append([code, Code(code).label, severity, n, portfolio.code_forms[code]])
         _filter(ws, len(CODE_HEADINGS), len(portfolio.code_counts))
         ws.append([])
         ws.append([_cell(ws, f"评分口径：{portfolio.profile.title}")])
-        _filter(self._summary, len(COLUMNS), self._rows)
+        _filter(self._summary, len(COLUMNS), len(self._rows))
         _filter(self._details, len(FINDING_HEADINGS), self._problems)
         ws = self._attention
         lines = attention_lines(portfolio)
