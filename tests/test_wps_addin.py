@@ -78,6 +78,22 @@ def test_every_ribbon_callback_is_a_global_function_of_the_loaded_scripts(tmp_pa
     assert found["globals"] == names
 
 
+@needs_node
+def test_buttons_are_grey_without_a_workbook_and_come_back_when_one_opens(
+    tmp_path: Path, seeds: Path
+) -> None:
+    state = workbook_state(seeds / "form10.xlsx")
+    [ribbon] = run_node(
+        state, [{"ribbon": "selfeval_validate"}], "http://127.0.0.1:9", None, tmp_path
+    )
+    assert ribbon == {
+        "without": False,
+        "with": True,
+        "invalidated": 1,
+        "image": "icons/validate.png",
+    }
+
+
 def test_every_button_id_is_one_the_scripts_handle() -> None:
     root = ElementTree.parse(WPS_DIR / "ribbon.xml").getroot()
     ids = {b.get("id") for b in root.iter(f"{CUSTOM_UI}button")}

@@ -13,6 +13,8 @@
  *                         n-th write failing each time, on the workbook as it is
  *   {apply: action, blind} the service's plan applied directly (blind: the plan's word on
  *                         protection dropped, so that only the object model refuses)
+ *   {ribbon: controlId}   the ribbon loaded with no workbook, then one opened: the
+ *                         button's enabled state before and after, and its image
  *   {globals: [names]}    which of these names are global functions of the scripts
  *   {pane: true}          the task pane's findings, and going to the first one's cell
  */
@@ -109,6 +111,23 @@ async function run(step, session, context) {
     const result = context.SelfevalPlan.apply(session.app, session.app.ActiveWorkbook, plan);
     const after = dump(session.app.ActiveWorkbook);
     return { apply: step.apply, result: result, same: JSON.stringify(after) === JSON.stringify(before) };
+  }
+  if (step.ribbon) {
+    // the ribbon loads with no workbook open, then one is opened
+    const ui = { invalidated: 0, Invalidate() { this.invalidated += 1; } };
+    context.OnAddinLoad(ui);
+    const control = { Id: step.ribbon };
+    const book = session.app.ActiveWorkbook;
+    session.app.ActiveWorkbook = null;
+    const without = context.OnGetEnabled(control);
+    session.app.ActiveWorkbook = book;
+    (session.app._listeners.WorkbookOpen || []).forEach((handler) => handler(book));
+    return {
+      without: without,
+      with: context.OnGetEnabled(control),
+      invalidated: ui.invalidated,
+      image: context.GetImage(control),
+    };
   }
   if (step.globals) {
     return { globals: step.globals.filter((name) => typeof context[name] === "function") };

@@ -89,6 +89,12 @@ class Application {
     this.DisplayAlerts = true;
     this._storage = {};
     this._panes = {};
+    this._listeners = {};
+    this.ApiEvent = {
+      AddApiEventListener: (name, handler) => {
+        (this._listeners[name] = this._listeners[name] || []).push(handler);
+      },
+    };
     const tmp = session.options.tmpdir || "/tmp";
     this.PluginStorage = {
       getItem: (k) => (k in this._storage ? this._storage[k] : null),

@@ -3,10 +3,26 @@
  * them as global functions of the page index.html loads.
  */
 
-/* customUI onLoad: keep the ribbon to refresh the buttons' state later. */
+/* Workbook events after which the buttons' state is asked again (getEnabled). */
+var SELFEVAL_EVENTS = ["WindowActivate", "WindowDeactivate", "WorkbookOpen", "NewWorkbook"];
+
+/* customUI onLoad: keep the ribbon, and refresh the buttons when workbooks come and go. */
 function OnAddinLoad(ribbonUI) {
-  window.Application.ribbonUI = ribbonUI;
+  var app = window.Application;
+  app.ribbonUI = ribbonUI;
+  var events = app.ApiEvent;
+  if (events && events.AddApiEventListener) {
+    SELFEVAL_EVENTS.forEach(function (name) {
+      events.AddApiEventListener(name, OnWorkbookChange);
+    });
+    window.SELFEVAL_REFRESHED = true;
+  }
   return true;
+}
+
+function OnWorkbookChange() {
+  var ui = window.Application.ribbonUI;
+  if (ui && ui.Invalidate) ui.Invalidate();
 }
 
 /* Every button: control.Id is one of SelfevalAddin.ACTIONS, selfeval_report or selfeval_pane. */
@@ -15,9 +31,10 @@ function OnAction(control) {
   return true;
 }
 
-/* A button works on an open workbook only. */
+/* A button works on an open workbook. Without workbook events to refresh it, a button
+   greyed at start-up would stay grey: then it stays enabled and says why it cannot run. */
 function OnGetEnabled(control) {
-  return !!window.Application.ActiveWorkbook;
+  return !window.SELFEVAL_REFRESHED || !!window.Application.ActiveWorkbook;
 }
 
 function GetImage(control) {
