@@ -406,6 +406,25 @@ def test_a_fault_at_each_write_step_leaves_the_workbook_as_it_was(
 
 
 @pytest.mark.slow
+def test_export_report_saves_the_html_beside_the_workbook(
+    service: Service, seeds: Path, tmp_path: Path
+) -> None:
+    path = seed_copy(seeds, tmp_path, 10)
+    state = workbook_state(path, folder=str(tmp_path))
+    [saved] = run_node(state, [{"press": "selfeval_report"}], service.url, path, tmp_path)
+    report = tmp_path / "form10_校验报告.html"
+    assert message(saved) == f"报告已保存：{report}"
+    codes = {
+        f["code"] for f in plan_file(path.read_bytes(), "validate", path.name).to_json()["findings"]
+    }
+    page = report.read_text(encoding="utf-8")
+    assert codes and all(code in page for code in codes) and saved["workbook"] == state
+    unsaved = {**state, "path": ""}
+    [refused] = run_node(unsaved, [{"press": "selfeval_report"}], service.url, path, tmp_path)
+    assert "请先将工作簿保存" in message(refused)
+
+
+@pytest.mark.slow
 def test_the_running_service_serves_the_addin_as_built(service: Service, tmp_path: Path) -> None:
     import urllib.request
 

@@ -38,7 +38,6 @@ from selfeval.excel.plan import TITLE, AddinError, Plan
 from selfeval.excel.transaction import Refused
 from selfeval.excel.workbook import BookView, book_folder, profile_from_environment, read_book
 from selfeval.files import write_atomically
-from selfeval.pipeline.results import check_form, unreadable_result
 
 # -- entry point ----------------------------------------------------------------------
 
@@ -129,16 +128,11 @@ clear_marks = _planned(plan.clear, "clear_marks")
 @button
 def export_report(book: Any) -> str:
     """Write ``<workbook>_校验报告.html`` beside the workbook."""
-    from selfeval.reports.portfolio import render, summarise
-
     folder = book_folder(book)
     if folder is None:
         raise AddinError("请先将工作簿保存到本机文件夹，报告将保存在工作簿旁边。")
-    view = _forms_or_fail(book)
-    results = [check_form(f, view.profile, book.fullname) for f in view.forms]
-    results += [unreadable_result(u) for u in view.unreadable]
-    path = folder / f"{Path(book.fullname).stem}_校验报告.html"
-    page = render(summarise(results, view.profile), "html", link_base=folder)
+    page = plan.report_page(read_book(book), folder)
+    path = folder / plan.report_name(book.fullname)
     write_atomically(path, page)  # OutputError (Chinese) when the folder is read-only
     return f"报告已保存：{path}"
 
@@ -166,12 +160,6 @@ def _free_path(path: Path) -> Path:
 
 
 # -- shared -------------------------------------------------------------------------------
-
-
-def _forms_or_fail(book: Any) -> BookView:
-    view = read_book(book)
-    plan.require_forms(view)
-    return view
 
 
 ACTIONS: dict[str, Callable[[Any], str]] = {

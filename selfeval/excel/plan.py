@@ -16,6 +16,7 @@ write, so it travels with the workbook: the next plan reads it back from the fil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from selfeval.errors import InputError
@@ -170,7 +171,7 @@ def _write_json(w: Write) -> dict[str, Any]:
 
 def _finding_json(f: Finding) -> dict[str, Any]:
     return {
-        "code": f.code,
+        "code": str(f.code),
         "severity": f.severity.value,
         "label": f.severity.label,
         "sheet": f.sheet,
@@ -417,6 +418,22 @@ def require_forms(view: BookView) -> None:
     if not view.forms:
         why = view.unreadable[0].why if view.unreadable else "工作簿为空"
         raise AddinError(f"未在工作簿中找到绩效自评表：{why}")
+
+
+def report_page(view: BookView, link_base: Path | None = None) -> bytes:
+    """导出报告: the HTML report of the workbook's forms (links relative to ``link_base``)."""
+    from selfeval.pipeline.results import unreadable_result
+    from selfeval.reports.portfolio import render, summarise
+
+    require_forms(view)
+    results = [check_form(f, view.profile, view.name) for f in view.forms]
+    results += [unreadable_result(u) for u in view.unreadable]
+    return render(summarise(results, view.profile), "html", link_base=link_base)
+
+
+def report_name(workbook: str) -> str:
+    """The report's file name beside the workbook: ``<workbook>_校验报告.html``."""
+    return f"{Path(workbook).stem}_校验报告.html"
 
 
 PLANNERS = {"validate": validate, "rescore": rescore_plan, "restore": restore, "clear": clear}

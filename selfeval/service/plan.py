@@ -81,16 +81,10 @@ def _answer(data: bytes, action: str, name: str, profile: str | None) -> dict[st
 def _report(data: bytes, name: str, profile: str | None) -> dict[str, Any]:
     """The HTML report of the workbook (what the Excel add-in's 导出报告 writes)."""
     from selfeval.excel.book_file import view_of_file
-    from selfeval.excel.plan import require_forms
-    from selfeval.pipeline.results import check_form, unreadable_result
-    from selfeval.reports.portfolio import render, summarise
+    from selfeval.excel.plan import report_name, report_page
 
-    view = view_of_file(data, name, profile)
-    require_forms(view)
-    results = [check_form(f, view.profile, name) for f in view.forms]
-    results += [unreadable_result(u) for u in view.unreadable]
-    page = render(summarise(results, view.profile), "html")
-    return {"report_name": f"{Path(name).stem}_校验报告.html", "report_html": page.decode("utf-8")}
+    page = report_page(view_of_file(data, name, profile))
+    return {"report_name": report_name(name), "report_html": page.decode("utf-8")}
 
 
 async def wps_file(request: Request) -> Response:
