@@ -158,14 +158,14 @@ def test_rescore_of_an_ods_with_a_sheet_name_excel_refuses(tmp_path, monkeypatch
     # the sheet, and the rescored figures still land in it
     from selfeval.form.model import Form
     from selfeval.profiles.policy import load_profile
-    from selfeval.readers import workbook
     from selfeval.readers.grid import Grid
     from selfeval.rules.rescore import Change, Rescored
+    from selfeval.writers import rescored
     from selfeval.writers.rescored import excel_title, write_rescored
 
     long_name = "第一季度/第二季度 项目自评表（含附表）汇总与明细对照表格"
     grid = Grid(long_name, [["项目名称", "某项目"], ["得分", 10]])
-    monkeypatch.setattr(workbook, "load_grids", lambda path: [grid])
+    monkeypatch.setattr(rescored, "load_grids", lambda path: [grid])
     form = Form()
     form.source.sheet = long_name
     result = Rescored(form, [Change("indicators[0].score", 10.0, 9.5, "B2")], None)

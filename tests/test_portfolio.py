@@ -21,14 +21,15 @@ from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.safe_text import csv_text
-from selfeval.pipeline.results import FormResult, check_paths
+from selfeval.form.values import number
+from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
+from selfeval.reports.places import where
 from selfeval.reports.portfolio import build, render, summarise
 from selfeval.reports.portfolio.charts import RATE_BARS
-from selfeval.reports.portfolio.columns import where
-from selfeval.rules.analysis import analyse, number
+from selfeval.rules.analysis import analyse
 from selfeval.rules.check import validate
 from selfeval.rules.crossform import CrossForm, record
 from tests.forms import make_form
@@ -89,7 +90,7 @@ def expected(folder: Folder) -> Expected:
         }
     cross = CrossForm()
     for i, form in enumerate(unique, 1):
-        cross.add(record(i, FormResult(form.source.file, form, analysis=analyse(form, PROFILE))))
+        cross.add(record(i, form, analyse(form, PROFILE)))
     found = [f for each in cross.finish().findings.values() for f in each]
     codes[Code.READ_ERROR] += 2  # broken.yaml, latin1.yaml
     codes[Code.LAYOUT_UNRECOGNISED] += 1  # not_a_form.json

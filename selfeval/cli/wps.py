@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
@@ -40,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "默认指向旁边的加载项文件夹",
     )
     build.add_argument("--profile", default="", metavar="口径", help="评分口径名称（默认全国口径）")
-    build.set_defaults(func=run_build)
+    build.set_defaults(func=run)
     install = actions.add_parser(
         "install",
         help="为当前用户注册在线加载项",
@@ -61,22 +60,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="文件夹",
         help="写入这个 jsaddons 文件夹（默认按系统确定）",
     )
-    install.set_defaults(func=run_install)
+    install.set_defaults(func=run)
 
 
-def run_build(args: argparse.Namespace) -> int:
-    from selfeval.excel.wps import build
+def run(args: argparse.Namespace) -> int:
+    from selfeval.excel.wps import build, folder_name, install
 
-    written = build(args.output_dir, args.service, args.url, args.profile)
-    print(
-        f"已生成 WPS 加载项：{written[0].parent}（{len(written) - 1} 个文件），注册文件：{written[-1]}"
-    )
-    return 0
-
-
-def run_install(args: argparse.Namespace) -> int:
-    from selfeval.excel.wps import install
-
+    if args.wps_action == "build":
+        written = build(args.output_dir, args.service, args.url, args.profile)
+        folder = args.output_dir / folder_name()
+        print(f"已生成 WPS 加载项：{folder}（{len(written) - 1} 个文件），注册文件：{written[-1]}")
+        return 0
     target = install(args.url, args.dir)
-    print(f"已注册 WPS 加载项：{target}（地址 {args.url}）。请重新启动 WPS 表格。", file=sys.stdout)
+    print(f"已注册 WPS 加载项：{target}（地址 {args.url}）。请重新启动 WPS 表格。")
     return 0

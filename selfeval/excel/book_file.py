@@ -16,9 +16,10 @@ from selfeval.errors import InputError
 from selfeval.excel import book_io
 from selfeval.excel.marks import STATE_SHEET
 from selfeval.excel.workbook import RESULTS_SHEET, BookView, view_of_grids
-from selfeval.profiles.policy import Profile
+from selfeval.profiles.policy import Profile, load_profile
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import OwnOutputFile, WorkbookError
+from selfeval.readers.workbook import load_grids
 
 NOT_XLSX = (
     "工作簿不是 .xlsx 格式（可能是 WPS 的 .et、旧版 .xls，或设了打开密码），"
@@ -33,9 +34,7 @@ class NotWorkbook(InputError):
 def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -> BookView:
     """The view of the workbook whose ``.xlsx`` file is ``data``; InputError (Chinese) when
     it is none. ``profile``: a Profile, or a shipped profile's name."""
-    from openpyxl import load_workbook
-
-    from selfeval.readers.workbook import load_grids
+    from openpyxl import load_workbook  # openpyxl loads only when a copy is planned (start-up)
 
     if not data.startswith(b"PK"):
         raise NotWorkbook(NOT_XLSX)
@@ -112,8 +111,6 @@ def _profile(name: Profile | str | None) -> Profile | None:
         return name or None
     if not name.isidentifier():  # a shipped profile by name; never a path on the server
         raise InputError(f"评分口径“{name}”不存在，请填写口径名称（如 national、shanghai）")
-    from selfeval.profiles.policy import load_profile
-
     return load_profile(name)
 
 
@@ -140,7 +137,7 @@ def _look(cell: Any) -> tuple[book_io.Color, bool]:
         if fill.fgColor.type == "rgb" and isinstance(fill.fgColor.rgb, str):
             color = "#" + fill.fgColor.rgb[-6:].lower()
         elif fill.fgColor.type == "indexed":
-            from openpyxl.styles.colors import COLOR_INDEX
+            from openpyxl.styles.colors import COLOR_INDEX  # with openpyxl (start-up)
 
             index = fill.fgColor.indexed
             if 0 <= index < len(COLOR_INDEX):

@@ -49,7 +49,7 @@ def on_action(control_id: str) -> None:
     while the first runs); every run is noted in the support log, a failure with its
     traceback, and the message names the log.
     """
-    import xlwings as xw
+    import xlwings as xw  # present only where Excel runs the add-in
 
     book = xw.Book.caller()
     action = ACTIONS.get(control_id)
@@ -140,6 +140,7 @@ def export_report(book: Any) -> str:
 @button
 def new_form(book: Any) -> str:
     """Write this year's blank template (never over an existing file) and open it."""
+    # The template writer loads openpyxl and jinja2, which the button module must not.
     from selfeval.writers.template import current_year, write_blank
 
     year = current_year()

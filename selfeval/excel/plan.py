@@ -21,11 +21,13 @@ from typing import Any
 
 from selfeval.errors import InputError
 from selfeval.excel import book_io
+from selfeval.excel.book_file import view_of_file
 from selfeval.excel.marks import STATE_SHEET, Diff, Ledger, Mark, same_value
 from selfeval.excel.workbook import RESULTS_SHEET, BookView
 from selfeval.form.findings import Finding, Severity, show_value
 from selfeval.form.model import Form
-from selfeval.pipeline.results import FormResult, check_form, workpaper_result
+from selfeval.layouts.layout import layout_for
+from selfeval.pipeline.results import FormResult, check_form, unreadable_result, workpaper_result
 from selfeval.readers.workpaper import workpaper_in
 from selfeval.rules.check import FIELD_LABELS
 from selfeval.rules.rescore import Change, rescore
@@ -390,8 +392,6 @@ def lost_note(view: BookView) -> str:
 
 def _protected_cells(view: BookView, form: Form) -> set[str]:
     """Cells Rescore must not write: formulas, or where unknown, the template's formulas."""
-    from selfeval.layouts.layout import layout_for
-
     sheet = form.source.sheet or ""
     cells = view.formula_cells(sheet) or set()
     layout = layout_for(view.grids[sheet].names) if view.grids[sheet].names else None
@@ -422,7 +422,7 @@ def require_forms(view: BookView) -> None:
 
 def report_page(view: BookView, link_base: Path | None = None) -> bytes:
     """导出报告: the HTML report of the workbook's forms (links relative to ``link_base``)."""
-    from selfeval.pipeline.results import unreadable_result
+    # The report's writers load openpyxl, which the button module must not (start-up).
     from selfeval.reports.portfolio import render, summarise
 
     require_forms(view)
@@ -447,8 +447,6 @@ def plan_file(
     bytes, the ledger included in its hidden state sheet). Raises
     :class:`~selfeval.errors.InputError` (Chinese) for an unknown action or a file that
     is no workbook, :class:`AddinError` when the button cannot run on it."""
-    from selfeval.excel.book_file import view_of_file
-
     planner = PLANNERS.get(action)
     if planner is None:
         known = "、".join(PLANNERS)

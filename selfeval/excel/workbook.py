@@ -20,9 +20,11 @@ from typing import Any
 from selfeval.excel import book_io
 from selfeval.excel.marks import STATE_SHEET, Anchors, CellReader, Key, Ledger, Mark
 from selfeval.form.model import Form
+from selfeval.pipeline.results import calculated
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
+from selfeval.readers.locate import forms_in_grids
 
 RESULTS_SHEET = "校验结果"
 PROFILE_VARIABLE = "SELFEVAL_PROFILE"
@@ -94,10 +96,8 @@ def view_of_grids(
     """The forms of ``grids`` (the add-in's own sheets left out), the ledger read from the
     state sheet's rows and moved to where each mark's field sits now. ``profile``: the
     scoring profile, by default the one :data:`PROFILE_VARIABLE` names."""
-    from selfeval.readers.locate import forms_in_grids
-
     items = forms_in_grids(list(grids.values()), name)
-    forms = [i for i in items if isinstance(i, Form)]
+    forms = [calculated(i) for i in items if isinstance(i, Form)]
     unreadable = [i for i in items if isinstance(i, Unreadable)]
     ledger = Ledger.from_rows(ledger_rows)
     view = BookView(name, grids, forms, unreadable, ledger, profile or profile_from_environment())

@@ -50,7 +50,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from selfeval.errors import LayoutError
 from selfeval.form import vocabulary
@@ -58,9 +58,7 @@ from selfeval.form.a1 import column_letter as letter
 from selfeval.form.a1 import column_number as _column_number
 from selfeval.form.model import LEVEL1_NAMES
 from selfeval.grammar.targets import join_target
-
-if TYPE_CHECKING:
-    from selfeval.profiles.policy import Profile
+from selfeval.profiles.policy import Profile, load_profile, profile_from_settings
 
 SHEET = "自评表"
 INSTRUCTIONS_SHEET = "填表说明"
@@ -683,8 +681,6 @@ def profile_of(properties: Mapping[str, str]) -> Profile | None:
 
 @lru_cache(maxsize=16)  # a folder's templates record the same few profiles
 def _recorded_profile(text: str) -> Profile | None:
-    from selfeval.profiles.policy import profile_from_settings  # profiles sit above the layout
-
     try:
         return profile_from_settings(json.loads(text))
     except (ValueError, TypeError, AttributeError):  # ProfileError is a ValueError
@@ -724,8 +720,6 @@ def absolute(ref: str) -> str:
 
 def _profile_values(profile: Profile | None) -> dict[str, str]:
     if profile is None:
-        from selfeval.profiles.policy import load_profile
-
         profile = load_profile()
     return _values(
         profile.grades,

@@ -33,8 +33,8 @@ from selfeval.form.model import (
     Source,
 )
 from selfeval.grammar.targets import join_target
-from selfeval.readers import Unreadable
 from selfeval.readers import cells as cv
+from selfeval.readers.found import Unreadable
 from selfeval.readers.grid import Grid
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")

@@ -33,8 +33,8 @@ from xml.etree.ElementTree import Element
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from selfeval.readers import OUTPUT_MARK
 from selfeval.readers import cells as cv
+from selfeval.readers.found import OUTPUT_MARK
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
     BROKEN_ZIP,

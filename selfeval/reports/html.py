@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from selfeval.form.findings import Finding, Severity
 from selfeval.pipeline.results import FormResult, project_title, summary_line
 from selfeval.readers import WORKBOOK_SUFFIXES
-from selfeval.reports.portfolio.columns import where
-from selfeval.reports.portfolio.links import Links
+from selfeval.reports.links import Links
+from selfeval.reports.places import where
+from selfeval.writers.jinja import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def render_html(
@@ -40,11 +42,8 @@ def html_page(sections: list[dict[str, Any]], summary: str) -> str:
 
 
 @cache
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("selfeval.reports", "templates"),
-        autoescape=select_autoescape(default=True),
-    )
+def _env() -> jinja2.Environment:
+    return environment("selfeval.reports", "templates", html=True, strict=False)
 
 
 def form_section(

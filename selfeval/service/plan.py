@@ -24,6 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from selfeval.errors import SelfevalError
+from selfeval.excel.book_file import view_of_file
+from selfeval.excel.plan import AddinError, plan_file, report_name, report_page
+from selfeval.excel.wps import JSPLUGINS, addin_files, jsplugins, online_entry
+
 MAX_UPLOAD_BYTES = 20 * 2**20
 ACTIONS = ("validate", "rescore", "restore", "clear", "report")
 
@@ -65,9 +70,6 @@ class _Refusal(Exception):
 
 
 def _answer(data: bytes, action: str, name: str, profile: str | None) -> dict[str, Any]:
-    from selfeval.errors import SelfevalError
-    from selfeval.excel.plan import AddinError, plan_file
-
     try:
         if action == "report":
             return _report(data, name, profile)
@@ -80,17 +82,12 @@ def _answer(data: bytes, action: str, name: str, profile: str | None) -> dict[st
 
 def _report(data: bytes, name: str, profile: str | None) -> dict[str, Any]:
     """The HTML report of the workbook (what the Excel add-in's 导出报告 writes)."""
-    from selfeval.excel.book_file import view_of_file
-    from selfeval.excel.plan import report_name, report_page
-
     page = report_page(view_of_file(data, name, profile))
     return {"report_name": report_name(name), "report_html": page.decode("utf-8")}
 
 
 async def wps_file(request: Request) -> Response:
     """One file of the add-in, as built; ``jsplugins.xml`` names this server's /wps/."""
-    from selfeval.excel.wps import JSPLUGINS, addin_files, jsplugins, online_entry
-
     path = request.path_params.get("path") or "index.html"
     if path == JSPLUGINS:
         url = str(request.url_for("wps_root"))

@@ -18,9 +18,9 @@ from pathlib import Path
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Number
+from selfeval.form.values import number
 from selfeval.pipeline.results import FormResult, check_file
 from selfeval.profiles.policy import Profile
-from selfeval.rules.analysis import number
 from selfeval.rules.crossform import CrossChecks, CrossForm, FormRecord, record
 
 TO_YUAN = {"元": 1.0, "万元": 10000.0}
@@ -260,7 +260,7 @@ def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
 def made(result: FormResult, profile: Profile) -> tuple[Row, FormRecord | None]:
     """A result's row and its record for the cross-form checks, numbered later by the
     :class:`Collector` (what a worker sends back for a report)."""
-    return make_row(0, result, profile), record(0, result)
+    return make_row(0, result, profile), record(0, result.form, result.analysis)
 
 
 class Collector:

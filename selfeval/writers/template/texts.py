@@ -9,24 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, wraps
-from typing import ParamSpec, TypeVar
-
-import jinja2
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from selfeval.layouts.layout import layout_spec
 from selfeval.profiles.policy import Profile
+from selfeval.writers.jinja import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @cache
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("selfeval.writers.template", "texts"),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=False,
-    )
-    env.filters["num"] = _num
-    return env
+    return environment("selfeval.writers.template", "texts", html=False, filters={"num": _num})
 
 
 def _num(value: float) -> str:
