@@ -163,6 +163,20 @@ def test_the_cli_builds_and_installs(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "http://" in capsys.readouterr().err
 
 
+def test_a_theme_fill_is_read_as_the_colour_the_open_workbook_shows(tmp_path: Path) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.colors import Color
+
+    from selfeval.excel.book_file import fill_color, theme_colors
+
+    wb = Workbook()
+    wb.save(tmp_path / "theme.xlsx")
+    theme = theme_colors(load_workbook(tmp_path / "theme.xlsx").loaded_theme)
+    darker_white = PatternFill("solid", fgColor=Color(theme=0, tint=-0.1499984740745262))
+    assert fill_color(darker_white, theme) == "#d9d9d9"  # Excel's "白色，背景 1，深色 15%"
+    assert fill_color(PatternFill("solid", fgColor=Color(theme=4)), theme) == "#" + theme[4]
+
+
 # -- the service's routes (in process) ---------------------------------------------------------
 
 
@@ -282,6 +296,27 @@ def test_each_button_on_the_seed_forms_and_undo_is_exact(
     assert message(restored).startswith(("已撤销评分", "没有可撤销的评分"))
     assert cleared["workbook"] == original  # values, fills and notes exactly as they were
     assert cleared["app"] == {"ScreenUpdating": True, "Calculation": -4105}
+
+
+@pytest.mark.slow
+def test_clear_marks_gives_back_a_theme_coloured_fill(
+    service: Service, seeds: Path, tmp_path: Path
+) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.colors import Color
+
+    path = seed_copy(seeds, tmp_path, 10)
+    planned = plan_file(path.read_bytes(), "validate", path.name).to_json()
+    cell = next(w for w in planned["writes"] if w["op"] == "fills")["cells"][0]["cell"]
+    wb = load_workbook(path)
+    wb[SHEET][cell].fill = PatternFill("solid", fgColor=Color(theme=5, tint=0.3999755851924192))
+    wb.save(path)
+    original = workbook_state(path)
+    checked, cleared = press(service, path, tmp_path, "validate", "clear", state=original)
+    assert (
+        sheet(checked["workbook"])["cells"][cell]["fill"] != sheet(original)["cells"][cell]["fill"]
+    )
+    assert cleared["workbook"] == original
 
 
 @pytest.mark.slow

@@ -28,6 +28,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.protection import SheetProtection
 
+from selfeval.excel.book_file import fill_color, theme_colors
+
 ROOT = Path(__file__).resolve().parents[1]
 WPS_DIR = ROOT / "addin" / "wps"
 RUNNER = ROOT / "tests" / "wps" / "run.js"
@@ -69,6 +71,7 @@ def workbook_state(
     passwords = passwords or {}
     wb = load_workbook(path)
     cached = load_workbook(path, data_only=True)
+    theme = theme_colors(wb.loaded_theme)
     sheets = []
     for ws in wb.worksheets:
         cells: dict[str, Any] = {}
@@ -82,8 +85,9 @@ def workbook_state(
                         cell["v"] = value
                 elif c.value is not None:
                     cell["v"] = c.value if isinstance(c.value, int | float | str) else str(c.value)
-                if c.fill.fill_type == "solid" and c.fill.fgColor.type == "rgb":
-                    cell["fill"] = "#" + c.fill.fgColor.rgb[-6:].lower()
+                fill = fill_color(c.fill, theme)  # as WPS reports it: theme colours resolved
+                if fill:
+                    cell["fill"] = fill
                 if c.comment is not None:
                     cell["note"] = c.comment.text
                 if cell:

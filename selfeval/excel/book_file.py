@@ -8,9 +8,12 @@ openpyxl. The ledger comes from the hidden state sheet the previous plan wrote.
 
 from __future__ import annotations
 
+import colorsys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from defusedxml import ElementTree
 
 from selfeval.errors import InputError
 from selfeval.excel import book_io
@@ -58,7 +61,8 @@ def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -
                 grid.formulas = _formulas(book[grid.sheet], grid)
             grids[grid.sheet] = grid
     view = view_of_grids(Path(name).name, grids, ledger_rows, _profile(profile))
-    view.looks = lambda sheet, cells: {c: _look(book[sheet][c]) for c in cells}
+    theme = theme_colors(book.loaded_theme)
+    view.looks = lambda sheet, cells: {c: _look(book[sheet][c], theme) for c in cells}
     view.rows_of = lambda sheet: _rows(book, sheet)
     view.protections = _protections(book)
     return view
@@ -129,20 +133,55 @@ def _formula(value: Any) -> str | None:
     return text if isinstance(text, str) and text.startswith("=") else None
 
 
-def _look(cell: Any) -> tuple[book_io.Color, bool]:
+def _look(cell: Any, theme: list[str]) -> tuple[book_io.Color, bool]:
     """(fill as #rrggbb or None, holds a note) of one cell."""
-    fill = cell.fill
-    color = None
-    if fill is not None and fill.fill_type == "solid" and fill.fgColor is not None:
-        if fill.fgColor.type == "rgb" and isinstance(fill.fgColor.rgb, str):
-            color = "#" + fill.fgColor.rgb[-6:].lower()
-        elif fill.fgColor.type == "indexed":
-            from openpyxl.styles.colors import COLOR_INDEX  # with openpyxl (start-up)
+    return fill_color(cell.fill, theme), cell.comment is not None
 
-            index = fill.fgColor.indexed
-            if 0 <= index < len(COLOR_INDEX):
-                color = "#" + COLOR_INDEX[index][-6:].lower()
-    return color, cell.comment is not None
+
+def fill_color(fill: Any, theme: list[str]) -> book_io.Color:
+    """A solid fill as ``#rrggbb`` (what the open workbook reports as Interior.Color):
+    an RGB, an indexed colour, or a theme colour with its tint; None for no fill."""
+    if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+        return None
+    color = fill.fgColor
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        return "#" + color.rgb[-6:].lower()
+    from openpyxl.styles.colors import COLOR_INDEX  # with openpyxl, when a copy is planned
+
+    if color.type == "indexed" and 0 <= color.indexed < len(COLOR_INDEX):
+        return "#" + COLOR_INDEX[color.indexed][-6:].lower()
+    if color.type == "theme" and 0 <= color.theme < len(theme):
+        return _tinted(theme[color.theme], color.tint or 0.0)
+    return None
+
+
+def theme_colors(xml: bytes | None) -> list[str]:
+    """The theme's colours in the order fills index them (lt1, dk1, lt2, dk2, accent1…)."""
+    if not xml:
+        return []
+    scheme = next(
+        (e for e in ElementTree.fromstring(xml).iter() if e.tag == f"{_A}clrScheme"), None
+    )
+    if scheme is None:
+        return []
+    colors = {}
+    for slot in scheme:
+        value = next(iter(slot), None)
+        if value is not None:
+            colors[slot.tag.removeprefix(_A)] = value.get("lastClr") or value.get("val") or ""
+    order = ("lt1", "dk1", "lt2", "dk2", *(f"accent{i}" for i in range(1, 7)), "hlink", "folHlink")
+    return [colors.get(name, "000000").lower() for name in order]
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """``rgb`` lightened (tint > 0) or darkened (tint < 0) as Excel applies a tint."""
+    r, g, b = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    h, light, sat = colorsys.rgb_to_hls(r, g, b)
+    light = light * (1 + tint) if tint < 0 else light * (1 - tint) + tint
+    return "#" + "".join(f"{round(v * 255):02x}" for v in colorsys.hls_to_rgb(h, light, sat))
 
 
 def _rows(book: Any, name: str) -> list[list[Any]] | None:
