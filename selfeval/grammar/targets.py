@@ -26,7 +26,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
 from selfeval.form.vocabulary import ACTUAL, TARGET_NATURES
@@ -147,7 +146,6 @@ def join_target(nature: str | float | None, value: str | float | None, unit: str
     return f"{operator}{v}{u}"
 
 
-@lru_cache(maxsize=16384)  # the same pairs recur across forms; hashing beats recomputing
 def evaluate(target: Target, actual: Actual) -> Evaluation:
     """Whether ``actual`` meets ``target``: met / partial / unmet, or unknown with a reason."""
     if target.kind == "unparsed":
@@ -322,7 +320,6 @@ _ZERO_WORDS = re.compile(
 _YES_NO = frozenset(("是", "否"))
 
 
-@lru_cache(maxsize=16384)
 def _parse_target(text: str, lower_better: bool) -> Target:
     s = _compact(text)
     if not s or not _has_content(s):
@@ -479,7 +476,6 @@ _SCALE = re.compile(r"优良?中?[低差]?差?|优良中差|优良中低差|优/
 _ABSENT = re.compile(r"(?:无|零|0|没有|杜绝)(?!障碍|纸化|法|效)|(?:未|没有|无|不曾)(?:发生|出现)")
 
 
-@lru_cache(maxsize=16384)
 def _parse_actual(text: str, target_word: str | None) -> Actual:
     s = _compact(text)
     if not s or not _has_content(s):
@@ -584,7 +580,6 @@ _PER_YEAR = {"天": 365.0, "日": 365.0, "周": 52.0, "月": 12.0, "个月": 12.
              "季": 4.0, "年": 1.0}  # fmt: skip
 
 
-@lru_cache(maxsize=1024)
 def _scale(unit: str) -> tuple[str, float]:
     """(family, factor): 1.2万人次 is 12000 人次, 2小时 is 120 分钟, 3次/月 is 36 次/年."""
     if "/" in unit:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
@@ -253,7 +252,6 @@ def shown(value: float, code: str) -> str:
     return cv.number_text(value)
 
 
-@lru_cache(maxsize=256)  # a workbook uses a handful of formats, read for every cell
 def _display(code: str) -> tuple[str, int]:
     """How a format code shows a number: ``%``, ``,`` or plain, and its decimals."""
     section = code.split(";")[0]

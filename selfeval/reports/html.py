@@ -9,7 +9,6 @@ follow such links.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +40,6 @@ def html_page(sections: list[dict[str, Any]], summary: str) -> str:
     return _env().get_template("findings.html.j2").render(forms=sections, summary=summary)
 
 
-@cache
 def _env() -> jinja2.Environment:
     return environment("selfeval.reports", "templates", html=True, strict=False)
 

@@ -12,7 +12,6 @@ Codes, severities and numbers written unescaped come from our own tables.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,6 @@ HTML_COLUMNS = tuple(c for c in COLUMNS if c.key not in ("codes", "sheet"))
 TITLE = "绩效自评表汇总报告"
 
 
-@cache
 def _template() -> jinja2.Template:
     names = {"show": show, "code_label": lambda code: Code(code).label}
     env = environment("selfeval.reports", "templates", html=True, trim=True, names=names)
