@@ -179,6 +179,12 @@ CLOSING_LABELS: tuple[str, ...] = (
 )
 """Labels of the lines after the indicator table (not part of it), as they start a cell."""
 
+DURATION_WORDS: tuple[str, ...] = (
+    "项目周期", "建设周期", "实施周期", "周期", "建设工期", "工期", "完成时限", "办理时限",
+    "办结时限", "时限", "用时", "耗时", "历时",
+)  # fmt: skip
+"""Words naming a duration (项目周期 6个月, 建设工期 180天): a ceiling, finishing sooner meets it."""
+
 TARGET_NATURES: dict[str, str] = {
     "正向": "≥",
     "正向指标": "≥",
@@ -276,6 +282,7 @@ __all__ = [
     "PLACEHOLDER_ROWS",
     "PROJECT_LIST_KEYS",
     "SPLIT_TARGET_COLUMNS",
+    "DURATION_WORDS",
     "TARGET_NATURES",
     "TOTAL_LABELS",
     "Term",

@@ -87,22 +87,30 @@ class FormResult:
     def to_dict(self, min_severity: Severity = Severity.INFO) -> dict[str, Any]:
         """The JSON contract (docs/json-schema.md); numbers carry no float noise."""
         form, a = self.form, self.analysis
-        source = {"file": self.file, "sheet": None, "row": None}
+        source = {"file": self.file, "sheet": None, "row": None, "origin": None}
         findings = [_finding_dict(f) for f in self.shown_findings(min_severity)]
         if form is None or a is None:
             return {
                 "source": source,
                 "layout": "workpaper" if self.workpaper else None,
                 "project": None,
+                "header": None,
                 "stated": None,
                 "computed": None,
                 "findings": findings,
             }
-        source.update(sheet=form.source.sheet, row=form.source.row)
+        source.update(sheet=form.source.sheet, row=form.source.row, origin=form.source.origin)
+        header = form.header
         return {
             "source": source,
             "layout": form.layout,
-            "project": form.header.project,
+            "project": header.project,
+            "header": {
+                "year": header.year,
+                "project": header.project,
+                "department": header.department,
+                "implementer": header.implementer,
+            },
             "stated": _rounded(
                 {
                     "execution_rate": number(form.funds.total.stated_rate),
@@ -156,6 +164,13 @@ def json_number(value: Any) -> Any:
 def project_title(form: Form) -> str:
     """The form's 项目名称 as a heading, or a note that it was left blank."""
     return form.header.project or vocab.UNNAMED_PROJECT
+
+
+def units_line(form: Form) -> str:
+    """``主管部门：某局；实施单位：某中心``, a blank one said as such, for grouping by unit."""
+    h = form.header
+    pairs = ((vocab.DEPARTMENT, h.department), (vocab.IMPLEMENTER, h.implementer))
+    return "；".join(f"{label}：{value or '（未填）'}" for label, value in pairs)
 
 
 @dataclass

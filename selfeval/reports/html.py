@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selfeval.form.findings import Finding, Severity
-from selfeval.pipeline.results import FormResult, project_title, summary_line
+from selfeval.pipeline.results import FormResult, project_title, summary_line, units_line
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.reports.links import Links
 from selfeval.reports.places import where
@@ -61,6 +61,7 @@ def form_section(
         if r.form is None
         else project_title(r.form),
         "where": r.place,
+        "units": units_line(r.form) if r.form is not None else "",
         "figures": figures,
         "findings": [_finding(f, r.file, links) for f in r.shown_findings(min_severity)],
     }

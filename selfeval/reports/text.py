@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from selfeval.form.findings import Finding, Severity
-from selfeval.pipeline.results import FormResult, project_title, summary_line
+from selfeval.pipeline.results import FormResult, project_title, summary_line, units_line
 from selfeval.reports.html import form_section
 from selfeval.reports.links import Links
 from selfeval.reports.places import where
@@ -71,7 +71,7 @@ def _form_block(r: FormResult, min_severity: Severity = Severity.INFO) -> list[s
         head = f"■ {r.place}"
     else:
         totals = "，".join(f"{name} {shown}" for name, shown in r.totals)
-        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
+        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}\n  {units_line(r.form)}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.shown_findings(min_severity)

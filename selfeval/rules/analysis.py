@@ -22,6 +22,7 @@ from selfeval.grammar.targets import (
     Evaluation,
     Target,
     evaluate,
+    is_duration_name,
     parse_actual,
     parse_target,
 )
@@ -232,10 +233,10 @@ def _same(a: float, b: float) -> bool:
 
 @lru_cache(maxsize=8192)  # kept for speed: bench_engine.py 2,100 -> 5,800 forms/s
 def _judge(
-    target_text: str, actual_text: str, lower_better: bool
+    target_text: str, actual_text: str, lower_better: bool, ceiling: bool = False
 ) -> tuple[Target, Actual, Evaluation]:
     """Parse and evaluate a target/actual pair; forms repeat the same pairs a lot."""
-    target = parse_target(target_text, lower_better)
+    target = parse_target(target_text, lower_better, ceiling)
     actual = parse_actual(actual_text, target)
     return target, actual, evaluate(target, actual)
 
@@ -245,7 +246,8 @@ def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
     if type(target_text) is not str or type(actual_text) is not str:  # YAML numbers
         target_text, actual_text = text(target_text), text(actual_text)
     lower = profile.lower_is_better(row.name)
-    target, actual, evaluation = _judge(target_text, actual_text, lower)
+    ceiling = is_duration_name(row.name)
+    target, actual, evaluation = _judge(target_text, actual_text, lower, ceiling)
     points, score = number(row.points), number(row.score)
     reason_text = row.reason
     if type(reason_text) is str:  # has_reason, inlined: it runs on every row
