@@ -4,7 +4,7 @@ For a filled protected template (form 10 in our template) and a hand-made form (
 the time of ``plan_file`` in process for each action, on the workbook as it is before
 that button (validated before 清除标记, rescored before 撤销评分, made with the Excel
 add-in's playback), and the HTTP round trip of ``POST /api/plan`` through the service on
-127.0.0.1 (uvicorn), with the plan's size. WPS's own time to apply a plan is not
+127.0.0.1 (``selfeval serve``), with the plan's size. WPS's own time to apply a plan is not
 measured (no WPS here).
 Run: python benchmarks/bench_wps.py [--repeat 5]
 """
@@ -28,7 +28,7 @@ from benchmarks.bench_addin import enable_remote_engine  # noqa: E402
 from selfeval.excel import buttons  # noqa: E402
 from selfeval.excel.plan import plan_file  # noqa: E402
 from tests.seed_workbooks import write_seed_workbooks  # noqa: E402
-from tests.wps_harness import Service  # noqa: E402
+from tests.service_harness import running_service  # noqa: E402
 from tests.xlwings_payload import press  # noqa: E402
 
 BEFORE = {"validate": None, "rescore": None, "restore": "rescore", "clear": "validate"}
@@ -95,7 +95,7 @@ def main() -> None:
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     enable_remote_engine()
     folder = Path(tempfile.mkdtemp())
-    with Service() as service:
+    with running_service(folder / "service") as service:
         for label, path in workbooks(folder).items():
             for action in BEFORE:
                 data = prepared(path, action, folder)

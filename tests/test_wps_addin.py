@@ -1,5 +1,6 @@
 """The WPS add-in: its scripts under node against a stand-in WPS that enforces what WPS
-enforces (tests/wps/standin.js), with the real checking service started by the test.
+enforces (tests/wps/standin.js), with the real checking service started by the test (``selfeval serve``, the session's
+``service`` fixture of tests/conftest.py).
 
 Each button sends a saved copy of the stand-in's workbook (a real .xlsx file, written by
 tests/wps_harness.py) to ``POST /api/plan`` and applies the plan the service returns.
@@ -22,7 +23,8 @@ from selfeval.excel.marks import STATE_SHEET
 from selfeval.excel.plan import plan_file
 from selfeval.excel.workbook import RESULTS_SHEET
 from selfeval.excel.wps import addin_files, build, install, jsaddons_dir
-from tests.wps_harness import NODE, WPS_DIR, Service, page_scripts, run_node, workbook_state
+from tests.service_harness import Running
+from tests.wps_harness import NODE, WPS_DIR, page_scripts, run_node, workbook_state
 
 SHEET = "自评表"
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -184,12 +186,11 @@ def test_a_theme_fill_is_read_as_the_colour_the_open_workbook_shows(tmp_path: Pa
 def client() -> Any:
     pytest.importorskip("starlette")
     pytest.importorskip("httpx")
-    from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from selfeval.service.plan import ROUTES
+    from selfeval.service.app import create_app
 
-    return TestClient(Starlette(routes=ROUTES))
+    return TestClient(create_app())
 
 
 @pytest.mark.parametrize("name", sorted(addin_files()))
@@ -211,7 +212,7 @@ def test_files_outside_the_addin_are_not_served(client: Any) -> None:
 def test_the_plan_endpoint_answers_bad_input_in_chinese(client: Any, seeds: Path) -> None:
     form = (seeds / "form10.xlsx").read_bytes()
     cases = [
-        ({"action": "validate"}, None, 400, "缺少工作簿"),
+        ({"action": "validate"}, None, 400, "没有上传文件"),
         ({"action": "explode"}, form, 400, "未知的操作"),
         ({"action": "validate"}, b"not a workbook", 400, ".xlsx"),
         ({"action": "restore"}, form, 422, "没有可撤销的评分"),
@@ -243,16 +244,7 @@ def test_a_workbook_with_no_form_gets_a_chinese_422(client: Any, tmp_path: Path)
 # -- the buttons, under node, with the service running (slow) ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def service() -> Any:
-    pytest.importorskip("uvicorn")
-    if not Path(NODE).exists():
-        pytest.skip("node 未安装")
-    with Service() as running:
-        yield running
-
-
-def press(service: Service, path: Path, tmp: Path, *buttons: str, state: dict | None = None):
+def press(service: Running, path: Path, tmp: Path, *buttons: str, state: dict | None = None):
     """Press ``buttons`` in turn on the workbook at ``path``: one result per button."""
     state = state or workbook_state(path)
     steps = [{"press": f"selfeval_{b}"} for b in buttons]
@@ -276,7 +268,7 @@ def seed_copy(seeds: Path, tmp_path: Path, number: int) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("number", range(1, 12))
 def test_each_button_on_the_seed_forms_and_undo_is_exact(
-    service: Service, seeds: Path, tmp_path: Path, number: int
+    service: Running, seeds: Path, tmp_path: Path, number: int
 ) -> None:
     path = seed_copy(seeds, tmp_path, number)
     original = workbook_state(path)
@@ -300,7 +292,7 @@ def test_each_button_on_the_seed_forms_and_undo_is_exact(
 
 @pytest.mark.slow
 def test_clear_marks_gives_back_a_theme_coloured_fill(
-    service: Service, seeds: Path, tmp_path: Path
+    service: Running, seeds: Path, tmp_path: Path
 ) -> None:
     from openpyxl.styles import PatternFill
     from openpyxl.styles.colors import Color
@@ -321,7 +313,7 @@ def test_clear_marks_gives_back_a_theme_coloured_fill(
 
 @pytest.mark.slow
 def test_rescore_then_undo_restores_values_and_fills_exactly(
-    service: Service, seeds: Path, tmp_path: Path
+    service: Running, seeds: Path, tmp_path: Path
 ) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     original = workbook_state(path)
@@ -340,7 +332,7 @@ def test_rescore_then_undo_restores_values_and_fills_exactly(
 @pytest.mark.slow
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem)
 def test_buttons_on_our_protected_templates_keep_their_protection(
-    service: Service, tmp_path: Path, template: Path
+    service: Running, tmp_path: Path, template: Path
 ) -> None:
     path = tmp_path / template.name
     shutil.copy(template, path)
@@ -359,7 +351,7 @@ def test_buttons_on_our_protected_templates_keep_their_protection(
 
 @pytest.mark.slow
 def test_a_password_protected_sheet_is_left_untouched_with_a_chinese_message(
-    service: Service, seeds: Path, tmp_path: Path
+    service: Running, seeds: Path, tmp_path: Path
 ) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     wb = load_workbook(path)
@@ -377,7 +369,7 @@ def test_a_password_protected_sheet_is_left_untouched_with_a_chinese_message(
 
 @pytest.mark.slow
 def test_the_task_pane_lists_the_findings_and_goes_to_a_cell(
-    service: Service, seeds: Path, tmp_path: Path
+    service: Running, seeds: Path, tmp_path: Path
 ) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     steps = [{"press": "selfeval_validate"}, {"pane": True}]
@@ -402,7 +394,7 @@ def filled_template(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_rescore_and_undo_on_a_filled_protected_template(
-    service: Service, tmp_path: Path, filled_template: Path
+    service: Running, tmp_path: Path, filled_template: Path
 ) -> None:
     original = workbook_state(filled_template)
     checked, rescored, restored, cleared = press(
@@ -427,7 +419,7 @@ def test_rescore_and_undo_on_a_filled_protected_template(
 @pytest.mark.slow
 @pytest.mark.parametrize("action", ["validate", "rescore", "clear"])
 def test_a_fault_at_each_write_step_leaves_the_workbook_as_it_was(
-    service: Service, tmp_path: Path, action: str, filled_template: Path
+    service: Running, tmp_path: Path, action: str, filled_template: Path
 ) -> None:
     path = filled_template
     state = workbook_state(path)
@@ -442,7 +434,7 @@ def test_a_fault_at_each_write_step_leaves_the_workbook_as_it_was(
 
 @pytest.mark.slow
 def test_export_report_saves_the_html_beside_the_workbook(
-    service: Service, seeds: Path, tmp_path: Path
+    service: Running, seeds: Path, tmp_path: Path
 ) -> None:
     path = seed_copy(seeds, tmp_path, 10)
     state = workbook_state(path, folder=str(tmp_path))
@@ -460,7 +452,7 @@ def test_export_report_saves_the_html_beside_the_workbook(
 
 
 @pytest.mark.slow
-def test_the_running_service_serves_the_addin_as_built(service: Service, tmp_path: Path) -> None:
+def test_the_running_service_serves_the_addin_as_built(service: Running, tmp_path: Path) -> None:
     import urllib.request
 
     built = build(tmp_path)
@@ -472,7 +464,7 @@ def test_the_running_service_serves_the_addin_as_built(service: Service, tmp_pat
 
 @pytest.mark.slow
 def test_no_workbook_an_unreachable_service_and_a_sheet_with_no_form(
-    service: Service, tmp_path: Path
+    service: Running, tmp_path: Path
 ) -> None:
     [none] = run_node(None, [{"press": "selfeval_validate"}], service.url, None, tmp_path)
     assert "请先打开" in message(none)

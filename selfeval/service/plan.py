@@ -10,83 +10,61 @@
   (:func:`selfeval.excel.wps.addin_files`), and ``/wps/jsplugins.xml`` registering the
   add-in online at this server's ``/wps/``, so IT registers one URL.
 
-Bad input gets a 4xx with ``{"error": "<Chinese>"}``; nothing is stored.
+Both go through the service's bounds (:func:`selfeval.service.bounds.guarded`: the gate,
+the time limit, errors as ``{"error": "<Chinese>"}``) and its upload reader
+(:func:`selfeval.service.uploads.read_uploads`); nothing is stored.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from selfeval.errors import SelfevalError
-from selfeval.excel.book_file import view_of_file
-from selfeval.excel.plan import AddinError, plan_file, report_name, report_page
+from selfeval.excel.book_file import NotWorkbook, view_of_file
+from selfeval.excel.plan import plan_file, report_name, report_page
 from selfeval.excel.wps import JSPLUGINS, addin_files, jsplugins, online_entry
+from selfeval.profiles.policy import Profile
+from selfeval.service.bounds import Service, error, guarded
+from selfeval.service.uploads import UploadError, read_uploads
 
-MAX_UPLOAD_BYTES = 20 * 2**20
 ACTIONS = ("validate", "rescore", "restore", "clear", "report")
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-async def plan_endpoint(request: Request) -> Response:
-    """The write plan of one button for the workbook sent."""
-    try:
-        form = await request.form(max_files=1, max_fields=8, max_part_size=MAX_UPLOAD_BYTES)
-    except Exception:  # noqa: BLE001 - a body that is no multipart form
-        return _error(
-            400, "请求格式错误：请以 multipart/form-data 发送 file（工作簿）和 action（操作）"
-        )
-    upload = form.get("file")
-    action = str(form.get("action") or "")
-    profile = str(form.get("profile") or "") or None
-    if upload is None or isinstance(upload, str):
-        return _error(400, "缺少工作簿：请以字段 file 发送工作簿的 .xlsx 文件")
+async def plan_endpoint(service: Service, request: Request) -> Response:
+    """The write plan of one button for the workbook sent (within the service's bounds)."""
+    files, fields = await read_uploads(request, service.limits)
+    if len(files) != 1:
+        raise UploadError(400, "请只上传一个工作簿（当前打开的那一个）")
+    action = fields.get("action", "")
     if action not in ACTIONS:
-        return _error(400, f"未知的操作“{action}”，应为 {'、'.join(ACTIONS)} 之一")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        return _error(413, f"工作簿过大，超过 {MAX_UPLOAD_BYTES // 2**20} MB 的上限")
-    name = Path(upload.filename or "工作簿.xlsx").name
-    try:
-        answer = await run_in_threadpool(_answer, data, action, name, profile)
-    except _Refusal as exc:
-        return _error(exc.status, str(exc))
-    return JSONResponse(answer)
+        raise UploadError(400, f"未知的操作“{action}”，应为 {'、'.join(ACTIONS)} 之一")
+    profile = service.profile_for(fields.get("profile"))
+    name, data = files[0]
+    return JSONResponse(await service.work(request, _answer, data, action, name, profile))
 
 
-class _Refusal(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _answer(data: bytes, action: str, name: str, profile: str | None) -> dict[str, Any]:
+def _answer(data: bytes, action: str, name: str, profile: Profile, deadline: Any) -> dict[str, Any]:
+    """The plan (or the report) as JSON. A file that is no .xlsx workbook is a 400; a
+    workbook the button cannot run on (AddinError, a SelfevalError) the service's 422."""
     try:
         if action == "report":
             return _report(data, name, profile)
         return plan_file(data, action, name, profile).to_json()
-    except AddinError as exc:
-        raise _Refusal(422, str(exc)) from exc
-    except (SelfevalError, ValueError) as exc:  # a bad profile, a file that is no workbook
-        raise _Refusal(400, str(exc)) from exc
+    except NotWorkbook as exc:
+        raise UploadError(400, str(exc)) from exc
 
 
-def _report(data: bytes, name: str, profile: str | None) -> dict[str, Any]:
+def _report(data: bytes, name: str, profile: Profile) -> dict[str, Any]:
     """The HTML report of the workbook (what the Excel add-in's 导出报告 writes)."""
     page = report_page(view_of_file(data, name, profile))
     return {"report_name": report_name(name), "report_html": page.decode("utf-8")}
 
 
-async def wps_file(request: Request) -> Response:
+async def wps_file(service: Service, request: Request) -> Response:
     """One file of the add-in, as built; ``jsplugins.xml`` names this server's /wps/."""
     path = request.path_params.get("path") or "index.html"
     if path == JSPLUGINS:
@@ -94,7 +72,7 @@ async def wps_file(request: Request) -> Response:
         return Response(jsplugins(online_entry(url)), media_type="application/xml")
     files = addin_files()
     if path not in files:
-        return _error(404, f"加载项中没有文件 {path}")
+        return error(404, f"加载项中没有文件 {path}")
     kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if path.endswith(".js"):
         kind = "text/javascript"
@@ -104,8 +82,8 @@ async def wps_file(request: Request) -> Response:
 
 
 ROUTES: list = [
-    Route("/api/plan", plan_endpoint, methods=["POST"]),
-    Route("/wps/", wps_file, name="wps_root"),
-    Route("/wps/{path:path}", wps_file),
+    Route("/api/plan", guarded(plan_endpoint), methods=["POST"]),
+    Route("/wps/", guarded(wps_file, admit=False), name="wps_root"),
+    Route("/wps/{path:path}", guarded(wps_file, admit=False)),
 ]
 """Mounted by the service's app (selfeval.service.app)."""
