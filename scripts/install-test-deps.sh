@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need from Debian (bookworm): headless LibreOffice Calc, the fonts
 # that stand in for the Windows fonts our workbooks name, poppler (pdfinfo, pdftoppm,
-# pdffonts) and headless Chromium. Idempotent: when everything is present it touches
-# nothing and returns at once; apt-get runs only for what is missing.
+# pdffonts), headless Chromium and node (the WPS add-in's tests). Idempotent: when
+# everything is present it touches nothing and returns at once; apt-get runs only for
+# what is missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,8 +19,9 @@ packages=(
     fonts-wqy-zenhei         # second CJK fallback
     fonts-crosextra-carlito  # metric-compatible with Calibri, openpyxl's default font
     fonts-liberation2        # metric-compatible with Arial and Times New Roman
+    nodejs                   # runs the WPS add-in's scripts against the stand-in WPS
 )
-commands=(soffice pdfinfo pdftoppm pdffonts chromium fc-match)
+commands=(soffice pdfinfo pdftoppm pdffonts chromium fc-match node)
 
 fontconf_src="$here/fontconfig/30-selfeval-cjk-aliases.conf"
 fontconf_dst="/etc/fonts/conf.d/30-selfeval-cjk-aliases.conf"

@@ -28,6 +28,7 @@ COMMANDS = {
     "serve": "selfeval.cli.serve",
     "addin": "selfeval.excel.addin_cli",
     "bundle": "selfeval.excel.bundle",
+    "wps": "selfeval.cli.wps",
 }
 """Command name -> the module that registers it."""
 

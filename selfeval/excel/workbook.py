@@ -1,23 +1,24 @@
-"""The open workbook as the buttons see it: forms read from bulk grids, and the ledger.
+"""The workbook as the buttons see it: forms read from bulk grids, and the ledger.
 
-:func:`read_book` reads each sheet once (values and formulas of the cells holding
-data), hands the grid to the readers, loads the ledger of marks from the hidden
-state sheet and moves each mark to where its form field sits now. A button then
-fills a :class:`Plan` with every write and runs it all or nothing
-(:mod:`selfeval.excel.transaction`).
+:func:`read_book` reads each sheet of an open ``xw.Book`` once (values and formulas of
+the cells holding data); :func:`~selfeval.excel.book_file.view_of_file` reads a saved
+workbook file the same way (the WPS add-in's copy, sent to the checking service). Both
+hand the grids to :func:`view_of_grids`, which finds the forms, loads the ledger of
+marks from the hidden state sheet and moves each mark to where its form field sits
+now. A planner (:mod:`selfeval.excel.plan`) then turns the view into every write.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from selfeval.excel import book_io
-from selfeval.excel.marks import STATE_SHEET, Anchors, Diff, Key, Ledger, Mark
-from selfeval.excel.transaction import Step, run
+from selfeval.excel.marks import STATE_SHEET, Anchors, CellReader, Key, Ledger, Mark
 from selfeval.form.model import Form
 from selfeval.pipeline.results import calculated
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
@@ -36,7 +37,8 @@ OWN_SHEETS = (STATE_SHEET, RESULTS_SHEET)
 class BookView:
     """The forms found in a workbook, the grids they came from, and the ledger."""
 
-    book: Any
+    name: str
+    """The workbook's name as findings report it."""
     grids: dict[str, Grid]
     forms: list[Form]
     unreadable: list[Unreadable]
@@ -47,17 +49,17 @@ class BookView:
     anchors: Anchors = field(default_factory=dict)
     lost: list[Mark] = field(default_factory=list)
     """Marks whose cell could not be found again (its row deleted, or its field renamed)."""
+    looks: CellReader = lambda sheet, cells: {c: (None, False) for c in cells}
+    """(sheet, cells) -> {cell: (fill, holds a note)}: cells about to be marked the first time."""
+    rows_of: Callable[[str], list[list[Any]] | None] = lambda name: None
+    """What sheet ``name`` holds (formulas as typed); None when there is no such sheet."""
+    protections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Sheet name ("" for the workbook's structure) -> how it is protected, where the file
+    tells (a saved copy); the Excel add-in asks the open workbook instead."""
 
     def anchor_of(self) -> dict[Key, str]:
         """(sheet, cell) -> the anchor of the form field it holds."""
         return {(s, c): a for s, found in self.anchors.items() for a, c in found.items()}
-
-    def sheet(self, name: str) -> Any:
-        return self.book.sheets[name]
-
-    def cells(self, sheet: str, cells: list[str]) -> dict[str, tuple[book_io.Color, bool]]:
-        """Fill and note state of cells about to be marked for the first time."""
-        return book_io.read_cells(self.sheet(sheet), cells)
 
     def formula_cells(self, sheet: str) -> set[str] | None:
         """Cells of ``sheet`` holding a formula; None when the engine cannot tell."""
@@ -73,22 +75,32 @@ class BookView:
 
 
 def read_book(book: Any) -> BookView:
-    """Every form in the workbook (the add-in's own sheets skipped) and the ledger."""
+    """Every form in the open workbook (the add-in's own sheets skipped) and the ledger."""
     names = book_io.defined_names(book)
     grids: dict[str, Grid] = {}
-    ledger = Ledger()
+    ledger_rows: list[list[Any]] = []
     for sheet in book.sheets:
         if sheet.name == STATE_SHEET:
-            ledger = Ledger.from_rows(book_io.read_grid(sheet).values)
-            continue
-        if sheet.name == RESULTS_SHEET:
-            continue
-        grids[sheet.name] = book_io.read_grid(sheet, names.get(sheet.name))
-    items = forms_in_grids(list(grids.values()), book.fullname)
-    profile = profile_from_environment()
+            ledger_rows = book_io.read_grid(sheet).values
+        elif sheet.name != RESULTS_SHEET:
+            grids[sheet.name] = book_io.read_grid(sheet, names.get(sheet.name))
+    view = view_of_grids(book.fullname, grids, ledger_rows)
+    view.looks = lambda sheet, cells: book_io.read_cells(book.sheets[sheet], cells)
+    view.rows_of = lambda name: sheet_rows(book, name)
+    return view
+
+
+def view_of_grids(
+    name: str, grids: dict[str, Grid], ledger_rows: list[list[Any]], profile: Profile | None = None
+) -> BookView:
+    """The forms of ``grids`` (the add-in's own sheets left out), the ledger read from the
+    state sheet's rows and moved to where each mark's field sits now. ``profile``: the
+    scoring profile, by default the one :data:`PROFILE_VARIABLE` names."""
+    items = forms_in_grids(list(grids.values()), name)
     forms = [calculated(i) for i in items if isinstance(i, Form)]
     unreadable = [i for i in items if isinstance(i, Unreadable)]
-    view = BookView(book, grids, forms, unreadable, ledger, profile)
+    ledger = Ledger.from_rows(ledger_rows)
+    view = BookView(name, grids, forms, unreadable, ledger, profile or profile_from_environment())
     view.stored = ledger.copy()
     view.anchors = form_anchors(forms)
     view.lost = ledger.relocate(view.anchors)
@@ -127,104 +139,15 @@ def profile_from_environment() -> Profile:
     return load_profile(os.environ.get(PROFILE_VARIABLE) or DEFAULT_PROFILE)
 
 
-@dataclass
-class Plan:
-    """Every write a button will make, each with its undo; :meth:`run` applies them all
-    or none, the ledger first."""
-
-    view: BookView
-    steps: list[Step] = field(default_factory=list)
-    sheets: set[str] = field(default_factory=set)
-    structure: bool = False  # sheets are added or deleted
-
-    def values(self, sheet: str, new: dict[str, Any], old: dict[str, Any]) -> None:
-        if not new:
-            return
-        target, grid = self.view.sheet(sheet), self.view.grids.get(sheet)
-        self.sheets.add(sheet)
-        self.steps.append(
-            Step(
-                lambda: book_io.write_values(target, new, grid),
-                lambda: book_io.write_values(target, old, grid),
-            )
-        )
-
-    def marks(self, diff: Diff) -> None:
-        """The fills (one write per sheet) and notes (one per cell) of ``diff``."""
-        for sheet, fills in diff.fills.items():
-            target = self.view.sheet(sheet)
-            self.sheets.add(sheet)
-            new = {c: f for c, (f, _) in fills.items()}
-            old = {c: f for c, (_, f) in fills.items()}
-            self.steps.append(
-                Step(
-                    lambda t=target, n=new: book_io.set_fills(t, n),
-                    lambda t=target, o=old: book_io.set_fills(t, o),
-                )
-            )
-        for sheet, notes in diff.notes.items():
-            target = self.view.sheet(sheet)
-            self.sheets.add(sheet)
-            for cell, (new_text, old_text) in notes.items():
-                self.steps.append(_note_step(target, cell, new_text, old_text))
-
-    def replace_sheet(self, name: str, rows: list[list[Any]]) -> None:
-        """Sheet ``name`` to hold ``rows`` (added after the last sheet if missing)."""
-        before = _sheet_rows(self.view.book, name)
-        book = self.view.book
-        self.structure |= before is None
-        self.steps.append(
-            Step(
-                lambda: book_io.replace_sheet(book, name, rows),
-                lambda: _put_back(book, name, before),
-            )
-        )
-
-    def delete_sheet(self, name: str) -> None:
-        before = _sheet_rows(self.view.book, name)
-        if before is None:
-            return
-        book = self.view.book
-        self.structure = True
-        self.steps.append(
-            Step(lambda: book_io.delete_sheet(book, name), lambda: _put_back(book, name, before))
-        )
-
-    def run(self) -> None:
-        """Save the ledger, then apply every step; all or nothing (see transaction.run)."""
-        view = self.view
-        steps = list(self.steps)
-        if view.ledger.rows() != view.stored.rows():
-            self.structure |= bool(view.ledger.marks) != bool(view.stored.marks)
-            steps.insert(
-                0,
-                Step(
-                    lambda: save_ledger(view.book, view.ledger),
-                    lambda: save_ledger(view.book, view.stored),
-                ),
-            )
-        if not steps:
-            return
-        sheets = [view.sheet(name) for name in sorted(self.sheets)]
-        with book_io.fast_writes(view.book.app):
-            run(view.book, sheets, steps, structure=self.structure)
+def book_folder(book: Any) -> Path | None:
+    """The folder of a saved workbook, None when it has none (new, or on a server)."""
+    path = Path(book.fullname)
+    return path.parent if path.is_absolute() and path.parent.is_dir() else None
 
 
-def _note_step(sheet: Any, cell: str, new: str | None, old: str | None) -> Step:
-    seen: dict[str, bool] = {}
-
-    def apply() -> None:
-        book_io.set_note(sheet, cell, new, old, seen)
-
-    def undo() -> None:
-        if "had" in seen:  # else nothing was written
-            book_io.set_note(sheet, cell, old if seen["had"] else None, new)
-
-    return Step(apply, undo)
-
-
-def _sheet_rows(book: Any, name: str) -> list[list[Any]] | None:
-    """What sheet ``name`` holds (formulas where the engine reads them); None: no sheet."""
+def sheet_rows(book: Any, name: str) -> list[list[Any]] | None:
+    """What sheet ``name`` of an open book holds (formulas where the engine reads them);
+    None: no such sheet."""
     sheet = book_io.find_sheet(book, name)
     if sheet is None:
         return None
@@ -236,25 +159,3 @@ def _sheet_rows(book: Any, name: str) -> list[list[Any]] | None:
     if not isinstance(rows, list | tuple):
         rows = [[rows]]
     return [[shown(v) for v in row] for row in rows]
-
-
-def _put_back(book: Any, name: str, rows: list[list[Any]] | None) -> None:
-    if rows is None:
-        book_io.delete_sheet(book, name)
-    else:
-        book_io.replace_sheet(book, name, rows, hidden=name == STATE_SHEET)
-
-
-def save_ledger(book: Any, ledger: Ledger) -> None:
-    """Write the ledger to the hidden state sheet; remove the sheet once it is empty."""
-    if not ledger.marks:
-        book_io.delete_sheet(book, STATE_SHEET)
-        return
-    rows = [[book_io.excel_value(v) for v in row] for row in ledger.rows()]
-    book_io.replace_sheet(book, STATE_SHEET, rows, hidden=True)
-
-
-def book_folder(book: Any) -> Path | None:
-    """The folder of a saved workbook, None when it has none (new, or on a server)."""
-    path = Path(book.fullname)
-    return path.parent if path.is_absolute() and path.parent.is_dir() else None
