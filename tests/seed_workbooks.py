@@ -78,8 +78,15 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def paste_to_sheet(ws: Worksheet, text: str, start_row: int = 1) -> int:
-    """Write each line of ``text`` as a row from ``start_row``; return the rows used."""
+_FORMULA = re.compile(r"=[+-]?\d+(?:\.\d+)?%?")
+"""What Excel accepts as a formula when staff type it (``=100%``, ``=0%``; not ``=0起``)."""
+
+
+def paste_to_sheet(ws: Worksheet, text: str, start_row: int = 1, formulas: bool = False) -> int:
+    """Write each line of ``text`` as a row from ``start_row``; return the rows used.
+
+    ``formulas``: typed into Excel rather than pasted, ``=100%`` becomes a formula
+    (openpyxl writes it with no cached value; LibreOffice computes one on saving)."""
     lines = text.split("\n")
     for offset, line in enumerate(lines):
         for col, piece in enumerate(line.split("\t"), start=1):
@@ -87,34 +94,34 @@ def paste_to_sheet(ws: Worksheet, text: str, start_row: int = 1) -> int:
             if value is None:
                 continue
             cell = ws.cell(row=start_row + offset, column=col, value=value)
-            if isinstance(value, str):
+            if isinstance(value, str) and not (formulas and _FORMULA.fullmatch(value)):
                 cell.data_type = "s"  # openpyxl would store "=100%" as a formula
             if number_format:
                 cell.number_format = number_format
     return len(lines)
 
 
-def write_seed_workbooks(directory: Path) -> list[Path]:
+def write_seed_workbooks(directory: Path, formulas: bool = False) -> list[Path]:
     """``form01.xlsx`` … ``form11.xlsx`` (one form each) and ``all_forms.xlsx`` (all stacked).
 
     In ``all_forms.xlsx`` the forms follow each other in one sheet, one blank
-    row between two forms.
+    row between two forms. ``formulas``: ``=100%`` typed as formulas (:func:`paste_to_sheet`).
     """
     directory.mkdir(parents=True, exist_ok=True)
     forms = seed_forms()
     paths = []
     for number, form in enumerate(forms, start=1):
-        paths.append(_save([form], directory / f"form{number:02d}.xlsx"))
-    paths.append(_save(forms, directory / "all_forms.xlsx"))
+        paths.append(_save([form], directory / f"form{number:02d}.xlsx", formulas))
+    paths.append(_save(forms, directory / "all_forms.xlsx", formulas))
     return paths
 
 
-def _save(forms: list[str], path: Path) -> Path:
+def _save(forms: list[str], path: Path, formulas: bool = False) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "自评表"
     row = 1
     for form in forms:
-        row += paste_to_sheet(ws, form, row) + 1
+        row += paste_to_sheet(ws, form, row, formulas) + 1
     wb.save(path)
     return path

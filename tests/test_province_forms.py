@@ -77,6 +77,14 @@ EXPECTED: dict[str, Expected] = {
     "two_row_split": Expected(
         (20, 10, 20, 20, 10, 10), 100.0, frozenset({Code.UNMET_FULL, Code.REASON_MISSING})
     ),
+    # issue 19 (tests/test_reading_real_forms.py): rows marked /, a lone 0, 一级 cells
+    # holding only (50分), 满意度指标 as its own 二级, a blank 执行率 and a blank 主管部门
+    "anhui_not_applicable": Expected((15, 15, 10, 10, 20, 10, 10), 99.5, frozenset()),
+    "anhui_lost_names": Expected(
+        (10, 10, 10, 10, 10, 15, 15, 10),
+        100.0,
+        frozenset({Code.INPUT_MISSING, Code.UNMET_FULL, Code.REASON_MISSING}),
+    ),
 }
 
 

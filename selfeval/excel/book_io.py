@@ -22,7 +22,7 @@ from typing import Any
 from selfeval.errors import SelfevalError
 from selfeval.form.safe_text import is_formula_like
 from selfeval.layouts.layout import letter, range_bounds
-from selfeval.readers.grid import CellValue, Grid
+from selfeval.readers.grid import CellValue, Grid, read_typed_formulas
 
 Color = str | None
 """A fill as ``#RRGGBB`` (lower case), None for no fill."""
@@ -39,14 +39,20 @@ def read_grid(sheet: Any, names: Mapping[str, str] | None = None) -> Grid:
     used = data_range(sheet)
     values = _matrix(used.options(ndim=2).value)
     typed = _typed(used, len(values), len(values[0]) if values else 0)
-    return Grid(
+    formulas = None if typed is None else [[_formula(t) for t in row] for row in typed]
+    grid = Grid(
         sheet=sheet.name,
         values=[[_cell(v) for v in row] for row in values],
         origin=(used.row, used.column),
-        formulas=None if typed is None else [[_formula(t) for t in row] for row in typed],
+        formulas=formulas,
         names=dict(names or {}),
         shown={} if typed is None else _shown(values, typed),
     )
+    if formulas is not None:  # a typed =100% reads as its text, as in every reader
+        read_typed_formulas(
+            grid, ((r, c, f) for r, row in enumerate(formulas) for c, f in enumerate(row) if f)
+        )
+    return grid
 
 
 def data_range(sheet: Any) -> Any:

@@ -67,6 +67,15 @@ class Code(StrEnum):
             meaning="执行率与 全年执行数 ÷ 全年预算数 不符（四舍五入和向上舍入两种取法都接受）",
         ),
     )
+    FUNDS_RATE_BLANK = (
+        "FUNDS_RATE_BLANK",
+        Spec(
+            W,
+            label="执行率未填写",
+            message="执行率未填写，按全年执行数 ÷ 全年预算数应为 {expected}",
+            meaning="表上有执行率一栏却未填写（不按计算有误报 FUNDS_RATE），请补填",
+        ),
+    )
     FUNDS_SCORE = (
         "FUNDS_SCORE",
         Spec(

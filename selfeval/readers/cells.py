@@ -116,6 +116,21 @@ def split_weight(label: str) -> tuple[str, float | None]:
     return (match[1], float(match[2])) if match else (label, None)
 
 
+_WEIGHT_ONLY = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+def weight_only(label: str) -> float | None:
+    """The weight of a first-level label that lost its name: ``(50分)`` -> 50.0, else None
+    (the name was written vertically in a merged cell and lost in the copy)."""
+    match = _WEIGHT_ONLY.fullmatch(label) if "分" in label else None
+    return float(match[1]) if match else None
+
+
+def is_not_applicable(value: Any) -> bool:
+    """A blank cell, or one marked not applicable: ``/``, ``／``, ``—``, ``-``."""
+    return is_blank(value) or (isinstance(value, str) and text(value) in _PLACEHOLDERS)
+
+
 _POINTS_SUFFIX = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*分\s*$")
 
 

@@ -8,6 +8,7 @@ forms in a sheet is written once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,7 +38,9 @@ class Grid:
     """Displayed text of numeric cells whose number format changes how they read
     (1.0 shown as ``100%``, 0.983 as ``98.30%``), by grid index (row, column).
     Readers that know number formats fill it; text fields (年度指标值, 实际完成值)
-    are read as shown. The add-in can fill it from ``Range.formula`` of constants."""
+    are read as shown. The add-in can fill it from ``Range.formula`` of constants.
+    A formula that is the cell's content (``=100%`` typed by hand) is shown as its
+    text: :func:`read_typed_formulas`, the one rule every reader applies."""
     properties: dict[str, str] = field(default_factory=dict)
     """The workbook's custom document properties where a reader knows them (our
     templates record their layout and profile there: selfeval.layouts.layout)."""
@@ -82,3 +85,42 @@ def has_template_names(grid: Grid) -> bool:
 
 def _get(rows: list[list[Any]], r: int, c: int) -> Any:
     return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None
+
+
+_CONSTANT = re.compile(r"=\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*(%?)\s*")
+
+
+def typed_formula(formula: str, cached: Any) -> tuple[str, float | None] | None:
+    """How a cell holding ``formula`` (``=…``) reads when the formula is its content.
+
+    Staff type ``=100%``, ``=0`` or ``=95%`` into a target cell: Excel keeps a formula
+    whose value is 1, 0 or 0.95, shown as ``1`` by a General cell. What was typed is
+    the content, so the cell reads as the formula's text. So does any formula with no
+    cached value (a workbook a program wrote and nobody opened): its text, never a
+    blank. Returns (text, value), value the constant's number where the formula is a
+    constant (None otherwise), or None where the cached value with its shown format
+    stands (a computed 执行率 or 得分)."""
+    constant = _CONSTANT.fullmatch(formula)
+    blank = cached is None or cached == ""
+    if constant is None and not blank:
+        return None
+    if constant is None:
+        return formula, None
+    figure = float(formula[1:].strip().rstrip("%").strip())
+    return formula.strip(), figure / 100 if constant[1] else figure
+
+
+def read_typed_formulas(grid: Grid, formulas: Iterable[tuple[int, int, str]]) -> None:
+    """Apply :func:`typed_formula` to the cells at grid index (r, c) holding a formula
+    (text with its ``=``): the text is what the cell shows, and a constant with no
+    cached value gets the constant's number as its value."""
+    values, shown = grid.values, grid.shown
+    for r, c, formula in formulas:
+        inside = 0 <= r < len(values) and 0 <= c < len(values[r])
+        cached = values[r][c] if inside else None
+        typed = typed_formula(formula, cached)
+        if typed is None:
+            continue
+        shown[(r, c)] = typed[0]
+        if inside and typed[1] is not None and (cached is None or cached == ""):
+            values[r][c] = typed[1]

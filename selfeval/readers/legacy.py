@@ -39,6 +39,8 @@ from selfeval.readers.grid import Grid
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}
+# 满意度指标 written again as the 二级 (Anhui's template): the category's only 二级
+_REPEATED_LEVEL2 = {l1: names[0] for l1, names in LEVEL2_BY_LEVEL1.items() if len(names) == 1}
 _OUTER = frozenset({"绩效指标", "绩效", "指标"})  # the table's outer label spilling into rows
 _FUNDS_HEADINGS = vocab.words({k: vocab.FUNDS_COLUMNS[k] for k in ("annual_budget", "executed")})
 _FUNDS_ROW_WORDS = vocab.words(vocab.FUNDS_ROWS)
@@ -179,6 +181,9 @@ class _FormReader:
         self.end = start
         self.form = Form()
         self.title = ""  # the text of the rows above the form (title, year, 部门 …)
+        # a 一级 cell holding only its weight, (50分): (weight, row, column) until a 二级
+        # label says whose weight it is
+        self.lost: tuple[float, int, int] | None = None
 
     def put(self, path: str, r: int, c: int) -> None:
         self.form.cells[path] = self.s.address(r, c)
@@ -347,6 +352,8 @@ class _FormReader:
             # a row with a label is not blank; one without may still hold a figure
             if not any(keys[r]) and all(cv.is_blank(v) for v in values[r]):
                 continue
+            if _lone_zero(values[r]):
+                continue  # a nameless placeholder row holding a lone 0
             before = level1
             level1, level2 = self._row(r, table, level1, level2)
             if level1 != before:
@@ -383,7 +390,10 @@ class _FormReader:
                     names.append((self.s.shown(r, c), c))
                 continue
             kind, name, weight = _level(key)
-            if kind == 1 and l1 is not None and l2 is None:
+            if kind == 1 and not name:  # (50分): the name was lost, the weight stands
+                self.lost = (weight or 0.0, r, c)
+                continue
+            if kind == 1 and l2 is None and (l1 is not None or (c == level2_col and not weight)):
                 kind = 2  # 满意度指标 | 满意度指标 | …: the second is the 二级 label
             elif kind == 0 and c == level2_col and l2 is None and _is_label_like(key):
                 kind = 2  # 社会效益, 公共服务: a 二级 label in its own column
@@ -395,9 +405,11 @@ class _FormReader:
                     self.form.category_weights[name] = weight
                     self.put(f"category_weights.{name}", r, c)
             elif kind == 2:
-                l2 = (name, c)
+                l2 = (_REPEATED_LEVEL2.get(name, name), c)
             elif kind == 0:
                 names.append((self.s.shown(r, c), c))
+        if self.lost is not None and (l1 is not None or l2 is not None):
+            l1 = self._found_category(l1, l2)
         slots = {f: c + shift for f, c in table.data_columns} if shift else table.slots
         data = {f: values[c] if 0 <= c < width else None for f, c in slots.items()}
         blank = all(cv.is_blank(v) for v in data.values())
@@ -407,9 +419,9 @@ class _FormReader:
             names
             and (blank or names[0][0][:1] in _PLACEHOLDER_START)
             and _is_placeholder(names[0][0], blank)
-        ):
+        ) or (names and _not_applicable(names[0][0], data.values())):
             names = []
-            blank = True  # ……, 指标2, 其他需要说明事项 | 无: no indicator
+            blank = True  # ……, 指标2, 其他需要说明事项 | 无, 指标1:/ | / | /: no indicator
         if not names and blank:
             return _levels(level1, level2, l1, l2)  # a row holding only level labels
         level1, level2 = _levels(level1, level2, l1, l2)
@@ -438,6 +450,22 @@ class _FormReader:
         self.form.cells.setdefault(f"category_weights.{level1}", row.cells["name"])
         self.form.indicators.append(row)
         return level1, level2
+
+    def _found_category(
+        self, l1: tuple[str, int] | None, l2: tuple[str, int] | None
+    ) -> tuple[str, int] | None:
+        """The 一级 whose name was lost (``(50分)``): the one this row names, else the owner
+        of its 二级 label; the lost weight is that category's (DOMAIN.md, lost category names)."""
+        assert self.lost is not None
+        weight, r, c = self.lost
+        owner = l1[0] if l1 is not None else _owner(l2[0]) if l2 is not None else None
+        if owner is None:
+            return l1  # a 二级 no category owns: wait for the next one
+        self.lost = None
+        if owner not in self.form.category_weights:
+            self.form.category_weights[owner] = weight
+            self.put(f"category_weights.{owner}", r, c)
+        return l1 if l1 is not None else (owner, c)
 
     def _target(self, r: int, slots: dict[str, int], split: bool) -> str:
         value = self.s.shown(r, slots["target"])
@@ -588,6 +616,29 @@ def _is_placeholder(name: str, blank: bool) -> bool:
     return blank and (_NUMBERED_NAME.sub("", key) == "" or set(key) <= set("…. "))
 
 
+def _not_applicable(name: str, data: object) -> bool:
+    """``指标1:/ | / | /``: a row marked not applicable across its name and every figure."""
+    key = _NUMBERED_NAME.sub("", "".join(name.split()))
+    return cv.is_not_applicable(key) and all(cv.is_not_applicable(v) for v in data)  # type: ignore[attr-defined]
+
+
+def _lone_zero(values: list) -> bool:
+    """A row whose one filled cell is a 0 (a placeholder left in a template row)."""
+    found = None
+    for v in values:
+        if v is None or v == "" or cv.is_blank(v):
+            continue
+        if found is not None:
+            return False
+        found = v
+    return found is not None and cv.amount(found) == 0
+
+
+def _owner(level2: str) -> str | None:
+    """The 一级 a standard 二级 label belongs to (社会效益 and 社会效益指标 alike)."""
+    return _STANDARD_OWNER.get(level2) or _STANDARD_OWNER.get(level2 + "指标")
+
+
 def _short_level1(key: str) -> tuple[str, float | None] | None:
     """``产出`` / ``效益（30分）`` as the 一级 label it shortens, with its weight."""
     name, weight = cv.split_weight(key)
@@ -610,6 +661,8 @@ def _level(key: str) -> tuple[int, str, float | None]:
     """(1 or 2 for a level label, -1 for the side label 绩效指标, 0 otherwise), level, weight."""
     if key in _OUTER:
         return -1, key, None
+    if (lost := cv.weight_only(key)) is not None:
+        return 1, "", lost  # (50分): a 一级 whose name was lost
     name, weight = cv.split_weight(key)
     if name in LEVEL1_NAMES:
         return 1, name, weight

@@ -1,7 +1,8 @@
 """OpenDocument ``.ods`` spreadsheets as grids: content.xml walked with defusedxml.
 
 ODS cells carry both the value and the displayed text, so percentages read as
-shown (``100%``). Repeated empty rows and columns (LibreOffice writes a million
+shown (``100%``); a formula that is the cell's content (a typed ``=100%``) reads as
+its text, as in every reader (:func:`~selfeval.readers.grid.typed_formula`). Repeated empty rows and columns (LibreOffice writes a million
 of them) are never materialised; DTDs and entities are refused (XML bombs).
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from defusedxml.ElementTree import iterparse
 
-from selfeval.readers.grid import Grid
+from selfeval.readers.grid import Grid, typed_formula
 from selfeval.readers.limits import MAX_COLUMNS, MAX_ROWS, WorkbookError, check_zip, too_many_rows
 from selfeval.readers.xlsx import reads_otherwise
 
@@ -84,6 +85,21 @@ def _walk(content) -> list[Grid]:  # type: ignore[no-untyped-def]
 
 
 def _cell(el) -> tuple[object, str | None]:  # type: ignore[no-untyped-def]
+    value, shown = _content(el)
+    formula = el.get(_T + "formula")
+    if formula is None:
+        return value, shown
+    # of:=100% (OpenFormula, LibreOffice's prefix): the one rule of every reader
+    if not formula.startswith("=") and ":" in formula:
+        formula = formula.split(":", 1)[1]
+    typed = typed_formula(formula, value)
+    if typed is None:
+        return value, shown
+    blank = value is None or value == ""
+    return (typed[1] if typed[1] is not None else "") if blank else value, typed[0]
+
+
+def _content(el) -> tuple[object, str | None]:  # type: ignore[no-untyped-def]
     kind = el.get(_O + "value-type")
     text = "\n".join("".join(p.itertext()) for p in el if p.tag.endswith("}p"))
     if kind in _NUMERIC:

@@ -12,9 +12,11 @@ standard library's expat; a part with a DTD is refused):
 - ``xl/workbook.xml`` and its relationships: sheets and defined names (our
   templates are recognised by their names);
 - ``xl/styles.xml`` and the sheet XML: the number formats of the cells that
-  matter (``100%`` rather than 1.0) and, for templates only, the formulas. A sheet
-  is scanned only when it holds a number that such a format could show otherwise,
-  or is a template's.
+  matter (``100%`` rather than 1.0) and the formulas. A sheet is scanned only when
+  it holds a number that such a format could show otherwise, or holds a formula
+  element at all; a formula that is the cell's content (a typed ``=100%``, or one
+  with no cached value) reads as its text
+  (:func:`~selfeval.readers.grid.read_typed_formulas`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from selfeval.readers import cells as cv
 from selfeval.readers.found import OUTPUT_MARK
-from selfeval.readers.grid import Grid, has_template_names
+from selfeval.readers.grid import Grid, has_template_names, read_typed_formulas
 from selfeval.readers.limits import (
     BROKEN_ZIP,
     MAX_COLUMNS,
@@ -75,13 +77,22 @@ def load(path: Path) -> list[Grid]:
             if part is None or part not in sizes:
                 continue
             template = has_template_names(grid)
-            if template or (formats and _holds_numbers(grid)):  # else no cell reads otherwise
-                scan = scan_sheet(_read(zf, part), formats, formulas=template, name=part)
+            styled = bool(formats) and _holds_numbers(grid)  # else no number reads otherwise
+            xml = _read(zf, part)
+            typed = template or _FORMULA.search(xml) is not None
+            if styled or typed:
+                scan = scan_sheet(xml, formats if styled else {}, formulas=typed, name=part)
                 _fill_shown(grid, scan.styled, formats)
-                if template:
+                if typed:
                     _fill_formulas(grid, scan.formulas)
+                if template:
                     grid.properties = properties
     return grids
+
+
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+"""A cell formula's element (``<f>``, ``<x:f t="shared" …/>``): the only element of a
+sheet part called ``f``, so a sheet without one holds no formula to read."""
 
 
 def _calamine_grids(data: bytes, skip: dict[str, str]) -> list[Grid]:
@@ -241,6 +252,7 @@ def _fill_formulas(grid: Grid, found: dict[tuple[int, int], str]) -> None:
             _grow(grid, formulas, r, c)  # a formula cell without a cached value lies outside
         formulas[r][c] = "=" + text
     grid.formulas = formulas
+    read_typed_formulas(grid, ((r - top, c - left, "=" + t) for (r, c), t in found.items()))
 
 
 def _grow(grid: Grid, formulas: list[list[str | None]], r: int, c: int) -> None:

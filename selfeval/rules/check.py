@@ -232,7 +232,13 @@ def funds_rate(c: Check) -> Iterator[Finding]:
     a = c.analysis
     if a.execution_rate is not None and a.rate_convention is None:
         stated = c.form.funds.total.stated_rate
-        yield c.finding(Code.FUNDS_RATE, "funds.total.stated_rate", expected=a.rate, found=stated)
+        if stated is None:  # nothing stated is no different rate; say the cell is blank
+            if "funds.total.stated_rate" in c.form.cells:
+                yield c.finding(Code.FUNDS_RATE_BLANK, "funds.total.stated_rate", expected=a.rate)
+        else:
+            yield c.finding(
+                Code.FUNDS_RATE, "funds.total.stated_rate", expected=a.rate, found=stated
+            )
     for name in FUNDS_SUBROWS:  # a sub-row's rate is checked where the form states one
         row = getattr(c.form.funds, name)
         rate = execution_rate(row)
