@@ -393,6 +393,8 @@ class _FormReader:
         self.end = end if total else end - 1
         if total is not None:
             self._total(total[0], total[1], columns)
+            if table.share and self.form.stated_points_total is not None:  # 合计 | 100%
+                self.form.stated_points_total = _share(self.form.stated_points_total)
 
     def _closing(self, first: int) -> int:
         """Where a table without a total row ends: its first closing line, else the form's end."""
