@@ -108,7 +108,7 @@ def main() -> None:
         def cross() -> object:
             checks = CrossForm()
             for i, result in enumerate(results, 1):
-                checks.add(record(i, result))
+                checks.add(record(i, result.form, result.analysis))
             return checks.finish()
 
         times = [timed(cross) for _ in range(args.repeat)]

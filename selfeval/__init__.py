@@ -8,10 +8,10 @@ The library API (:mod:`selfeval.api`)::
     selfeval.rescore("自评表.xlsx", "自评表_重新评分.xlsx")
     forms = selfeval.read("自评表.xlsx")
 
-The stages, lowest first (a stage imports only those below it): ``form`` (model,
-vocabulary, finding codes), ``grammar``, ``layouts``, ``profiles``, ``readers``,
-``rules``, ``pipeline``, ``writers``, ``reports``; then the front ends ``cli``, ``excel``
-and the service.
+The stages, lowest first (a stage imports only those below it, tests/test_stages.py):
+``form`` (model, vocabulary, finding codes), ``grammar``, ``profiles``, ``layouts``,
+``readers``, ``rules``, ``pipeline``, ``writers``, ``reports``, ``api``; then the front
+ends ``cli``, ``excel`` and the service.
 """
 
 import os

@@ -31,10 +31,13 @@ from typing import IO, TYPE_CHECKING
 from selfeval.errors import InputError, OutputError
 from selfeval.form.model import Form
 from selfeval.pipeline.results import FormResult, check_file, profile_notes
+from selfeval.pipeline.results import read as read_forms
 from selfeval.profiles.policy import Profile, load_profile
-from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable, read_file
+from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable
+from selfeval.readers.formfile import dump_form_file
 from selfeval.rules.rescore import Rescored
 from selfeval.rules.rescore import rescore as rescore_form
+from selfeval.writers.rescored import write_rescored
 
 if TYPE_CHECKING:
     from selfeval.rules.rescore import Change
@@ -59,7 +62,7 @@ def check(
 def read(source: Source, *, name: str | None = None) -> list[Form]:
     """The forms of one file; :class:`~selfeval.errors.InputError` (Chinese) when it has none."""
     with _as_file(source, name) as (path, shown):
-        items = read_file(path)
+        items = read_forms(path)
     bad = [i for i in items if isinstance(i, Unreadable | OwnOutput)]
     if bad:
         raise InputError(f"{shown}：{bad[0].why}")
@@ -98,8 +101,6 @@ def rescore(
     :class:`~selfeval.errors.InputError` when ``source`` holds no form,
     :class:`~selfeval.errors.OutputError` when ``output`` is the input or cannot be
     written; nothing is written then."""
-    from selfeval.readers.formfile import dump_form_file
-    from selfeval.writers.rescored import write_rescored
 
     chosen = _profile(profile)
     with _as_file(source, name) as (path, shown):

@@ -13,34 +13,32 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from selfeval.errors import OutputError, os_reason
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` in one step; return ``path``. :class:`OutputError`
-    (Chinese) when it cannot be written (no such folder, no permission, disk full)."""
+def write_atomically(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` in one step; return ``path``.
+    :class:`OutputError` (Chinese) when it cannot be written (no such folder, no
+    permission, disk full)."""
     path = Path(path)
-    fd, tmp = _temporary(path)
-    try:
-        with _unwritable(path), os.fdopen(fd, "wb") as f:
-            f.write(data)
-        _replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomically(path, text=isinstance(data, str)) as f, _unwritable(path):
+        f.write(data)
+        f.flush()  # a full disk is found here, not when the file is closed
     return path
 
 
 @contextmanager
-def text_atomically(path: Path) -> Iterator[IO[str]]:
-    """A UTF-8 text stream that becomes ``path`` in one step when the block completes
-    (written as it goes, so a long output is never held in memory)."""
+def atomically(path: Path, text: bool = False) -> Iterator[IO[Any]]:
+    """A stream that becomes ``path`` in one step when the block completes: binary, or
+    with ``text`` UTF-8 with ``\\n`` line ends (written as it goes, so a long output is
+    never held in memory)."""
     path = Path(path)
     fd, tmp = _temporary(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
+        with stream as f:
             yield f
         _replace(tmp, path)
     except BaseException:

@@ -86,6 +86,7 @@ def test_the_playback_refuses_to_mark_a_protected_template(template: Path) -> No
     assert snapshot(template) == original
 
 
+@pytest.mark.slow  # three button sequences on a template
 @pytest.mark.parametrize(
     "sequence",
     [
@@ -126,6 +127,7 @@ def test_a_sheet_with_a_users_password_is_left_alone(template: Path, button) -> 
     assert f"工作表“{SHEET}”设有密码保护，未做任何修改" in applied.alerts[-1]
 
 
+@pytest.mark.slow  # two buttons, each after validate and rescore
 @pytest.mark.parametrize("button", [buttons.restore_book, buttons.clear_marks])
 def test_undo_on_a_sheet_given_a_password_since_is_left_alone(template: Path, button) -> None:
     press(buttons.rescore_book, template, desktop=True)
@@ -171,6 +173,7 @@ BEFORE = {  # what the workbook holds when the button is pressed
 }
 
 
+@pytest.mark.slow  # every write step of every button, one run each
 @pytest.mark.parametrize("button", list(BEFORE), ids=lambda b: b.__name__)
 def test_a_fault_at_any_write_step_leaves_the_workbook_as_it_was(template: Path, button) -> None:
     for earlier in BEFORE[button]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 import zipfile
 from collections.abc import Callable
@@ -146,13 +147,34 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
 }
 
 
-@pytest.fixture(params=sorted(CASES))
-def bad(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="module")
+def made() -> dict[str, Path]:
+    """Each bad file, made once for the module (the zip bomb takes a while to write)."""
+    return {}
+
+
+_SLOW_CASES = {"zip_bomb", "huge_sheet"}  # hundreds of megabytes, or 200,000 rows, to refuse
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(c, marks=pytest.mark.slow) if c in _SLOW_CASES else c for c in sorted(CASES)
+    ]
+)
+def bad(
+    request: pytest.FixtureRequest,
+    made: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> tuple[Path, str]:
+    """A fresh copy of the bad file, alone in its folder."""
     make, words = CASES[request.param]
+    if request.param not in made:
+        made[request.param] = make(tmp_path_factory.mktemp(request.param))
     folder = tmp_path / "in"
     folder.mkdir()
-    path = make(folder)
-    (folder / "src.xlsx").unlink(missing_ok=True)
+    path = folder / made[request.param].name
+    shutil.copyfile(made[request.param], path)
     return path, words
 
 

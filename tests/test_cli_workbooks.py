@@ -27,7 +27,12 @@ def test_json_is_one_object_per_form(seeds: Path, capsys: pytest.CaptureFixture[
     data = json.loads(out)
     assert status == 1 and len(data) == 11
     first = data[0]
-    assert first["source"] == {"file": str(seeds / "all_forms.xlsx"), "sheet": "自评表", "row": 1}
+    assert first["source"] == {
+        "file": str(seeds / "all_forms.xlsx"),
+        "sheet": "自评表",
+        "row": 1,
+        "origin": "handmade",
+    }
     assert first["layout"] == "standard" and data[10]["layout"] == "appraisal"
     assert first["stated"] == {"execution_rate": 0.9907, "funds_score": 9.91, "total": 97.91}
     assert {"execution_rate", "funds_score", "points_total", "total", "grade"} <= set(
@@ -158,14 +163,14 @@ def test_rescore_of_an_ods_with_a_sheet_name_excel_refuses(tmp_path, monkeypatch
     # the sheet, and the rescored figures still land in it
     from selfeval.form.model import Form
     from selfeval.profiles.policy import load_profile
-    from selfeval.readers import workbook
     from selfeval.readers.grid import Grid
     from selfeval.rules.rescore import Change, Rescored
+    from selfeval.writers import rescored
     from selfeval.writers.rescored import excel_title, write_rescored
 
     long_name = "第一季度/第二季度 项目自评表（含附表）汇总与明细对照表格"
     grid = Grid(long_name, [["项目名称", "某项目"], ["得分", 10]])
-    monkeypatch.setattr(workbook, "load_grids", lambda path: [grid])
+    monkeypatch.setattr(rescored, "load_grids", lambda path: [grid])
     form = Form()
     form.source.sheet = long_name
     result = Rescored(form, [Change("indicators[0].score", 10.0, 9.5, "B2")], None)
@@ -174,3 +179,10 @@ def test_rescore_of_an_ods_with_a_sheet_name_excel_refuses(tmp_path, monkeypatch
     ws = openpyxl.load_workbook(out)[excel_title(long_name)]
     assert ws.title == "第一季度_第二季度 项目自评表（含附表）汇总与明细对照表格"[:31]
     assert ws["B2"].value == 9.5 and ws["A1"].value == "项目名称"
+
+
+def test_json_names_each_forms_units_for_grouping(seeds: Path, capsys) -> None:
+    _, out = _run(capsys, "validate", str(seeds / "all_forms.xlsx"), "--format", "json")
+    headers = [form["header"] for form in json.loads(out)]
+    assert all(h["department"] and h["implementer"] and h["project"] for h in headers)
+    assert all(h["year"] == 2021 for h in headers)

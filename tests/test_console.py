@@ -58,6 +58,7 @@ def test_a_character_gbk_lacks_in_the_form_prints_as_a_look_alike_or_question_ma
     assert "?野家 ≥ 项目2" in out
 
 
+@pytest.mark.slow  # three CLI processes
 def test_rescore_build_and_help_print_on_a_gbk_console(tmp_path):
     path = workbook(tmp_path, rows=UNMET)
     status, out, _ = run_cli(["rescore", str(path), "-o", "新.xlsx"], "gbk", tmp_path)

@@ -359,6 +359,7 @@ def test_format_round_trips(t):
     assert plain(parse_target(t.format())) == t
 
 
+@pytest.mark.slow  # a hundred generated targets, each spelt several ways
 @given(targets(), st.data())
 def test_equivalent_spellings_parse_alike(t, data):
     spelling = data.draw(st.sampled_from(OP_SPELLINGS[t.op]))
@@ -399,6 +400,7 @@ grammar_ish = st.lists(st.sampled_from(GRAMMAR_PIECES), max_size=12).map("".join
 texts = st.one_of(st.text(max_size=30), grammar_ish)
 
 
+@pytest.mark.slow  # a hundred generated pairs
 @given(texts, texts)
 def test_never_raises(target_text, actual_text):
     t = parse_target(target_text)

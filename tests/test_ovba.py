@@ -30,6 +30,7 @@ def roundtrip(data: bytes) -> None:
     assert ovba.decompress(container) == data
 
 
+@pytest.mark.slow  # imports oletools (over a second)
 @settings(max_examples=150, deadline=None)
 @given(arbitrary)
 def test_compressed_data_decompresses_with_oletools(data: bytes) -> None:

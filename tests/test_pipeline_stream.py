@@ -133,6 +133,7 @@ def test_our_report_saved_among_the_forms_is_skipped_with_a_line(corpus, tmp_pat
     assert len((tmp_path / "汇总.csv").read_text("utf-8-sig").splitlines()) == 1 + 2
 
 
+@pytest.mark.slow  # starts worker processes
 def test_a_report_from_worker_processes_equals_one_from_one_process(corpus, tmp_path, monkeypatch):
     argv = ["report", str(corpus), "--profile", PROFILE, "-o"]
     assert main([*argv, str(tmp_path / "one.csv")]) == 1

@@ -21,14 +21,15 @@ from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.form.safe_text import csv_text
-from selfeval.pipeline.results import FormResult, check_paths
+from selfeval.form.values import number
+from selfeval.pipeline.results import check_paths
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import supported_suffixes
 from selfeval.readers.formfile import dump_form_file
+from selfeval.reports.places import where
 from selfeval.reports.portfolio import build, render, summarise
 from selfeval.reports.portfolio.charts import RATE_BARS
-from selfeval.reports.portfolio.columns import where
-from selfeval.rules.analysis import analyse, number
+from selfeval.rules.analysis import analyse
 from selfeval.rules.check import validate
 from selfeval.rules.crossform import CrossForm, record
 from tests.forms import make_form
@@ -89,7 +90,7 @@ def expected(folder: Folder) -> Expected:
         }
     cross = CrossForm()
     for i, form in enumerate(unique, 1):
-        cross.add(record(i, FormResult(form.source.file, form, analysis=analyse(form, PROFILE))))
+        cross.add(record(i, form, analyse(form, PROFILE)))
     found = [f for each in cross.finish().findings.values() for f in each]
     codes[Code.READ_ERROR] += 2  # broken.yaml, latin1.yaml
     codes[Code.LAYOUT_UNRECOGNISED] += 1  # not_a_form.json
@@ -130,6 +131,7 @@ def outputs(folder: Folder) -> dict[str, Path]:
     return out
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_folder_holds_known_mistakes(folder: Folder, want: Expected) -> None:
     assert want.forms + want.duplicates >= N_FORMS and want.unreadable >= len(UNREADABLE)
     for kind, code in MUTATIONS.items():
@@ -154,6 +156,7 @@ def table_rows(html: str, table_id: str) -> int:
     return match[0].count("<tr data-index=") if match else 0
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_html_figures(outputs: dict[str, Path], want: Expected) -> None:
     html = outputs["html"].read_text(encoding="utf-8")
     assert figure(html, "forms") == str(want.forms)
@@ -174,6 +177,7 @@ def test_html_figures(outputs: dict[str, Path], want: Expected) -> None:
     assert html.count('<tr data-code="') == sum(want.reported.values()) + len(want.reported)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_html_is_self_contained(outputs: dict[str, Path]) -> None:
     html = outputs["html"].read_text(encoding="utf-8")
     assert not re.search(r"<(link|img|iframe|object)\b|\bsrc=|url\(|@import", html)
@@ -196,6 +200,7 @@ def test_where_names_the_cell_or_the_field() -> None:
     )
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_html_stands_out_at_the_top(outputs: dict[str, Path]) -> None:
     html = outputs["html"].read_text(encoding="utf-8")
     assert html.index('id="attention"') < html.index('id="charts"') < html.index('id="summary"')
@@ -214,6 +219,7 @@ def test_amounts_in_wan_yuan_are_summed_in_yuan(tmp_path: Path) -> None:
     assert portfolio.budget_total == pytest.approx(1639400.0)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_rate_chart_lists_the_lowest_rates_when_many(outputs: dict[str, Path], want: Expected):
     html = outputs["html"].read_text(encoding="utf-8")
     assert f"此处列出执行率最低的 {RATE_BARS} 个" in html
@@ -256,6 +262,7 @@ def check_table(rows: list[dict[str, object]], want: Expected) -> None:
     assert budget == pytest.approx(want.budget)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_streamed_reports_equal_rendered_ones(folder: Folder) -> None:
     """build() writes while checking; render() from the summarised rows: same files."""
     results = list(check_paths([folder.path], PROFILE))
@@ -271,12 +278,14 @@ def test_streamed_reports_equal_rendered_ones(folder: Folder) -> None:
         assert rows[0] == rows[1], name
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_csv_figures(outputs: dict[str, Path], want: Expected) -> None:
     raw = outputs["csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
     check_table(list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))), want)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_xlsx_figures(outputs: dict[str, Path], want: Expected) -> None:
     wb = load_workbook(outputs["xlsx"])
     ws = wb["汇总"]
@@ -406,6 +415,7 @@ def test_bad_arguments_write_nothing(
     assert (tmp_path / "in" / "f0.yaml").read_bytes() == original
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_progress_bar_for_large_folders(folder: Folder, tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     main(["report", str(folder.path), "-o", str(tmp_path / "r.csv")])

@@ -16,9 +16,9 @@ import pytest
 
 from selfeval.form.codes import Code
 from selfeval.form.model import Form
+from selfeval.form.values import number
 from selfeval.readers import Unreadable, read_file, supported_suffixes
 from selfeval.readers.formfile import dump_form_file, read_form_file
-from selfeval.rules.analysis import number
 from selfeval.rules.check import validate
 
 SEED_DIR = Path(__file__).parent / "fixtures" / "seed"

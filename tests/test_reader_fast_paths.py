@@ -1,7 +1,8 @@
 """The readers' fast paths give exactly what the plain ways give, and stay bounded.
 
 ``xlsx._read`` reads zip members through ``zipfile``, bounded by their stated size;
-``xlsx._fill_shown`` looks only at cells with a number format that matters.
+the sheet scan (``ooxml.scan_sheet``) reports only cells with a number format that
+matters, and finds every formula an XML tree holds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 
 from selfeval.form.codes import Code
-from selfeval.readers import xlsx
+from selfeval.readers import ooxml, xlsx
 from selfeval.readers.grid import Grid
 from selfeval.readers.workbook import read_workbook
 from tests.seed_workbooks import write_seed_workbooks
@@ -106,7 +107,7 @@ def test_shown_text_only_for_cells_styled_with_a_format_that_matters() -> None:
         formats = {i: rnd.choice(["0%", "#,##0", "0.00%"]) for i in rnd.sample(range(12), 3)}
         xml = _sheet_xml(rnd, rows, cols)
         grid = Grid("s", values)
-        xlsx._fill_shown(grid, xml, formats)
+        xlsx._fill_shown(grid, ooxml.scan_sheet(xml, formats, formulas=False).styled, formats)
         expected = {}
         for cell in ElementTree.fromstring(xml).iter(f"{_MAIN}c"):
             ref, style = cell.get("r", ""), cell.get("s")
@@ -117,21 +118,23 @@ def test_shown_text_only_for_cells_styled_with_a_format_that_matters() -> None:
         assert grid.shown == expected
 
 
-def test_formulas_found_as_an_xml_parser_finds_them() -> None:
-    """Every cell whose first child is <f> (a template's computed cells), wherever it
-    lies, with its formula text unescaped; shared-formula followers have none."""
+def test_formulas_found_as_an_xml_tree_holds_them() -> None:
+    """Every cell holding <f> (a template's computed cells), wherever it lies, with its
+    formula text unescaped; a shared-formula follower holds its master's formula moved."""
     from selfeval.profiles.policy import load_profile
     from selfeval.writers.template import blank_workbook
 
     data = blank_workbook("standard", 2026, load_profile("national"))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xml = zf.read("xl/worksheets/sheet1.xml")
-    xml = xml.replace(
-        b"</sheetData>", b'<row r="99"><c r="B99"><f t="shared" si="0"/></c></row></sheetData>'
+    shared = (
+        b'<row r="98"><c r="B98"><f t="shared" ref="B98:B99" si="0">A98*2&amp;"A1"</f></c></row>'
+        b'<row r="99"><c r="B99"><f t="shared" si="0"/></c></row>'
     )
+    xml = xml.replace(b"</sheetData>", shared + b"</sheetData>")
     grid = Grid("自评表", [[None] * 3 for _ in range(5)])  # formula cells lie beyond: grown
-    xlsx._fill_formulas(grid, xml)
-    expected = {}
+    xlsx._fill_formulas(grid, ooxml.scan_sheet(xml, (), formulas=True).formulas)
+    expected = {"B99": '=A99*2&"A1"'}  # the follower: relative references moved, text kept
     for cell in ElementTree.fromstring(xml).iter(f"{_MAIN}c"):
         formula = cell.find(f"{_MAIN}f")
         if formula is not None and formula.text:

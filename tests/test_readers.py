@@ -12,6 +12,7 @@ import yaml
 from selfeval.form.codes import Code
 from selfeval.form.model import Form
 from selfeval.layouts.layout import SHEET, layout_for
+from selfeval.pipeline.results import calculated, read
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import Unreadable, read_file
 from selfeval.readers import cells as cv
@@ -186,7 +187,7 @@ def template(tmp_path: Path) -> Path:
 
 
 def test_template_formula_cells_take_computed_values(template: Path) -> None:
-    [form] = read_file(template)
+    [form] = read(template)
     assert form.source.origin == "template" and form.formulas_overwritten == []
     assert (form.layout, form.profile) == ("standard", "national")
     assert form.funds.stated_score == 9.91  # openpyxl wrote no cached value
@@ -194,6 +195,12 @@ def test_template_formula_cells_take_computed_values(template: Path) -> None:
     assert [plain_row(r) for r in form.indicators] == [
         plain_row(r) for r in Form.from_dict(fixture(1)).indicators
     ]
+
+
+def test_a_reader_leaves_an_uncalculated_formula_to_the_pipeline(template: Path) -> None:
+    [form] = read_file(template)
+    assert form.funds.stated_score is None and "funds.stated_score" in form.formulas_uncached
+    assert calculated(form).funds.stated_score == 9.91
 
 
 def plain_row(row) -> tuple:  # type: ignore[no-untyped-def]
@@ -204,7 +211,7 @@ def test_typed_over_formula_is_reported(template: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(template)
     wb[SHEET][layout_for(wb).cell("funds.stated_score")] = 9.5
     wb.save(tmp_path / "改过.xlsx")
-    [form] = read_file(tmp_path / "改过.xlsx")
+    [form] = read(tmp_path / "改过.xlsx")
     assert form.formulas_overwritten == ["funds.stated_score"]
     assert form.funds.stated_score == 9.5
     assert form.stated_total == 97.5  # the total formula adds the typed funds score

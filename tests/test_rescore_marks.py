@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from selfeval.cli.main import main
 from selfeval.form.codes import Code
+from selfeval.form.values import number
 from selfeval.layouts.layout import layout_for
 from selfeval.profiles.policy import load_profile
 from selfeval.readers import read_file
-from selfeval.rules.analysis import number
 from selfeval.rules.rescore import rescore
 from selfeval.writers.marks import CHANGES_HEADINGS, CHANGES_SHEET, RESCORE_FILL
 from selfeval.writers.template import write_form

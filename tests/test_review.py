@@ -347,7 +347,7 @@ _ROW_CODES = {
 """The codes the row rules give."""
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", ["national", pytest.param("shanghai", marks=pytest.mark.slow)])
 def test_the_rows_skipped_as_quiet_are_those_no_row_rule_speaks_about(profile):
     for form in probe_forms():
         full = every_row_rule(form, profile)
@@ -355,6 +355,7 @@ def test_the_rows_skipped_as_quiet_are_those_no_row_rule_speaks_about(profile):
         assert sorted(fast) == sorted(full), form.indicators[0]
 
 
+@pytest.mark.slow  # rescores some hundred probe forms twice
 @pytest.mark.parametrize("profile", PROFILES)
 def test_rescoring_settles_every_probe_in_one_pass(profile):
     scoring = {
@@ -401,6 +402,7 @@ def odd_forms(draw) -> Form:
     return Form.from_dict(form.to_dict())  # as a YAML/JSON form arrives
 
 
+@pytest.mark.slow  # 150 generated forms
 @settings(max_examples=150, deadline=None)
 @given(odd_forms(), st.sampled_from(PROFILES))
 def test_odd_forms_are_validated_and_rescored_without_a_crash(form, profile):

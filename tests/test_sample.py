@@ -31,16 +31,19 @@ def drawn(folder: Path, seed: int, capsys: pytest.CaptureFixture[str], n: int = 
     return [line.split("　")[-1] for line in out.splitlines() if line[:3].strip().isdigit()]
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_same_seed_same_list_wherever_the_folder_is(folder, tmp_path, capsys) -> None:
     first = drawn(folder, 2026, capsys)
     moved = shutil.copytree(folder, tmp_path / "别处" / "收件")
     assert len(first) == 10 and drawn(moved, 2026, capsys) == first
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_another_seed_draws_another_list(folder, capsys) -> None:
     assert drawn(folder, 2026, capsys) != drawn(folder, 2027, capsys)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_the_list_records_seed_frame_and_weights(folder, tmp_path, capsys) -> None:
     out = tmp_path / "抽查清单.xlsx"
     assert main(["sample", str(folder), "-n", "5", "--seed", "7", "-o", str(out)]) == 0
@@ -77,12 +80,14 @@ def test_draw_follows_the_weights_on_a_synthetic_frame() -> None:
         assert abs(wins[k] / seeds - p) < 4 * (p * (1 - p) / seeds) ** 0.5, (k, wins)
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_the_sample_needs_both_n_and_seed(folder, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["sample", str(folder), "-n", "3"])
     assert "--seed" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_the_weights_come_from_the_profile(folder, tmp_path, capsys) -> None:
     flat = tmp_path / "flat.toml"
     flat.write_text(
@@ -96,6 +101,7 @@ def test_the_weights_come_from_the_profile(folder, tmp_path, capsys) -> None:
     assert out.count("权重 2.0000") == 4 and "权重 = 2 + 0 × 全年预算数" in out
 
 
+@pytest.mark.slow  # builds a folder of forms
 def test_review_of_a_sample_holds_the_forms_drawn(folder, tmp_path, capsys) -> None:
     ids = drawn(folder, 2026, capsys, n=3)
     out = tmp_path / "复核底稿.xlsx"

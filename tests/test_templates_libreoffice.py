@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from selfeval.form.model import LEVEL1_NAMES
+from selfeval.form.values import number
 from selfeval.layouts.layout import AMOUNTS, LAYOUT_NAMES, SHEET, build_layout, layout_for
 from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
-from selfeval.rules.analysis import analyse, number, round_rate
+from selfeval.rules.analysis import analyse, round_rate
 from selfeval.writers.template import blank_workbook, write_form
 from selfeval.writers.template.sheet import group_rows
 from tests import libreoffice as lo

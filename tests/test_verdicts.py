@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfeval.grammar.targets import evaluate, parse_actual, parse_target
+from selfeval.grammar.targets import evaluate, is_duration_name, parse_actual, parse_target
 from selfeval.profiles.policy import load_profile
 from selfeval.rules.analysis import suggest_score
 
@@ -414,6 +414,51 @@ PM2.5平均浓度|≤35微克/立方米|32微克/立方米|met
 完成率|≥90%|%%|unknown
 项目进度|10月底前|正在办理相关手续|partial
 项目进度|10月底前|情况说明|unknown
+# 更多公开表的写法（DOMAIN.md “Further wordings”）：工期、时限是上限
+项目周期|6个月|5个月|met
+项目周期|6个月|6个月|met
+项目周期|6个月|8个月|unmet
+项目实施|项目周期 6个月|5个月|met
+项目实施|项目周期 6个月|8个月|unmet
+建设工期|180天|170天|met
+建设工期|180天|200天|unmet
+工程建设|建设工期：180天|175天|met
+完成时限|3个月|4个月|unmet
+完成时限|3个月|2个月|met
+办理时限|5个工作日|3个工作日|met
+项目周期|≥6个月|8个月|met
+项目周期|100%|100%|met
+# 按期的频次对全年的次数
+督导检查频次|每月1次|12次|met
+督导检查频次|每月1次|10次|unmet
+督导检查频次|每季度1次|4次|met
+督导检查频次|每季度1次|3次|unmet
+巡查频次|每周1次|52次|met
+设备维护次数|每半年1次|2次|met
+设备维护次数|12次|每月1次|met
+例会次数|每月不少于1次|12次|met
+# 万字保留、单位省略
+服务人次|1.2万人次|1.2万|met
+服务人次|1.2万人次|1.1万|unmet
+服务人次|1.2万|12000人次|met
+服务人次|≥1.2万人次|1.3万|met
+# 括号里是备注，不是数值的一部分
+群众满意度|≥90%【抽样】|92%|met
+群众满意度|≥90%【抽样】|88%|unmet
+群众满意度|≥90%（抽样调查）|91%|met
+群众满意度|≥95%(问卷)|94%|unmet
+群众满意度|≥90%[抽样]|95%|met
+# 变化目标：比较变化本身
+就业率|提高2个百分点|提高2.5个百分点|met
+就业率|提高2个百分点|提高1.5个百分点|unmet
+就业率|提高2个百分点|2.5个百分点|met
+营业收入|较上年增长5%|增长6%|met
+营业收入|较上年增长5%|增长4%|unmet
+营业收入|较上年增长5%|下降1%|unmet
+发病率|同比下降3%|下降4%|met
+发病率|同比下降3%|下降2%|unmet
+发病率|同比下降3%|上升1%|unmet
+服务效率|同比上升|上升|met
 """
 
 
@@ -430,7 +475,7 @@ ROWS = rows()
 
 
 def verdict(name: str, target: str, actual: str) -> str:
-    t = parse_target(target, NATIONAL.lower_is_better(name))
+    t = parse_target(target, NATIONAL.lower_is_better(name), is_duration_name(name))
     return evaluate(t, parse_actual(actual, t)).status
 
 
@@ -511,3 +556,23 @@ def test_a_negative_score_following_either_formula_is_kept(points, actual_pct):
             continue
         suggested, _, formula = suggest_score(target, actual, evaluation, points, score, NATIONAL)
         assert suggested == score and formula is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "assumed"),
+    [
+        ("项目周期", "6个月", "上限"),
+        ("项目实施", "建设工期 180天", "上限"),
+        ("就业率", "提高2个百分点", "变化幅度"),
+        ("督导检查频次", "每月1次", "达到该数"),
+    ],
+)
+def test_a_wording_read_by_assumption_says_what_it_assumed(name, target, assumed):
+    t = parse_target(target, NATIONAL.lower_is_better(name), is_duration_name(name))
+    assert t.implied_op and assumed in (t.assumed or "")
+
+
+def test_a_duration_name_caps_only_a_time():
+    assert parse_target("100%", ceiling=True).op == ">="
+    assert parse_target("6个月", ceiling=True).op == "<="
+    assert parse_target("6个月").op == "="

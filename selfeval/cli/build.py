@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
+from selfeval.cli.console import tolerant_output
 from selfeval.errors import InputError, SelfevalError
 from selfeval.form import vocabulary as vocab
+from selfeval.layouts.layout import available_layouts, layout_spec
 
 DEFAULT_OUT = Path("templates")
 
@@ -27,7 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="年度（默认今年；--check 时默认检查所有年度）")
-    from selfeval.layouts.layout import available_layouts, layout_spec
 
     shapes = "、".join(f"{n}（{layout_spec(n).description}）" for n in available_layouts())
     p.add_argument(
@@ -102,8 +103,6 @@ def _check(stale: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``build_templates.py``: the same options as ``selfeval build``."""
-    from selfeval.cli.console import tolerant_output
-
     tolerant_output()
     parser = argparse.ArgumentParser(
         prog="build_templates.py", description="生成本年度带公式的自评表模板"

@@ -7,6 +7,7 @@ mistakes) into a template, validates it and prints the findings.
 from __future__ import annotations
 
 import argparse
+from importlib import resources
 from pathlib import Path
 
 from selfeval.cli.common import add_profile_option
@@ -35,8 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from importlib import resources
-
     from selfeval.pipeline.results import check_paths
     from selfeval.profiles.policy import load_profile
     from selfeval.readers.formfile import read_form_file

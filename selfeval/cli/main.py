@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from selfeval import __version__
+from selfeval.cli.console import tolerant_output
 from selfeval.errors import SelfevalError
 
 COMMANDS = {
@@ -80,7 +82,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``argv`` naming a command first, that command's
     parser only (a folder run starts without importing the other nine)."""
     parser = ChineseArgumentParser(prog="selfeval", description=DESCRIPTION)
-    from selfeval import __version__
 
     parser.add_argument(
         "--version", action="version", version=f"selfeval {__version__}", help="显示版本号"
@@ -94,8 +95,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from selfeval.cli.console import tolerant_output
-
     tolerant_output()  # a GBK console must not stop the command (README: 终端编码)
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv)

@@ -13,6 +13,7 @@ from selfeval.cli.common import (
     refuse_overwrite,
 )
 from selfeval.errors import OutputError
+from selfeval.form.findings import show_pair, value_kind
 
 if TYPE_CHECKING:
     from selfeval.rules.rescore import Change
@@ -64,8 +65,6 @@ def run(args: argparse.Namespace) -> int:
 
 def change_line(c: Change) -> str:
     """``G28 得分：10.00 → 9.56（指标“办案人员满意度”：…）``, a restored formula shown as such."""
-    from selfeval.form.findings import show_pair, value_kind
-
     if isinstance(c.new, str) and c.new.startswith("="):
         old, _ = show_pair(c.old, None)
         new = f"公式 {c.new}"

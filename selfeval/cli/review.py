@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.cli.sample import draw_sample
+    from selfeval.cli.sampling import draw_sample
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import check_paths, input_files
     from selfeval.writers.template import current_year

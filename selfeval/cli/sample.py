@@ -38,22 +38,8 @@ def add_sample_options(p: argparse.ArgumentParser, required: bool) -> None:
     )
 
 
-def draw_sample(args: argparse.Namespace, results: list):  # type: ignore[no-untyped-def]
-    """The portfolio of ``results``, its frame and the units drawn (all of them when no
-    ``-n``); shared with ``selfeval review -n``."""
-    from selfeval.reports.portfolio import summarise
-    from selfeval.reports.portfolio.sample import base_folder, draw, frame
-
-    if args.n is not None and args.n < 1:
-        raise InputError("抽取份数 -n 至少为 1")
-    if (args.n is None) != (args.seed is None):
-        raise InputError("抽样须同时给出份数 -n 和随机数种子 --seed")
-    portfolio = summarise(results, profile_from(args))
-    units = frame(portfolio, base_folder(args.paths), args.seed or 0)
-    return portfolio, units, draw(units, args.n or len(units))
-
-
 def run(args: argparse.Namespace) -> int:
+    from selfeval.cli.sampling import draw_sample
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import check_paths, input_files
     from selfeval.reports.portfolio.sample import base_folder, sample_workbook, weight_rule

@@ -16,6 +16,7 @@ from selfeval.cli.common import (
     require_inputs,
 )
 from selfeval.errors import InputError, OutputError
+from selfeval.files import atomically
 
 FORMATS = ("text", "json", "html")
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -58,9 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.cli.printing import printed
     from selfeval.form.findings import Severity
     from selfeval.pipeline.results import Tally, input_files, map_files
-    from selfeval.reports.text import printed, write_json_array
+    from selfeval.reports.html import html_page
+    from selfeval.reports.text import write_json_array
 
     if args.output and (why := refuse_overwrite(args.output, args.paths)):
         raise OutputError(why)
@@ -97,8 +100,6 @@ def run(args: argparse.Namespace) -> int:
             stream.writelines(pieces())
             stream.write(tally.line() + "\n")
         else:
-            from selfeval.reports.html import html_page
-
             stream.write(html_page(list(pieces()), tally.line()) + "\n")
         if not tally.forms:  # raised inside: an output file is not written
             raise InputError(f"在 {'、'.join(map(str, args.paths))} 中没有找到自评表")
@@ -111,6 +112,4 @@ def _output(out: Path | None):  # type: ignore[no-untyped-def]
     """Standard output, or ``out`` written in one step when everything is in."""
     if out is None:
         return nullcontext(sys.stdout)
-    from selfeval.files import text_atomically
-
-    return text_atomically(out)
+    return atomically(out, text=True)

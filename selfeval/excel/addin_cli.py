@@ -148,7 +148,7 @@ def install(xlam: Path) -> Path:
     Windows usually %APPDATA%\\Microsoft\\Excel\\XLSTART), copies already open in Excel are
     closed first, and on macOS the AppleScript that RunPython needs is installed too.
     """
-    from xlwings import cli as xlwings_cli
+    from xlwings import cli as xlwings_cli  # optional on a machine without Excel
 
     target = Path(xlwings_cli.get_addin_dir()) / ADDIN_NAME
     _close_in_excel()
@@ -179,7 +179,7 @@ def _install(xlam: Path | None) -> int:
 
 def _close_in_excel() -> None:
     """Close the add-in in every running Excel, so that its file can be replaced."""
-    import xlwings
+    import xlwings  # optional on a machine without Excel
 
     for app in xlwings.apps:
         with contextlib.suppress(KeyError):

@@ -33,6 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging import tags as wheel_tags
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
 from selfeval.excel.xlam import ADDIN_NAME, AddinSourceError, build_xlam
 
 WINDOWS_PYTHONS = ("3.11", "3.12")
@@ -71,8 +76,6 @@ class Target:
 
     def markers(self) -> dict[str, str]:
         """The environment markers of the target (PEP 508)."""
-        default_environment = _packaging("markers").default_environment
-
         if self.platform is None:
             return dict(default_environment())
         return {
@@ -90,14 +93,12 @@ class Target:
 
     def tags(self) -> set:
         """The wheel tags a pip on the target accepts."""
-        tags = _packaging("tags")
-
         if self.platform is None:
-            return set(tags.sys_tags())
+            return set(wheel_tags.sys_tags())
         version = tuple(int(p) for p in self.python.split("."))
         abi = "cp" + self.python.replace(".", "")
-        found = set(tags.cpython_tags(version, [abi, "abi3", "none"], [self.platform]))
-        found |= set(tags.compatible_tags(version, abi, [self.platform]))
+        found = set(wheel_tags.cpython_tags(version, [abi, "abi3", "none"], [self.platform]))
+        found |= set(wheel_tags.compatible_tags(version, abi, [self.platform]))
         return found
 
     def label(self) -> str:
@@ -243,10 +244,6 @@ def fill_wheelhouse(wheelhouse: Path, root: Path, target: Target) -> None:
 def missing(wheelhouse: Path, root: Path, target: Target) -> list:
     """Requirements (``packaging`` Requirement objects, markers dropped) that no wheel in
     ``wheelhouse`` satisfies for ``target``, following dependencies from ``root``."""
-    Requirement = _packaging("requirements").Requirement  # noqa: N806
-    utils = _packaging("utils")
-    canonicalize_name, parse_wheel_filename = utils.canonicalize_name, utils.parse_wheel_filename
-
     accepted = target.tags()
     wheels: dict[str, list[tuple[Any, Path]]] = {}
     for path in wheelhouse.glob("*.whl"):
@@ -275,16 +272,6 @@ def missing(wheelhouse: Path, root: Path, target: Target) -> list:
                 req.marker = None
                 lacking.append(req)
     return lacking
-
-
-def _packaging(module: str) -> Any:
-    """A module of ``packaging``, or of the copy inside pip (which the bundle runs anyway)."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"packaging.{module}")
-    except ImportError:
-        return importlib.import_module(f"pip._vendor.packaging.{module}")
 
 
 def requirements(wheel: Path) -> list[str]:

@@ -45,6 +45,7 @@ from selfeval.excel.workbook import (
 from selfeval.files import write_atomically
 from selfeval.form.findings import Finding, Severity, show_value
 from selfeval.form.model import Form
+from selfeval.layouts.layout import layout_for
 from selfeval.pipeline.results import FormResult, check_form, unreadable_result, workpaper_result
 from selfeval.readers.workpaper import workpaper_in
 from selfeval.rules.check import FIELD_LABELS
@@ -69,7 +70,7 @@ def on_action(control_id: str) -> None:
     while the first runs); every run is noted in the support log, a failure with its
     traceback, and the message names the log.
     """
-    import xlwings as xw
+    import xlwings as xw  # present only where Excel runs the add-in
 
     book = xw.Book.caller()
     action = ACTIONS.get(control_id)
@@ -323,8 +324,6 @@ def _lost_note(view: BookView) -> str:
 
 def _protected_cells(view: BookView, form: Form) -> set[str]:
     """Cells Rescore must not write: formulas, or where unknown, the template's formulas."""
-    from selfeval.layouts.layout import layout_for
-
     sheet = form.source.sheet or ""
     cells = view.formula_cells(sheet) or set()
     layout = layout_for(view.grids[sheet].names) if view.grids[sheet].names else None
@@ -350,6 +349,7 @@ def _like(old: Any, new: Any) -> Any:
 @button
 def export_report(book: Any) -> str:
     """Write ``<workbook>_校验报告.html`` beside the workbook."""
+    # The report's writers load openpyxl, which the button module must not (start-up).
     from selfeval.reports.portfolio import render, summarise
 
     folder = book_folder(book)
@@ -367,6 +367,7 @@ def export_report(book: Any) -> str:
 @button
 def new_form(book: Any) -> str:
     """Write this year's blank template (never over an existing file) and open it."""
+    # The template writer loads openpyxl and jinja2, which the button module must not.
     from selfeval.writers.template import current_year, write_blank
 
     year = current_year()

@@ -19,9 +19,11 @@ from selfeval.excel import book_io
 from selfeval.excel.marks import STATE_SHEET, Anchors, Diff, Key, Ledger, Mark
 from selfeval.excel.transaction import Step, run
 from selfeval.form.model import Form
+from selfeval.pipeline.results import calculated
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, load_profile
 from selfeval.readers import Unreadable
 from selfeval.readers.grid import Grid
+from selfeval.readers.locate import forms_in_grids
 
 RESULTS_SHEET = "校验结果"
 PROFILE_VARIABLE = "SELFEVAL_PROFILE"
@@ -72,8 +74,6 @@ class BookView:
 
 def read_book(book: Any) -> BookView:
     """Every form in the workbook (the add-in's own sheets skipped) and the ledger."""
-    from selfeval.readers.locate import forms_in_grids
-
     names = book_io.defined_names(book)
     grids: dict[str, Grid] = {}
     ledger = Ledger()
@@ -85,9 +85,10 @@ def read_book(book: Any) -> BookView:
             continue
         grids[sheet.name] = book_io.read_grid(sheet, names.get(sheet.name))
     items = forms_in_grids(list(grids.values()), book.fullname)
-    forms = [i for i in items if isinstance(i, Form)]
+    profile = profile_from_environment()
+    forms = [calculated(i) for i in items if isinstance(i, Form)]
     unreadable = [i for i in items if isinstance(i, Unreadable)]
-    view = BookView(book, grids, forms, unreadable, ledger, profile_from_environment())
+    view = BookView(book, grids, forms, unreadable, ledger, profile)
     view.stored = ledger.copy()
     view.anchors = form_anchors(forms)
     view.lost = ledger.relocate(view.anchors)

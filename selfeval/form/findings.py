@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selfeval.form.codes import Code, Severity
+from selfeval.form.vocabulary import (
+    FUNDS_COLUMNS,
+    FUNDS_ROWS,
+    HEADER_FIELDS,
+    INDICATOR_COLUMNS,
+    TOTAL_LABELS,
+)
 
 
 @dataclass
@@ -42,6 +49,8 @@ class Finding:
             values["expected"], values["found"] = show_pair(self.expected, self.found, kind)
         for key, value in self.params.items():
             values[key] = show_value(value)
+        if values.get("label") == self.field:  # a rule had no words for it: the vocabulary's
+            values["label"] = field_label(self.field)
         return _one_bracket(self.code.message.format_map(values))
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,3 +143,24 @@ def _one_bracket(text: str) -> str:
 
 
 __all__ = ["Code", "Finding", "Severity", "show_pair", "show_value", "value_kind"]
+
+
+def field_label(path: str) -> str:
+    """A field path in the form's own words (``funds.current.stated_rate`` ->
+    当年财政拨款执行率), so that no message shows a raw path."""
+    section, _, rest = path.partition(".")
+    if section == "funds" and (row := FUNDS_ROWS.get(rest.partition(".")[0])):
+        column = FUNDS_COLUMNS.get(rest.partition(".")[2])
+        return row.label + (column.label if column else "")
+    if section == "funds" and (column := FUNDS_COLUMNS.get(rest.removeprefix("stated_"))):
+        return "预算执行" + column.label
+    if section == "header" and (term := HEADER_FIELDS.get(rest)):
+        return term.label
+    if section.startswith("indicators[") and (term := INDICATOR_COLUMNS.get(rest)):
+        number = section.removeprefix("indicators[").rstrip("]")
+        return f"第 {int(number) + 1} 个指标的{term.label}" if number.isdigit() else term.label
+    if path == "stated_total":
+        return TOTAL_LABELS[0]
+    if path == "stated_points_total":
+        return INDICATOR_COLUMNS["points"].label + "合计"
+    return "该栏"

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from selfeval.errors import InputError
 from selfeval.form import vocabulary
+from selfeval.form.values import text
 
 Number = float | str | None
 """A figure as found: number, unreadable text, or blank (None)."""
@@ -149,6 +150,13 @@ class Form:
     """Cell address of form-level fields by field path, e.g. {"funds.stated_score": "H5"}."""
     formulas_overwritten: list[str] = field(default_factory=list)
     """Field paths of computed template cells that no longer hold their formula."""
+    formulas_uncached: list[str] = field(default_factory=list, compare=False)
+    """Field paths of computed template cells whose formula has no value saved (a workbook
+    no spreadsheet program has calculated, as openpyxl writes it); the pipeline gives
+    them what the formula computes (:func:`selfeval.rules.analysis.recalculate`)."""
+    profile_settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Every setting of the profile a template records, which its formulas follow."""
+    # The last two are the template's reading, not the form: never written out.
     profile: str | None = None
     """The profile (评分口径) a template was built with, by name; None when unknown."""
     points_by_category: bool = False
@@ -160,6 +168,7 @@ class Form:
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (JSON/YAML-ready); empty location data is left out."""
         data = asdict(self)
+        del data["formulas_uncached"], data["profile_settings"]
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]
@@ -239,11 +248,9 @@ _TEXT_FIELDS = frozenset({"level1", "level2", "name", "target", "actual", "reaso
 def _text(value: Any) -> Any:
     """A number in a text field (YAML ``target: 100``) is the same text: ``"100"``;
     a field left blank in YAML (``name:``) is empty text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return str(int(value)) if float(value).is_integer() else str(value)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return text(value)
+    return value
 
 
 _NUMBER_FIELDS = frozenset(

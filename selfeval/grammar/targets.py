@@ -24,12 +24,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
-from selfeval.form.vocabulary import ACTUAL, TARGET_NATURES
+from selfeval.form.vocabulary import ACTUAL, DURATION_WORDS, TARGET_NATURES
 
 __all__ = [
     "Actual",
@@ -37,6 +36,7 @@ __all__ = [
     "Op",
     "Target",
     "evaluate",
+    "is_duration_name",
     "join_target",
     "parse_actual",
     "parse_target",
@@ -47,6 +47,7 @@ Kind = Literal["numeric", "date", "qualitative", "unparsed"]
 Level = Literal["achieved", "partial", "not_achieved"]
 Status = Literal["met", "partial", "unmet", "unknown"]
 Date = tuple[int | None, int | None, int | None]  # (year, month, day); None when not written
+Change = Literal["up", "down"]
 
 # -- public API ---------------------------------------------------------------------
 
@@ -66,13 +67,15 @@ class Target:
     upper: float | None = None  # upper end of a range ("3-5年": value 3, upper 5)
     date: Date | None = None  # a deadline ("10月底前": (None, 10, 31))
     assumed: str | None = None  # Chinese: the direction assumed when no operator is written
+    change: Change | None = None  # a change target (提高2个百分点, 较上年增长5%): its direction
 
     def format(self) -> str:
         """Canonical spelling: ``>=90%``, ``=0次``, ``3-5年``, ``12月31日前``; the word if qualitative."""
         if self.kind == "numeric":
             if self.upper is not None:
                 return f"{_number_text(self.value or 0.0)}-{_number_text(self.upper)}{self.unit}"
-            return f"{self.op}{_number_text(self.value or 0.0)}{self.unit}"
+            change = {"up": "增长", "down": "下降", None: ""}[self.change]
+            return f"{change}{self.op}{_number_text(self.value or 0.0)}{self.unit}"
         if self.kind == "date" and self.date is not None:
             return _date_text(self.date) + "前"
         if self.kind == "qualitative":
@@ -101,6 +104,7 @@ class Actual:
     level: Level | None = None  # qualitative only; None when it cannot be told
     why: str | None = None  # Chinese reason when it cannot be read or judged
     date: Date | None = None  # when the actual is a date ("11月", "2023年6月")
+    change: Change | None = None  # a change (提高2.5个百分点, 下降1%): its direction
 
 
 @dataclass(frozen=True)
@@ -114,13 +118,22 @@ class Evaluation:
     why: str | None = None  # Chinese explanation when unknown
 
 
-def parse_target(text: str | float | None, lower_better: bool = False) -> Target:
+def parse_target(
+    text: str | float | None, lower_better: bool = False, ceiling: bool = False
+) -> Target:
     """Read a 年度指标值 (a number arriving as a number is the same text); never raises.
 
     ``lower_better``: the indicator's name says less is better (投诉, 故障率 …), so a
-    target without an operator is read as ``<=``.
+    target without an operator is read as ``<=``. ``ceiling``: the name says the target
+    is a duration (项目周期, 建设工期: :func:`is_duration_name`), so a time without an
+    operator is read as ``<=``.
     """
-    return _parse_target(_as_text(text), lower_better)
+    return _parse_target(_as_text(text), lower_better, ceiling)
+
+
+def is_duration_name(name: str) -> bool:
+    """The indicator's name says its target is a duration (项目周期, 建设工期, 完成时限)."""
+    return any(word in name for word in DURATION_WORDS)
 
 
 def parse_actual(text: str | float | None, target: Target | None = None) -> Actual:
@@ -147,7 +160,6 @@ def join_target(nature: str | float | None, value: str | float | None, unit: str
     return f"{operator}{v}{u}"
 
 
-@lru_cache(maxsize=16384)  # the same pairs recur across forms; hashing beats recomputing
 def evaluate(target: Target, actual: Actual) -> Evaluation:
     """Whether ``actual`` meets ``target``: met / partial / unmet, or unknown with a reason."""
     if target.kind == "unparsed":
@@ -174,7 +186,8 @@ _NUMBERS = re.compile(_NUMBER)
 _SYMBOLS = re.compile(r"[<>=≥≤≧≦⩾⩽═%‰]")
 _SPACE = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_REMARK = re.compile(r"\([^()]*\)")  # "100%(已完成)": a remark in brackets
+# A remark in brackets: "100%(已完成)", "≥90%【抽样】", "≥95%(问卷)", "≥90%〔抽样调查〕".
+_REMARK = re.compile(r"\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕")
 _PER_CENT_WORD = re.compile(rf"百分之({_NUMBER})")
 _TRAILING = "。；;，,、."
 
@@ -308,6 +321,8 @@ _UNIT_ALIASES = {"百分比": "%", "p": "P"}
 def _unit(raw: str) -> str | None:
     """The normalised unit, or None when it is not a unit we know."""
     unit = _UNIT_ALIASES.get(raw, raw)
+    if unit in _MAGNITUDES:
+        return unit  # "1.2万": the 万 kept, the unit left out
     parts = unit.split("/") if unit else []
     ok = all(
         p in _UNITS or _MAGNITUDE.sub("", p) in _UNITS or _ASCII_UNIT.fullmatch(p) for p in parts
@@ -322,11 +337,16 @@ _ZERO_WORDS = re.compile(
 _YES_NO = frozenset(("是", "否"))
 
 
-@lru_cache(maxsize=16384)
-def _parse_target(text: str, lower_better: bool) -> Target:
+def _parse_target(text: str, lower_better: bool, ceiling: bool = False) -> Target:
     s = _compact(text)
     if not s or not _has_content(s):
         return Target(text, "unparsed", why="未填写")
+    if (m := _DURATION_PREFIX.match(s)) and _DIGIT.search(s[m.end() :]):
+        s, ceiling = s[m.end() :], True  # "项目周期 6个月": the name typed into the target
+    if (m := _CHANGE.fullmatch(s)) is not None:
+        return _change_target(text, m, lower_better)
+    if (m := _PER_PERIOD.fullmatch(s)) is not None:
+        return _per_period(_parse_target(m["rest"], lower_better), m["per"], text)
     if s in _YES_NO:
         return Target(text, "qualitative", word=s)
     date = _date(s, deadline=True)
@@ -341,10 +361,10 @@ def _parse_target(text: str, lower_better: bool) -> Target:
                 return Target(text, "unparsed", why=f"指标值“{s}”缺少数值，无法识别")
             return Target(text, "qualitative", word=s)
         s = arabic
-    return _numeric_target(text, s, lower_better)
+    return _numeric_target(text, s, lower_better, ceiling)
 
 
-def _numeric_target(text: str, s: str, lower_better: bool) -> Target:
+def _numeric_target(text: str, s: str, lower_better: bool, ceiling: bool = False) -> Target:
     numbers = _NUMBERS.findall(s)
     if len(numbers) > 1:
         return _range_target(text, s)
@@ -361,13 +381,46 @@ def _numeric_target(text: str, s: str, lower_better: bool) -> Target:
     value = float(m["num"])
     if prefix or suffix:
         return Target(text, "numeric", op=prefix or suffix, value=value, unit=unit)
-    if lower_better and value != 0:
+    if ceiling and _scale(unit)[0] == "时间":
+        op, assumed = "<=", "工期、时限等期限按上限（≤）理解，提前完成即达成"
+    elif lower_better and value != 0:
         op, assumed = "<=", "指标名称表明越低越好，按反向指标（≤）理解"
     elif unit in ("%", "‰"):
         op, assumed = ">=", "比率按不低于（≥）理解"
     else:
         op, assumed = "=", "数量按达到该数（=）理解"
     return Target(text, "numeric", op=op, value=value, unit=unit, implied_op=True, assumed=assumed)
+
+
+_DURATION_PREFIX = re.compile(rf"(?:{_alternatives(DURATION_WORDS)})[:：为]?")
+# A change against a base: 提高2个百分点, 较上年增长5%, 同比下降3%.
+_CHANGE_UP = ("提高", "提升", "增长", "增加", "上升")
+_CHANGE_DOWN = ("下降", "降低", "减少", "缩短", "压缩")
+_CHANGE = re.compile(
+    r"(?:较上年度?|比上年度?|较去年|比去年|与上年相比|同比|环比|较上期|比上期|较基期)?"
+    rf"(?P<dir>{_alternatives(_CHANGE_UP + _CHANGE_DOWN)})(?P<rest>\D{{0,6}}\d.*)"
+)
+# A count per period: 每月1次 is 12次 a year, 每季度1次 is 4.
+_PER_PERIOD = re.compile(r"每(?P<per>半年|季度|季|月|周|天|日|年)(?P<rest>.*\d.*)")
+
+
+def _change_target(text: str, m: re.Match[str], lower_better: bool) -> Target:
+    """提高2个百分点: the change itself must reach 2个百分点 in the stated direction."""
+    inner = _numeric_target(text, m["rest"], False)
+    if inner.kind != "numeric" or inner.upper is not None:
+        return inner
+    direction: Change = "up" if m["dir"] in _CHANGE_UP else "down"
+    if inner.implied_op:
+        assumed = "变化幅度按不低于（≥）理解：变化达到该幅度即达成"
+        inner = replace(inner, op=">=", assumed=assumed)
+    return replace(inner, change=direction)
+
+
+def _per_period(inner: Target, per: str, text: str) -> Target:
+    """每月1次 -> 1 次/月 (compared with a year's count through :func:`_scale`)."""
+    if inner.kind != "numeric" or "/" in inner.unit or not inner.unit:
+        return replace(inner, text=text)
+    return replace(inner, text=text, unit=f"{inner.unit}/{per}")
 
 
 def _range_target(text: str, s: str) -> Target:
@@ -479,7 +532,6 @@ _SCALE = re.compile(r"优良?中?[低差]?差?|优良中差|优良中低差|优/
 _ABSENT = re.compile(r"(?:无|零|0|没有|杜绝)(?!障碍|纸化|法|效)|(?:未|没有|无|不曾)(?:发生|出现)")
 
 
-@lru_cache(maxsize=16384)
 def _parse_actual(text: str, target_word: str | None) -> Actual:
     s = _compact(text)
     if not s or not _has_content(s):
@@ -490,6 +542,15 @@ def _parse_actual(text: str, target_word: str | None) -> Actual:
         return Actual(text, "numeric", value=float(value or 0), unit=unit, date=date)
     if not _DIGIT.search(s):
         s = _arabic(s) or s
+    if (change := _CHANGE.fullmatch(s)) is not None:
+        inner = _parse_actual(change["rest"], target_word)
+        if inner.kind == "numeric":
+            direction: Change = "up" if change["dir"] in _CHANGE_UP else "down"
+            return replace(inner, text=text, change=direction)
+    if (per := _PER_PERIOD.fullmatch(s)) is not None:
+        inner = _parse_actual(per["rest"], target_word)
+        if inner.kind == "numeric" and inner.unit and "/" not in inner.unit:
+            return replace(inner, text=text, unit=f"{inner.unit}/{per['per']}")
     m = _ACTUAL_RE.fullmatch(s)
     unit = _unit(m["unit"]) if m else None
     if m and unit is not None:
@@ -581,10 +642,9 @@ _FAMILIES: dict[str, tuple[str, float]] = {
 }  # fmt: skip
 _MAGNITUDES = {"百": 1e2, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 _PER_YEAR = {"天": 365.0, "日": 365.0, "周": 52.0, "月": 12.0, "个月": 12.0, "季度": 4.0,
-             "季": 4.0, "年": 1.0}  # fmt: skip
+             "季": 4.0, "半年": 2.0, "年": 1.0}  # fmt: skip
 
 
-@lru_cache(maxsize=1024)
 def _scale(unit: str) -> tuple[str, float]:
     """(family, factor): 1.2万人次 is 12000 人次, 2小时 is 120 分钟, 3次/月 is 36 次/年."""
     if "/" in unit:
@@ -595,6 +655,8 @@ def _scale(unit: str) -> tuple[str, float]:
         return f"{family}/{per}", factor
     if unit in _FAMILIES:
         return _FAMILIES[unit]
+    if unit in _MAGNITUDES:
+        return "", _MAGNITUDES[unit]  # a bare 万: of whatever the other side counts
     if unit in _UNITS:
         return unit, 1.0
     m = _MAGNITUDE.match(unit)
@@ -644,10 +706,16 @@ def _evaluate_absence(actual: Actual) -> Evaluation:
 
 def _evaluate_numeric(target: Target, actual: Actual) -> Evaluation:
     t, a = target.value or 0.0, actual.value or 0.0
+    if target.change is not None and actual.change not in (None, target.change):
+        a = -a  # 下降1% against 增长5%: the change went the other way
+    written = a
     a, mismatch = _converted(target, actual, t, a)
+    # Figures as written compare exactly (1000000.048 misses ≤1000000.047); a converted
+    # one carries the conversion's rounding (79.94次/年 as 6.661666667次/月).
+    rel_tol = 1e-12 if a == written else 1e-9
     if target.upper is not None:
         return _evaluate_range(t, target.upper, a, mismatch)
-    met = _compare(target.op or "=", a, t)
+    met = _compare(target.op or "=", a, t, rel_tol)
     if target.negative:
         ratio, over = (t / a if a else None), None
     else:
@@ -669,7 +737,11 @@ def _converted(target: Target, actual: Actual, t: float, a: float) -> tuple[floa
         return a, False
     t_family, t_size = _scale(target.unit)
     a_family, a_size = _scale(actual.unit)
-    if t_family != a_family:
+    if "" in (t_family, a_family):
+        pass  # a bare 万 (1.2万 against 1.2万人次) counts what the other side counts
+    elif a_family + "/年" == t_family or t_family + "/年" == a_family:
+        pass  # 12次 in the year against 每月1次: the form covers one year
+    elif t_family != a_family:
         return a, True
     return a * a_size / t_size, False
 
@@ -681,8 +753,8 @@ def _evaluate_range(lo: float, hi: float, a: float, mismatch: bool) -> Evaluatio
     return Evaluation("unmet", ratio, None, mismatch)
 
 
-def _compare(op: Op, a: float, t: float) -> bool:
-    equal = math.isclose(a, t, rel_tol=1e-9, abs_tol=1e-12)
+def _compare(op: Op, a: float, t: float, rel_tol: float = 1e-12) -> bool:
+    equal = math.isclose(a, t, rel_tol=rel_tol, abs_tol=1e-12)
     if op == "=" and t == 0:
         return equal
     if op in ("=", ">="):

@@ -23,11 +23,13 @@ from selfeval.errors import InputError
 from selfeval.form import vocabulary as vocab
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
+from selfeval.form.values import number
 from selfeval.form.workpaper import Workpaper
-from selfeval.profiles.policy import Profile
-from selfeval.readers import OwnOutput, Unreadable, expand_inputs, read_file
+from selfeval.profiles.policy import Profile, profile_from_settings
+from selfeval.readers import OwnOutput, ReadResult, Unreadable, expand_inputs, read_file
 from selfeval.rules import check as rules
-from selfeval.rules.analysis import Analysis, number
+from selfeval.rules.analysis import Analysis, recalculate
+from selfeval.rules.workpaper import check
 
 T = TypeVar("T")
 
@@ -85,22 +87,30 @@ class FormResult:
     def to_dict(self, min_severity: Severity = Severity.INFO) -> dict[str, Any]:
         """The JSON contract (docs/json-schema.md); numbers carry no float noise."""
         form, a = self.form, self.analysis
-        source = {"file": self.file, "sheet": None, "row": None}
+        source = {"file": self.file, "sheet": None, "row": None, "origin": None}
         findings = [_finding_dict(f) for f in self.shown_findings(min_severity)]
         if form is None or a is None:
             return {
                 "source": source,
                 "layout": "workpaper" if self.workpaper else None,
                 "project": None,
+                "header": None,
                 "stated": None,
                 "computed": None,
                 "findings": findings,
             }
-        source.update(sheet=form.source.sheet, row=form.source.row)
+        source.update(sheet=form.source.sheet, row=form.source.row, origin=form.source.origin)
+        header = form.header
         return {
             "source": source,
             "layout": form.layout,
-            "project": form.header.project,
+            "project": header.project,
+            "header": {
+                "year": header.year,
+                "project": header.project,
+                "department": header.department,
+                "implementer": header.implementer,
+            },
             "stated": _rounded(
                 {
                     "execution_rate": number(form.funds.total.stated_rate),
@@ -154,6 +164,13 @@ def json_number(value: Any) -> Any:
 def project_title(form: Form) -> str:
     """The form's 项目名称 as a heading, or a note that it was left blank."""
     return form.header.project or vocab.UNNAMED_PROJECT
+
+
+def units_line(form: Form) -> str:
+    """``主管部门：某局；实施单位：某中心``, a blank one said as such, for grouping by unit."""
+    h = form.header
+    pairs = ((vocab.DEPARTMENT, h.department), (vocab.IMPLEMENTER, h.implementer))
+    return "；".join(f"{label}：{value or '（未填）'}" for label, value in pairs)
 
 
 @dataclass
@@ -266,13 +283,8 @@ def map_files(
     if workers <= 1 or len(files) <= 1:
         yield from _in_order(files, map(work, files), progress)
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: workers only
-
-    # Workers are forked (Linux, macOS: spawned): the readers imported here once need
-    # not be imported again in every worker.
-    import selfeval.readers.template  # noqa: F401
-    import selfeval.readers.workbook  # noqa: F401
-    import selfeval.readers.xlsx  # noqa: F401
+    # Loads multiprocessing, which one file does not need (tests/test_startup_imports.py).
+    from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(min(workers, len(files)))
     try:
@@ -284,7 +296,25 @@ def map_files(
 
 def check_file(path: Path, profile: Profile) -> list[FormResult]:
     """Every form in one file, checked (an unreadable file gives one result saying why)."""
-    return [_result(item, path, profile) for item in read_file(path)]
+    return [_result(item, path, profile) for item in read(path)]
+
+
+def read(path: Path) -> list[ReadResult]:
+    """What the readers find in one file, with every template formula no spreadsheet
+    program has calculated given its value (:func:`calculated`)."""
+    items = read_file(path)
+    for item in items:
+        if isinstance(item, Form):
+            calculated(item)
+    return items
+
+
+def calculated(form: Form) -> Form:
+    """``form`` with its uncalculated template formulas given what they compute under the
+    profile the template records."""
+    if form.formulas_uncached:
+        recalculate(form, profile_from_settings(form.profile_settings))
+    return form
 
 
 def _result(
@@ -301,8 +331,6 @@ def _result(
 
 def workpaper_result(paper: Workpaper) -> FormResult:
     """A filled 复核 workpaper and the reviewer's mistakes found in it."""
-    from selfeval.rules.workpaper import check
-
     return FormResult(paper.file, None, check(paper), workpaper=True)
 
 

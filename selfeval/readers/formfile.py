@@ -12,7 +12,7 @@ from selfeval.errors import os_reason
 from selfeval.files import write_atomically
 from selfeval.form.codes import Code
 from selfeval.form.model import Form, FormDataError
-from selfeval.readers import OwnOutput, ReadResult, Unreadable
+from selfeval.readers.found import OwnOutput, ReadResult, Unreadable
 
 MAX_FORM_FILE = 5 * 1024 * 1024  # a form file is a few KiB; refuse anything absurd
 

@@ -35,8 +35,8 @@ from selfeval.form.model import (
     Source,
 )
 from selfeval.grammar.targets import join_target
-from selfeval.readers import Unreadable
 from selfeval.readers import cells as cv
+from selfeval.readers.found import Unreadable
 from selfeval.readers.grid import Grid
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
@@ -82,8 +82,8 @@ def legacy_forms(grid: Grid, file: str | None = None) -> list[Form | Unreadable]
     return forms
 
 
-_label = lru_cache(maxsize=8192)(cv.label)  # forms repeat the same labels, sheet after sheet
-_letters = lru_cache(maxsize=256)(column_letter)  # every row asks for the same columns
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 2 % of the time.
+_letters = lru_cache(maxsize=256)(column_letter)
 
 # -- the sheet with label keys ------------------------------------------------------
 
@@ -100,7 +100,7 @@ class _Sheet:
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
         self.keys = [
-            [_label(v) if v and isinstance(v, str) else "" for v in row] for row in grid.values
+            [cv.label(v) if v and isinstance(v, str) else "" for v in row] for row in grid.values
         ]
         self.texts = ["\n".join(keys) for keys in self.keys]
         self.text = "\n".join(self.texts)
@@ -163,6 +163,7 @@ class _Sheet:
         return "", c + 1
 
 
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 9 % of the time.
 @lru_cache(maxsize=256)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One search for any of ``words``."""
@@ -606,6 +607,7 @@ def _is_closing(keys: list[str]) -> bool:
     return first.startswith(_CLOSING_WORDS)
 
 
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 2 % of the time.
 @lru_cache(maxsize=4096)
 def _column_field(key: str) -> str | None:
     """The indicator table field a header key names (split-target parts included)."""
@@ -645,7 +647,6 @@ def _columns(keys: list[str], table: dict[str, vocab.Term]) -> dict[str, int]:
     return columns
 
 
-@lru_cache(maxsize=1024)
 def _funds_row(key: str) -> str | None:
     """The funds row a label names: ``其中：当年财政拨款`` -> ``current``."""
     return vocab.match(_SUBROW_PREFIX.sub("", key), vocab.FUNDS_ROWS)
@@ -675,7 +676,8 @@ def _after_label(text: str, word: str) -> str:
     return "".join(text.split())[len(word) :].lstrip(":：")
 
 
-@lru_cache(maxsize=4096)  # the same labels recur in every row and every form
+# Kept for speed: bench_validate_folder, 1,000 hand-made forms, one process: 6 % of the time.
+@lru_cache(maxsize=4096)
 def _level(key: str) -> tuple[int, str, float | None]:
     """(1 or 2 for a level label, -1 for the side label 绩效指标, 0 otherwise), level, weight."""
     if key in _OUTER:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from selfeval.form import vocabulary as vocab
 from selfeval.form.codes import Code
 from selfeval.form.model import Form
-from selfeval.readers import Unreadable
+from selfeval.readers.found import Unreadable
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.legacy import legacy_forms
+from selfeval.readers.template import template_form
 
 _NAME = vocab.INDICATOR_COLUMNS["name"].label
 NO_FORM = (
@@ -22,8 +23,6 @@ def forms_in_grid(grid: Grid, file: str | None = None) -> list[Form | Unreadable
     if grid.skipped:
         return [Unreadable(file or "", Code.READ_ERROR, grid.skipped, sheet=grid.sheet)]
     if has_template_names(grid):
-        from selfeval.readers.template import template_form
-
         form = template_form(grid, file)
         if form is not None:
             return [form]

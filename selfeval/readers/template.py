@@ -3,8 +3,9 @@
 Every field is read at the address its defined name holds, so rows a user
 inserted are followed. A computed cell must still hold its canonical formula;
 one that holds a typed number is listed in ``Form.formulas_overwritten``. A
-formula cell with no cached value (files written by openpyxl) is given the
-value the engine computes, which is what the formula computes.
+formula cell with no cached value (files written by openpyxl) is listed in
+``Form.formulas_uncached``: the reader computes nothing, the pipeline gives it what
+the formula computes (:func:`selfeval.rules.analysis.recalculate`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 
 from selfeval.form.a1 import column_number
 from selfeval.form.model import LEVEL1_NAMES, Form, FundsRow, Indicator, Source
-from selfeval.form.xlmath import excel_round
 from selfeval.grammar.targets import join_target
 from selfeval.layouts.layout import (
     AMOUNTS,
@@ -27,7 +27,6 @@ from selfeval.layouts.layout import (
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from selfeval.readers import cells as cv
 from selfeval.readers.grid import Grid
-from selfeval.rules.analysis import funds_figures, number, round_rate
 
 _YEAR = re.compile(r"((?:19|20)\d\d)")
 _TEXT_FIELDS = ("header.project", "header.department", "header.implementer")
@@ -56,7 +55,7 @@ class _TemplateReader:
         # The profile the template recorded; older templates name it in 评分口径.
         self.profile = profile or _profile_named(cv.text(self._at("profile")))
         self.form = Form(layout=layout.name, profile=self.profile.name)
-        self.pending: list[str] = []  # computed fields with a formula but no cached value
+        self.form.profile_settings = self.profile.settings
 
     def _at(self, path: str) -> object:
         address = self.layout.fields.get(path)
@@ -88,7 +87,6 @@ class _TemplateReader:
             if path in self.layout.fields:  # the check area shows weight beside subtotal
                 form.cells[path] = self.layout.fields[path]
         self._indicators()
-        self._fill_pending()
         return form
 
     def _funds_row(self, row: str) -> FundsRow:
@@ -113,7 +111,7 @@ class _TemplateReader:
         if not same_formula(formula, self.layout.formula(path, self.profile)):
             self.form.formulas_overwritten.append(path)
         if cv.is_blank(value):
-            self.pending.append(path)
+            self.form.formulas_uncached.append(path)
         return read(value)
 
     def _indicators(self) -> None:
@@ -154,30 +152,6 @@ class _TemplateReader:
     def _shown(self, r: int, c: int, value: object) -> str:
         """A text field as the cell displays it (``100%`` for 1 formatted as a percentage)."""
         return self.grid.shown.get((r, c)) or cv.text(value)
-
-    def _fill_pending(self) -> None:
-        """Formula cells without a cached value take what the formula computes."""
-        if not self.pending:
-            return
-        form = self.form
-        for path in self.pending:
-            if path.endswith("stated_rate"):
-                row = getattr(form.funds, path.split(".")[1])
-                budget, executed = number(row.annual_budget), number(row.executed)
-                ok = budget and budget > 0 and executed is not None
-                row.stated_rate = round_rate(executed / budget, self.profile) if ok else None
-            elif path == "funds.stated_score":
-                form.funds.stated_score = funds_figures(form.funds, self.profile)[2]
-            elif path == "stated_points_total":  # =ROUND(SUM(funds points cell, points), 2)
-                funds_points = number(form.funds.points) or 0.0
-                points = sum(number(row.points) or 0.0 for row in form.indicators)
-                form.stated_points_total = excel_round(funds_points + points, 2)
-        if "stated_total" in self.pending:  # =ROUND(funds score cell + SUM(scores), 2)
-            funds_score = number(form.funds.stated_score)
-            scores = sum(number(row.score) or 0.0 for row in form.indicators)
-            form.stated_total = (
-                None if funds_score is None else excel_round(funds_score + scores, 2)
-            )
 
 
 def _profile_named(title: str) -> Profile:

@@ -11,11 +11,11 @@ its traceback, and the reason says so.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import zipfile
 import zlib
 from pathlib import Path
+from types import ModuleType
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -23,7 +23,8 @@ from python_calamine import CalamineError
 
 from selfeval.errors import os_reason
 from selfeval.form.codes import Code
-from selfeval.readers import OwnOutput, ReadResult, Unreadable
+from selfeval.readers import ods, xls, xlsx
+from selfeval.readers.found import OwnOutput, ReadResult, Unreadable
 from selfeval.readers.grid import Grid
 from selfeval.readers.limits import (
     BROKEN_ZIP,
@@ -90,19 +91,19 @@ def load_grids(path: Path) -> list[Grid]:
     return _module(path).load(path)
 
 
-def _module(path: Path):  # type: ignore[no-untyped-def]
+def _module(path: Path) -> ModuleType:
     with path.open("rb") as f:
         head = f.read(100)
     if head.startswith(_ZIP):
         # An ODF package stores its "mimetype" member first, uncompressed (ODF 1.2 §3.3).
         if not (head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head):
-            return importlib.import_module("selfeval.readers.xlsx")  # says so when broken
+            return xlsx
         if not zipfile.is_zipfile(path):
             raise WorkbookError(BROKEN_ZIP)
-        return importlib.import_module("selfeval.readers.ods")
+        return ods
     if head[:8] == _OLE:
         _refuse_encrypted(path)
-        return importlib.import_module("selfeval.readers.xls")
+        return xls
     if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
         raise WorkbookError(
             "文件是网页或 XML 格式（可能由其他软件另存为 .xls），请在 Excel 中另存为 .xlsx 后再提交"
@@ -112,7 +113,7 @@ def _module(path: Path):  # type: ignore[no-untyped-def]
 
 def _refuse_encrypted(path: Path) -> None:
     """An OLE file holding an encrypted Office package is a password-protected .xlsx."""
-    import olefile
+    import olefile  # only for OLE files: not loaded on every start (test_startup_imports)
 
     try:
         with olefile.OleFileIO(str(path)) as ole:

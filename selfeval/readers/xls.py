@@ -24,7 +24,7 @@ DAMAGED = "文件不是有效的 .xls 工作簿，或已损坏"
 
 
 def load(path: Path) -> list[Grid]:
-    import xlrd
+    import xlrd  # only for .xls files: not loaded on every start
 
     try:
         book = xlrd.open_workbook(

@@ -2,22 +2,19 @@
 
 The file is read once; python-calamine (Rust, no entity expansion, many times
 faster than openpyxl) takes the values from those bytes, and ``zipfile`` reads
-the few parts calamine does not interpret for us, each once and each bounded:
+the few parts calamine does not interpret for us, each once and each bounded,
+parsed as XML with namespaces resolved (:mod:`selfeval.readers.ooxml`, the
+standard library's expat; a part with a DTD is refused):
 
 - ``docProps/custom.xml``: custom document properties (a report selfeval wrote
-  carries :data:`~selfeval.readers.OUTPUT_MARK` and is skipped);
+  carries :data:`~selfeval.readers.OUTPUT_MARK` and is skipped; our templates
+  record their layout and profile there);
 - ``xl/workbook.xml`` and its relationships: sheets and defined names (our
-  templates are recognised by their names), parsed as XML by the standard
-  library's expat once the part is known to hold no DTD (so no entity can be
-  declared, let alone expanded). defusedxml's parser is not used here: it is the
-  pure-Python ElementTree parser and cost an eighth of the whole run on a folder
-  of templates, whose workbook.xml holds some sixty defined names;
+  templates are recognised by their names);
 - ``xl/styles.xml`` and the sheet XML: the number formats of the cells that
-  matter (``100%`` rather than 1.0) and, for templates only, the formulas. These
-  two are scanned with regular expressions over parts already refused when they
-  hold a DTD: parsing them as XML costs several times calamine's whole open
-  (``benchmarks/bench_validate_folder.py``), and only a handful of styled cells
-  and, in templates, formulas are wanted.
+  matter (``100%`` rather than 1.0) and, for templates only, the formulas. A sheet
+  is scanned only when it holds a number that such a format could show otherwise,
+  or is a template's.
 """
 
 from __future__ import annotations
@@ -25,16 +22,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import lru_cache
-from html import unescape
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from selfeval.readers import OUTPUT_MARK
 from selfeval.readers import cells as cv
+from selfeval.readers.found import OUTPUT_MARK
 from selfeval.readers.grid import Grid, has_template_names
 from selfeval.readers.limits import (
     BROKEN_ZIP,
@@ -42,20 +36,14 @@ from selfeval.readers.limits import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_SHEET_BYTES,
-    UNSAFE_XML,
     OwnOutputFile,
     WorkbookError,
     check_zip,
     too_many_rows,
 )
+from selfeval.readers.ooxml import local, number_formats, scan_sheet, tree
 
-_NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b[^>]*>")
-_XF = re.compile(r"<(?:\w+:)?xf\b[^>]*>")
-_NUMFMT_ID = re.compile(r'\bnumFmtId="(\d+)"')
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _BUILTIN_FORMATS = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
-"""A cell holding a formula: ``<f>`` is a cell's first child (ECMA-376 CT_Cell)."""
 
 
 def load(path: Path) -> list[Grid]:
@@ -88,10 +76,10 @@ def load(path: Path) -> list[Grid]:
                 continue
             template = has_template_names(grid)
             if template or (formats and _holds_numbers(grid)):  # else no cell reads otherwise
-                xml = _read(zf, part)
-                _fill_shown(grid, xml, formats)
+                scan = scan_sheet(_read(zf, part), formats, formulas=template, name=part)
+                _fill_shown(grid, scan.styled, formats)
                 if template:
-                    _fill_formulas(grid, xml)
+                    _fill_formulas(grid, scan.formulas)
                     grid.properties = properties
     return grids
 
@@ -127,28 +115,15 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
         return member.read(info.file_size + 1)
 
 
-def _part(zf: zipfile.ZipFile, name: str, required: bool = True) -> str:
-    """A small XML part as text; DTDs are refused (no entity is ever expanded)."""
+def _xml(zf: zipfile.ZipFile, name: str, required: bool = True) -> Element | None:
+    """A small XML part, parsed (a part with a DTD is refused); None when absent."""
     try:
-        text = _read(zf, name).decode("utf-8", errors="replace")
+        data = _read(zf, name)
     except KeyError as exc:
         if not required:
-            return ""
+            return None
         raise WorkbookError("工作簿缺少必要的组成部分，文件可能已损坏") from exc
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise WorkbookError(UNSAFE_XML)
-    return text
-
-
-def _xml(zf: zipfile.ZipFile, name: str, required: bool = True) -> Element | None:
-    """A small XML part, parsed (a part with a DTD is refused first); None when absent."""
-    text = _part(zf, name, required)
-    if not text:
-        return None
-    try:
-        return ElementTree.fromstring(text)
-    except ElementTree.ParseError as exc:
-        raise WorkbookError(f"工作簿的“{name}”不是有效的 XML，文件可能已损坏") from exc
+    return tree(data, name)
 
 
 def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -159,7 +134,9 @@ def custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     root = _xml(zf, "docProps/custom.xml", required=False)
     if root is None:
         return {}
-    return {p.get("name", ""): "".join(p.itertext()).strip() for p in root}  # <property>
+    return {  # <property name="…"><vt:lpwstr>text</vt:lpwstr></property>
+        p.get("name", ""): "".join(p.itertext()).strip() for p in root if local(p.tag) == "property"
+    }
 
 
 def _refuse_own_output(properties: dict[str, str]) -> None:
@@ -179,9 +156,9 @@ def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     book = _xml(zf, "xl/workbook.xml")
     rels = _xml(zf, "xl/_rels/workbook.xml.rels")
     assert book is not None and rels is not None  # required parts
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if local(r.tag) == "Relationship"}
     for sheet in _children(book, "sheets"):
-        rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        rel = sheet.get(_RELATIONSHIP_ID) or sheet.get(_STRICT_RELATIONSHIP_ID)
         target = targets.get(rel, "")
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         parts.sheets[sheet.get("name", "")] = part
@@ -195,81 +172,57 @@ def _workbook_parts(zf: zipfile.ZipFile) -> _Parts:
     return parts
 
 
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_STRICT_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
+
+
 def _children(root: Element, name: str) -> list[Element]:
     """The children of ``root``'s child element called ``name`` (``<sheets>`` ->
-    its ``<sheet>`` elements), in any namespace (transitional or strict OOXML)."""
-    return next((list(el) for el in root if _local(el.tag) == name), [])
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _attrs(tag: str) -> dict[str, str]:
-    """Attributes of one start tag, prefixes dropped (``r:id`` -> ``id``)."""
-    return {k.split(":")[-1]: unescape(v) for k, v in _ATTR.findall(tag)}
+    its ``<sheet>`` elements), in the part's namespace (transitional or strict OOXML)."""
+    return next((list(el) for el in root if local(el.tag) == name), [])
 
 
 def _number_formats(zf: zipfile.ZipFile) -> dict[int, str]:
     """Style index -> number format, for the formats that change how a number reads."""
-    styles = _part(zf, "xl/styles.xml", required=False)
-    codes = dict(_BUILTIN_FORMATS)
-    for tag in _NUMFMT.findall(_section(styles, "numFmts")):
-        a = _attrs(tag)
-        codes[int(a.get("numFmtId", "0"))] = a.get("formatCode", "")
+    try:
+        data = _read(zf, "xl/styles.xml")
+    except KeyError:
+        return {}
+    custom, cell_formats = number_formats(data)
+    codes = {**_BUILTIN_FORMATS, **custom}
     found = {}
-    for index, tag in enumerate(_XF.findall(_section(styles, "cellXfs"))):
-        number_format = _NUMFMT_ID.search(tag)
-        code = codes.get(int(number_format[1]) if number_format else 0, "")
+    for index, format_id in enumerate(cell_formats):
+        code = codes.get(format_id, "")
         if reads_otherwise(code):
             found[index] = code
     return found
-
-
-def _section(xml: str, name: str) -> str:
-    """The text from an element's start tag to its end tag (one that holds no element
-    of its own name, as ``numFmts`` and ``cellXfs`` do not), else ""."""
-    start = xml.find(name)
-    end = xml.find(name, start + len(name)) if start >= 0 else -1
-    return xml[start:end] if end >= 0 else ""
 
 
 def _holds_numbers(grid: Grid) -> bool:
     return any(type(v) is float or type(v) is int for row in grid.values for v in row)
 
 
-def _fill_shown(grid: Grid, xml: bytes, formats: dict[int, str]) -> None:
-    if not formats:
-        return
+def _fill_shown(grid: Grid, styled: dict[tuple[int, int], int], formats: dict[int, str]) -> None:
+    """Shown text of the numbers in cells styled with a format that reads otherwise."""
     top, left = grid.origin
-    for letters, row, style in _styled_cells(tuple(formats)).findall(xml):
-        r, c = int(row) - top, _column(letters) - left
+    for (row, column), style in styled.items():
+        r, c = row - top, column - left
         if 0 <= r < len(grid.values) and 0 <= c < len(grid.values[r]):
             value = grid.values[r][c]
             if isinstance(value, float | int) and not isinstance(value, bool):
-                grid.shown[(r, c)] = shown(float(value), formats[int(style)])
+                grid.shown[(r, c)] = shown(float(value), formats[style])
 
 
-@lru_cache(maxsize=64)
-def _styled_cells(styles: tuple[int, ...]) -> re.Pattern[bytes]:
-    """Start tags of cells whose (first) style index is one of ``styles``: (column, row, style).
-
-    Only those cells are looked at; most cells of a sheet have no such style.
-    """
-    alternatives = b"|".join(str(i).encode() for i in styles)
-    return re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\ss="(' + alternatives + rb')"')
-
-
-def _fill_formulas(grid: Grid, xml: bytes) -> None:
+def _fill_formulas(grid: Grid, found: dict[tuple[int, int], str]) -> None:
     top, left = grid.origin
     formulas: list[list[str | None]] = [[None] * len(row) for row in grid.values]
-    for letters, row, text in _FORMULA_CELL.findall(xml):
-        r, c = int(row) - top, _column(letters) - left
+    for (row, column), text in found.items():
+        r, c = row - top, column - left
         if r < 0 or c < 0:
             continue
         if r >= len(formulas) or c >= len(formulas[r]):
             _grow(grid, formulas, r, c)  # a formula cell without a cached value lies outside
-        formulas[r][c] = "=" + unescape(text.decode("utf-8"))
+        formulas[r][c] = "=" + text
     grid.formulas = formulas
 
 
@@ -281,13 +234,6 @@ def _grow(grid: Grid, formulas: list[list[str | None]], r: int, c: int) -> None:
         for row in rows:
             if len(row) <= c:
                 row.extend([fill] * (c + 1 - len(row)))
-
-
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def reads_otherwise(code: str) -> bool:
@@ -306,7 +252,6 @@ def shown(value: float, code: str) -> str:
     return cv.number_text(value)
 
 
-@lru_cache(maxsize=256)  # a workbook uses a handful of formats, read for every cell
 def _display(code: str) -> tuple[str, int]:
     """How a format code shows a number: ``%``, ``,`` or plain, and its decimals."""
     section = code.split(";")[0]

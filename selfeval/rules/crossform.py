@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from selfeval.form import vocabulary as vocab
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
-from selfeval.pipeline.results import FormResult
-from selfeval.rules.analysis import has_reason, number
+from selfeval.form.model import Form
+from selfeval.form.values import number
+from selfeval.rules.analysis import Analysis, has_reason
 
 UNIT_MIN_FORMS = 2
 """A unit is listed as all-full only when it filed at least this many forms."""
@@ -94,9 +95,8 @@ class FormRecord:
     repeated_reason: tuple[str, int, tuple[str, ...]] | None  # reason, rows, places
 
 
-def record(index: int, result: FormResult) -> FormRecord | None:
-    """The record of one checked form (None for an unreadable input)."""
-    form, a = result.form, result.analysis
+def record(index: int, form: Form | None, a: Analysis | None) -> FormRecord | None:
+    """The record of one checked form and its figures (None for an unreadable input)."""
     if form is None or a is None:
         return None
     texts = [Text("planned", form.goals.planned), Text("achieved", form.goals.achieved)]

@@ -11,6 +11,7 @@ from typing import Any
 from selfeval.form import vocabulary as vocab
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
+from selfeval.form.values import blank, number
 from selfeval.form.workpaper import (
     DEVIATION_DECIMALS,
     DEVIATION_TOLERANCE,
@@ -20,14 +21,6 @@ from selfeval.form.workpaper import (
     Workpaper,
 )
 from selfeval.rules.analysis import has_reason
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if type(value) in (int, float) else None
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def check(paper: Workpaper) -> list[Finding]:
@@ -58,10 +51,10 @@ def _finding(paper: Workpaper, code: str, row: ReviewRow, key: str, **kw: Any) -
 
 
 def _row(paper: Workpaper, row: ReviewRow) -> list[Finding]:
-    points, given = _number(row["points"]), row["review_score"]
-    if _blank(given):
+    points, given = number(row["points"]), row["review_score"]
+    if blank(given):
         return [_finding(paper, Code.WORKPAPER_SCORE_MISSING, row, "review_score")]
-    score = _number(given)
+    score = number(given)
     if score is None or score < 0 or (points is not None and score > points + 1e-9):
         found = given if score is None else score
         return [
@@ -90,8 +83,8 @@ def _row(paper: Workpaper, row: ReviewRow) -> list[Finding]:
 def deviation(rows: list[ReviewRow]) -> float | None:
     """(自评 − 复核) ÷ 自评 over a form's rows, to :data:`DEVIATION_DECIMALS` places;
     None while a 复核得分 is missing or not a number, or the self-score is 0."""
-    own = sum(_number(r["score"]) or 0.0 for r in rows)
-    reviewed = [_number(r["review_score"]) for r in rows]
+    own = sum(number(r["score"]) or 0.0 for r in rows)
+    reviewed = [number(r["review_score"]) for r in rows]
     if not own or any(v is None for v in reviewed):
         return None
     return round((own - sum(reviewed)) / own, DEVIATION_DECIMALS)  # type: ignore[arg-type]
@@ -99,10 +92,10 @@ def deviation(rows: list[ReviewRow]) -> float | None:
 
 def _deviation(paper: Workpaper, rows: list[ReviewRow], subtotal: ReviewRow) -> list[Finding]:
     stated = subtotal["deviation"]
-    if _blank(stated):
+    if blank(stated):
         return []  # the formula's own blank (review unfinished), or not yet calculated
     computed = deviation(rows)
-    value = _number(stated)
+    value = number(stated)
     if value is not None and computed is not None and abs(value - computed) <= DEVIATION_TOLERANCE:
         return []
     return [

@@ -23,7 +23,10 @@ from selfeval.files import write_atomically
 from selfeval.form.findings import value_kind
 from selfeval.form.model import Form
 from selfeval.form.safe_text import store
+from selfeval.layouts.layout import layout_for
+from selfeval.pipeline.results import project_title
 from selfeval.profiles.policy import Profile
+from selfeval.readers.workbook import load_grids
 from selfeval.rules.rescore import Change, Rescored
 from selfeval.writers.marks import (
     CHANGES_HEADINGS,
@@ -89,6 +92,7 @@ def _restored(ws: Any, form: Form, profile: Profile) -> list[Change]:
 def mark(cell: Any, label: str, old: Any) -> None:
     """The add-in's rescore marks: the fill, and a note with the old value (a note of
     the user's own is left alone)."""
+    # openpyxl is heavy; selfeval.api imports this module for every check, not only rescoring.
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -99,9 +103,7 @@ def mark(cell: Any, label: str, old: Any) -> None:
 
 def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]]) -> None:
     """The sheet listing every change of every form (replaced when rescoring again)."""
-    from openpyxl.styles import Font
-
-    from selfeval.pipeline.results import project_title
+    from openpyxl.styles import Font  # heavy: loaded when rescoring, see mark()
 
     if CHANGES_SHEET in book.sheetnames:
         book.remove(book[CHANGES_SHEET])
@@ -127,7 +129,7 @@ def _changes_sheet(book: Any, results: list[Rescored], logs: list[list[Change]])
 
 def _lay_out(ws: Any) -> None:
     """Column widths, wrapped rows tall enough to show their text, one page wide."""
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment  # heavy: loaded when rescoring, see mark()
 
     widths = (28, 12, 10, 14, 14, 14, 60)
     for letter, width in zip("ABCDEFG", widths, strict=True):
@@ -147,11 +149,10 @@ def _lay_out(ws: Any) -> None:
 
 def _copy_of(src: Path) -> Any:
     """The workbook as an openpyxl Workbook: .xlsx/.xlsm as is, .xls/.ods from their values."""
-    import openpyxl
+    import openpyxl  # heavy: loaded when rescoring, see mark()
 
     if src.suffix.lower() in (".xlsx", ".xlsm"):
         return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
-    from selfeval.readers.workbook import load_grids
 
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -182,7 +183,6 @@ def _text_width(value: Any) -> int:
 def _restore_formulas(ws: Any, form: Form, profile: Profile) -> None:
     if form.source.origin != "template" or not form.formulas_overwritten:
         return
-    from selfeval.layouts.layout import layout_for
 
     layout = layout_for(ws.parent)
     if layout is None:

@@ -21,7 +21,9 @@ from typing import Protocol
 from selfeval.errors import InputError
 from selfeval.pipeline.results import FormResult
 from selfeval.profiles.policy import Profile
+from selfeval.reports.portfolio.html import HtmlReport
 from selfeval.reports.portfolio.summary import Collector, Portfolio, Row, kept, made, summarise
+from selfeval.reports.portfolio.tables import CsvReport, XlsxReport
 from selfeval.rules.crossform import FormRecord
 
 FORMATS = ("html", "csv", "xlsx")
@@ -36,11 +38,7 @@ class ReportWriter(Protocol):
 def writer(fmt: str, link_base: Path | None = None) -> ReportWriter:
     """A new writer for ``fmt``; HTML links to the forms relative to ``link_base``."""
     if fmt == "html":
-        from selfeval.reports.portfolio.html import HtmlReport
-
         return HtmlReport(link_base)
-    from selfeval.reports.portfolio.tables import CsvReport, XlsxReport
-
     if fmt == "csv":
         return CsvReport()
     if fmt == "xlsx":

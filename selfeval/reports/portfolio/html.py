@@ -12,19 +12,23 @@ Codes, severities and numbers written unescaped come from our own tables.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
 
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding
+from selfeval.reports.links import Links
+from selfeval.reports.places import where
 from selfeval.reports.portfolio.charts import all_charts
-from selfeval.reports.portfolio.columns import COLUMNS, Column, show, where
-from selfeval.reports.portfolio.links import Links
+from selfeval.reports.portfolio.columns import COLUMNS, Column, show
 from selfeval.reports.portfolio.summary import Portfolio, Row
 from selfeval.rules import crossform
+from selfeval.writers.jinja import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 HTML_COLUMNS = tuple(c for c in COLUMNS if c.key not in ("codes", "sheet"))
 """The HTML table leaves out 问题代码 (each form's findings follow) and 工作表 (shown with 文件)."""
@@ -32,16 +36,9 @@ HTML_COLUMNS = tuple(c for c in COLUMNS if c.key not in ("codes", "sheet"))
 TITLE = "绩效自评表汇总报告"
 
 
-@cache
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("selfeval.reports", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.globals.update(show=show, code_label=lambda code: Code(code).label)
+    names = {"show": show, "code_label": lambda code: Code(code).label}
+    env = environment("selfeval.reports", "templates", html=True, trim=True, names=names)
     return env.get_template("portfolio.html.j2")
 
 

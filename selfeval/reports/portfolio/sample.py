@@ -15,16 +15,20 @@ and each form's key can be recomputed by hand from the 抽样说明 sheet.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from selfeval.form import vocabulary as vocab
 from selfeval.profiles.policy import SampleWeights
 from selfeval.reports.portfolio.columns import BUDGET_HEADING
 from selfeval.reports.portfolio.summary import Portfolio, Row
+from selfeval.reports.portfolio.tables import _cell, _filter, _sheet
 
 METHOD = (
     "加权无放回抽样（Efraimidis–Spirakis 指数键法）：每份表的随机数 u 取 SHA-256(“种子|表标识”) "
@@ -113,12 +117,6 @@ def sample_workbook(
     units: list[Unit], drawn: list[Unit], seed: int, n: int, about: list[tuple[str, str]]
 ) -> bytes:
     """抽查清单 (the forms drawn), 抽样框 (every form, its weight and key), 抽样说明."""
-    import io
-
-    from openpyxl import Workbook
-
-    from selfeval.reports.portfolio.tables import _cell, _filter, _sheet
-
     wb = Workbook(write_only=True)
     ws = _sheet(wb, "抽查清单", list(LIST_HEADINGS), [8, 7, 24, 30, 16, 9, 6, 6, 9, 12, 40, 12, 40])
     for order, u in enumerate(drawn, 1):

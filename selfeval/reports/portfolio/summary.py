@@ -18,9 +18,9 @@ from pathlib import Path
 from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Number
+from selfeval.form.values import number
 from selfeval.pipeline.results import FormResult, check_file
 from selfeval.profiles.policy import Profile
-from selfeval.rules.analysis import number
 from selfeval.rules.crossform import CrossChecks, CrossForm, FormRecord, record
 
 TO_YUAN = {"元": 1.0, "万元": 10000.0}
@@ -162,26 +162,26 @@ class Portfolio:
     profile: Profile
     cross: CrossChecks = field(default_factory=CrossChecks)
 
-    @cached_property
+    @property
     def forms(self) -> list[Row]:
         """Rows that are forms (readable inputs), each project counted once: a second
         file of the same project (a resubmission) is left out of every total."""
         return [r for r in self.rows if r.unreadable is None and r.duplicate_of is None]
 
-    @cached_property
+    @property
     def duplicates(self) -> list[Row]:
         """Rows of a project already counted in an earlier row (重复提交)."""
         return [r for r in self.rows if r.duplicate_of is not None]
 
-    @cached_property
+    @property
     def unreadable(self) -> list[Row]:
         return [r for r in self.rows if r.unreadable is not None]
 
-    @cached_property
+    @property
     def mismatched(self) -> list[Row]:
         return [r for r in self.rows if r.total_mismatch]
 
-    @cached_property
+    @property
     def excellent_with_errors(self) -> list[Row]:
         return [r for r in self.rows if r.excellent_with_errors]
 
@@ -208,7 +208,7 @@ class Portfolio:
         budget = sum(b for b, _ in pairs if b)
         return sum(e for _, e in pairs if e) / budget if budget else None
 
-    @cached_property
+    @property
     def code_counts(self) -> dict[str, int]:
         """Number of findings per code, most severe and most frequent first."""
         counts: Counter[str] = Counter()
@@ -216,7 +216,7 @@ class Portfolio:
             counts.update(r.codes)
         return sorted_codes(counts)
 
-    @cached_property
+    @property
     def code_forms(self) -> dict[str, int]:
         """Number of rows with at least one finding of each code."""
         counts: Counter[str] = Counter()
@@ -224,7 +224,7 @@ class Portfolio:
             counts.update(set(r.codes))
         return dict(counts)
 
-    @cached_property
+    @property
     def code_severity(self) -> dict[str, str]:
         """Chinese severity label(s) each code was found with (POINTS_CATEGORY may be two)."""
         found: dict[str, set[Severity]] = {}
@@ -260,7 +260,7 @@ def summarise(results: Iterable[FormResult], profile: Profile) -> Portfolio:
 def made(result: FormResult, profile: Profile) -> tuple[Row, FormRecord | None]:
     """A result's row and its record for the cross-form checks, numbered later by the
     :class:`Collector` (what a worker sends back for a report)."""
-    return make_row(0, result, profile), record(0, result)
+    return make_row(0, result, profile), record(0, result.form, result.analysis)
 
 
 class Collector:

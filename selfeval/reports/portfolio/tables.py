@@ -24,7 +24,8 @@ from selfeval.form.codes import Code, Severity
 from selfeval.form.findings import Finding
 from selfeval.form.safe_text import csv_text, is_formula_like
 from selfeval.readers import OUTPUT_MARK
-from selfeval.reports.portfolio.columns import COLUMNS, Kind, where
+from selfeval.reports.places import where
+from selfeval.reports.portfolio.columns import COLUMNS, Kind
 from selfeval.reports.portfolio.summary import Portfolio, Row
 
 # -- CSV ------------------------------------------------------------------------------

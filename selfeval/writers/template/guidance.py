@@ -14,6 +14,7 @@ from selfeval.form.model import LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from selfeval.layouts.layout import AMOUNTS, Layout, absolute
 from selfeval.profiles.policy import Profile
 from selfeval.writers.template import styles
+from selfeval.writers.template.sheet import text_height
 
 ONE_PAGE_ROWS = 25
 """Forms with up to this many indicator rows are scaled to one A4 page."""
@@ -166,8 +167,6 @@ INSTRUCTIONS_WIDTH = 100
 
 
 def instruction_sheet(ws: Worksheet, lines: tuple[str, ...]) -> None:
-    from selfeval.writers.template.sheet import text_height
-
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     for r, line in enumerate(lines, start=1):
