@@ -238,8 +238,8 @@ class _FormReader:
         weight in its label) while the indicators carry all the points."""
         if funds is None or self.form.funds.points is not None:
             return
-        if "score" in _columns(self.s.keys[funds[0]], vocab.FUNDS_COLUMNS):
-            return
+        if {"points", "score"} & _columns(self.s.keys[funds[0]], vocab.FUNDS_COLUMNS).keys():
+            return  # a 分值 or 得分 column left blank is a missing figure, not a shape
         points = [r.points for r in self.form.indicators]
         if self.form.points_by_category:
             points = list(self.form.category_weights.values())
