@@ -219,3 +219,17 @@ def test_the_shapes_survive_the_yaml_round_trip(forms: dict) -> None:
             form.funds.scored,
         )
     assert "scored" not in forms["wide_table"].to_dict()["funds"]
+
+
+@pytest.mark.parametrize("name", ["category_weights", "no_funds_score"])
+def test_a_shape_a_template_cannot_hold_is_not_converted(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from selfeval.cli.main import main
+
+    source = write_rows(rows_of(name), tmp_path / f"{name}.xlsx", sheet="Sheet1")
+    before = source.read_bytes()
+    out = tmp_path / "新表.xlsx"
+    assert main(["convert", str(source), "-o", str(out)]) == 2
+    assert "无法转换" in capsys.readouterr().err
+    assert not out.exists() and source.read_bytes() == before

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
-from selfeval.errors import OutputError
+from selfeval.errors import InputError, OutputError
 from selfeval.layouts.layout import available_layouts
 from selfeval.profiles.policy import DEFAULT_PROFILE, available_profiles, load_profile
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import api
-    from selfeval.cli.converting import converted
+    from selfeval.cli.converting import converted, unconvertible
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import project_title
     from selfeval.writers.template import form_workbook
@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
     chosen = load_profile(args.profile) if args.profile else None
     items = api.read(args.path)
+    for form in items:  # before anything is written
+        if why := unconvertible(form):
+            raise InputError(f"无法转换“{project_title(form)}”：{why}")
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):
         raise OutputError(why)
