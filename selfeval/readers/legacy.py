@@ -296,8 +296,11 @@ class _FormReader:
         around = range(max(self.start, heading - 1), heading + 1)
         funds.unit = "万元" if any(self.s.has(r, ("万元",)) for r in around) else "元"
         if "points" not in columns:  # 预算执行情况（10分）: the points in the block's label
-            weights = [cv.split_weight(k)[1] for k in keys if k and "分" in k]
-            funds.points = next((w for w in weights if w is not None), None)
+            weights = [(c, cv.split_weight(k)[1]) for c, k in enumerate(keys) if k and "分" in k]
+            label = next(((c, w) for c, w in weights if w is not None), None)
+            if label is not None:
+                funds.points = label[1]
+                self.put("funds.points", heading, label[0])
         for r in range(heading + 1, min(self.stop, heading + 8)):
             name = self._funds_row_name(r)
             if name is None:
