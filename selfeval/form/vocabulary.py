@@ -104,6 +104,10 @@ FUNDS_COLUMNS: dict[str, Term] = _table(
 )
 """The funds block's columns (项目资金)."""
 
+WEIGHT_POINTS: tuple[str, ...] = ("权重", "权重分值")
+"""分值 headed as Sichuan's forms print it: such a form is closest to the sichuan layout
+(指标分值权重 and 权重占比 are other shapes)."""
+
 SHARE_POINTS: tuple[str, ...] = ("权重占比",)
 """分值 headings that give the weight as a share of 100 (``20%`` is 20 points)."""
 
@@ -303,6 +307,7 @@ __all__ = [
     "PLACEHOLDER_ROWS",
     "PROJECT_LIST_KEYS",
     "SHARE_POINTS",
+    "WEIGHT_POINTS",
     "SPLIT_TARGET_COLUMNS",
     "DURATION_WORDS",
     "TARGET_NATURES",

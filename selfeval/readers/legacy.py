@@ -272,7 +272,7 @@ class _FormReader:
         )
         if appraisal:
             return "appraisal"
-        if table.split or table.words.get("points") in _SICHUAN_POINTS:
+        if table.split or table.words.get("points") in vocab.WEIGHT_POINTS:
             return "sichuan"
         if "自评表" in self.title and "财政项目支出绩效自评表" not in self.title:
             return "national"
@@ -583,7 +583,6 @@ class _TableHeader:
 
 _CLOSING_WORDS = vocab.CLOSING_LABELS
 _EXTRA = frozenset(vocab.EXTRA_COLUMNS)
-_SICHUAN_POINTS = frozenset({"权重", "权重分值"})  # 指标分值权重, 权重占比: other shapes
 
 
 def _share_column(keys: list[str], columns: dict[str, int]) -> bool:
