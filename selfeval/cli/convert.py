@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from selfeval.cli.common import refuse_overwrite
-from selfeval.errors import OutputError
+from selfeval.errors import InputError, OutputError
 from selfeval.layouts.layout import LAYOUTS_VARIABLE, shipped_layouts
 from selfeval.profiles.policy import DEFAULT_PROFILE, available_profiles, load_profile
 
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval import api
     from selfeval.cli.build import checked
-    from selfeval.cli.converting import converted
+    from selfeval.cli.converting import converted, unconvertible
     from selfeval.files import write_atomically
     from selfeval.pipeline.results import project_title
     from selfeval.writers.template import form_workbook
@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     chosen = load_profile(args.profile) if args.profile else None
     checked(args.layout)
     items = api.read(args.path)
+    for form in items:  # before anything is written
+        if why := unconvertible(form):
+            raise InputError(f"无法转换“{project_title(form)}”：{why}")
     outputs = _outputs(args.output, len(items))
     if any(why := refuse_overwrite(out, [args.path]) for out in outputs):
         raise OutputError(why)

@@ -17,6 +17,16 @@ from selfeval.writers.template import current_year
 _ROUNDING = {"round": "四舍五入", "roundup": "向上舍入"}
 
 
+def unconvertible(form: Form) -> str | None:
+    """Why ``form``'s shape has no place in a template (docs/reading.md, 其他几种表格), or None:
+    a template gives every indicator its 分值 and scores 预算执行率."""
+    if form.points_by_category:
+        return f"分值只写在一级指标中，模板需要每个指标的{vocab.POINTS}，请先在原表中填上各指标{vocab.POINTS}"
+    if not form.funds.scored:
+        return "预算执行率不计分，模板中预算执行率计分，无法原样转换"
+    return None
+
+
 def converted(
     form: Form, year: int | None, layout: str | None, chosen: Profile | None
 ) -> tuple[Profile, list[str]]:

@@ -131,6 +131,24 @@ class Code(StrEnum):
             printed_severity=E,
         ),
     )
+    POINTS_BY_CATEGORY = (
+        "POINTS_BY_CATEGORY",
+        Spec(
+            I,
+            label="分值只在一级指标中",
+            message="表中没有逐项的分值列，分值只写在一级指标中：已按一级指标核对得分合计，{checks}无法逐项进行",
+            meaning="表中没有分值列、分值只写在一级指标中（如“产出指标(40分)”），说明哪些逐项检查无法进行",
+        ),
+    )
+    CATEGORY_SCORE_OVER = (
+        "CATEGORY_SCORE_OVER",
+        Spec(
+            E,
+            label="一级指标得分超过分值",
+            message="{category}各指标得分合计 {found}，超过其分值 {expected}",
+            meaning="（分值只写在一级指标中的表）一级指标下各指标得分合计超过该一级指标的分值",
+        ),
+    )
     POINTS_MISSING = (
         "POINTS_MISSING",
         Spec(

@@ -32,6 +32,10 @@ hand (found by its headings), or a YAML/JSON form file."""
 
 AmountUnit = Literal["元", "万元"]
 
+FULL_MARKS = 100.0
+"""What a form's points add up to (预算执行率 and the indicators, or the indicators alone
+where the funds are not scored)."""
+
 LEVEL1_NAMES: tuple[str, ...] = ("产出指标", "效益指标", "满意度指标")
 """一级指标 in the order they appear on the form."""
 
@@ -98,6 +102,9 @@ class Funds:
     other: FundsRow = field(default_factory=FundsRow)  # 其他资金
     points: Number = None  # 分值
     stated_score: Number = None  # 得分 as printed
+    scored: bool = True
+    """False where the form shows 执行率 but gives it no points (the indicators carry all
+    100 points, e.g. 产出/效益/满意度 40/40/20): no funds score is due."""
 
 
 @dataclass
@@ -157,6 +164,9 @@ class Form:
     # The last two are the template's reading, not the form: never written out.
     profile: str | None = None
     """The profile (评分口径) a template was built with, by name; None when unknown."""
+    points_by_category: bool = False
+    """True where the form has no 分值 column and its weights sit only in the 一级 cells
+    (``产出指标(40分)``): every indicator's ``points`` is None, ``category_weights`` holds them."""
 
     # -- serialisation -------------------------------------------------------------
 
@@ -168,9 +178,17 @@ class Form:
         for row in data["indicators"]:
             if not row["cells"]:
                 del row["cells"]
-        for key in ("cells", "formulas_overwritten", "category_weights", "profile"):
+        for key in (
+            "cells",
+            "formulas_overwritten",
+            "category_weights",
+            "profile",
+            "points_by_category",
+        ):
             if not data[key]:
                 del data[key]
+        if data["funds"]["scored"]:
+            del data["funds"]["scored"]
         if data["source"].get("origin") is None:
             del data["source"]["origin"]
         if not any(data["source"].values()):

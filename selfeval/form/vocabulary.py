@@ -59,8 +59,10 @@ INDICATOR_COLUMNS: dict[str, Term] = _table(
         "实际完成值",
         ("全年实际值", "完成值", "实际值", "全年完成值", "实际完成情况", "年度实际完成值"),
     ),
-    Term("points", "分值", ("权重", "权重分值", "指标分值", "标准分值")),
-    Term("score", "得分", ("自评得分", "评分", "实际得分")),
+    Term(
+        "points", "分值", ("权重", "权重分值", "指标分值", "标准分值", "指标分值权重", "权重占比")
+    ),
+    Term("score", "得分", ("自评得分", "评分", "实际得分", "指标得分", "折算得分")),
     Term(
         "reason",
         "偏差原因分析及改进措施",
@@ -97,10 +99,31 @@ FUNDS_COLUMNS: dict[str, Term] = _table(
     ),
     Term("executed", "全年执行数", ("预算执行数", "执行数", "全年执行", "实际执行数", "实际支出")),
     Term("stated_rate", "执行率", ("预算执行率", "资金执行率")),
-    Term("points", "分值", ("权重",)),
-    Term("score", "得分", ("评分",)),
+    Term("points", "分值", ("权重", "权重占比")),
+    Term("score", "得分", ("评分", "折算得分")),
 )
 """The funds block's columns (项目资金)."""
+
+WEIGHT_POINTS: tuple[str, ...] = ("权重", "权重分值")
+"""分值 headed as Sichuan's forms print it: such a form is closest to the sichuan layout
+(指标分值权重 and 权重占比 are other shapes)."""
+
+SHARE_POINTS: tuple[str, ...] = ("权重占比",)
+"""分值 headings that give the weight as a share of 100 (``20%`` is 20 points)."""
+
+CONVERTED_SCORE: tuple[str, ...] = ("折算得分",)
+"""得分 headings of the score converted to the weight: taken before a plain 得分 beside it
+(which then scores the indicator out of 100 and is not read)."""
+
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "指标值设置依据",
+    "上年完成值",
+    "指标赋分规则",
+    "佐证资料",
+    "完成率",
+)
+"""Columns of the wide tables that the checks do not need: read past, never taken as an
+indicator's name or figures."""
 
 FUNDS_ROWS: dict[str, Term] = _table(
     Term("total", "年度资金总额", ("资金总额", "年度资金总额合计", "总额", "年度财政资金总额")),
@@ -254,7 +277,7 @@ _LABELS = frozenset(
         GOAL_COLUMNS,
     )
     for word in words(table)
-) | {heading_key(word) for word in (*TOTAL_LABELS, *CLOSING_LABELS)}
+) | {heading_key(word) for word in (*TOTAL_LABELS, *CLOSING_LABELS, *EXTRA_COLUMNS)}
 
 
 __all__ = [
@@ -274,6 +297,8 @@ __all__ = [
     "TARGET",
     "UNNAMED_PROJECT",
     "CLOSING_LABELS",
+    "CONVERTED_SCORE",
+    "EXTRA_COLUMNS",
     "FUNDS_COLUMNS",
     "FUNDS_ROWS",
     "GOAL_COLUMNS",
@@ -281,6 +306,8 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
     "PROJECT_LIST_KEYS",
+    "SHARE_POINTS",
+    "WEIGHT_POINTS",
     "SPLIT_TARGET_COLUMNS",
     "DURATION_WORDS",
     "TARGET_NATURES",

@@ -23,6 +23,7 @@ from selfeval.form import vocabulary as vocab
 from selfeval.form.a1 import column_letter
 from selfeval.form.codes import Code
 from selfeval.form.model import (
+    FULL_MARKS,
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,
     Form,
@@ -30,6 +31,7 @@ from selfeval.form.model import (
     Goals,
     Header,
     Indicator,
+    Number,
     Source,
 )
 from selfeval.grammar.targets import join_target
@@ -208,6 +210,8 @@ class _FormReader:
             )
         table = _TableHeader.read(self.s, head[0])
         missing = [f for f in _NEEDED if f not in table.columns]
+        if missing == ["points"] and self._category_weighted(table):
+            missing = []  # 产出指标(40分) …: the weights sit in the 一级 cells only
         if missing:
             self.end = head[0]
             names = "、".join(f"“{_label_of(f)}”" for f in missing)
@@ -215,8 +219,38 @@ class _FormReader:
                 f"第 {self.s.grid.origin[0] + head[0]} 行的指标表头中找不到{names}列"
             )
         self._table(table)
+        self._unscored_funds(funds)
         self.form.layout = self._layout(table)
         return self.form
+
+    # other shapes (docs/reading.md): weights only in the 一级 cells, funds not scored
+
+    def _category_weighted(self, table: _TableHeader) -> bool:
+        """Whether a table without a 分值 column prints a weight in its 一级 cells
+        (``产出指标(40分)``); the form is then read with ``points_by_category``."""
+        column = table.columns.get("level1")
+        if column is None:
+            return False
+        for r in range(table.first_row, self.stop):
+            kind, _, weight = _level(self.s.key(r, column))
+            if kind == 1 and weight is not None:
+                self.form.points_by_category = True
+                return True
+        return False
+
+    def _unscored_funds(self, funds: tuple[int, int] | None) -> None:
+        """执行率 shown but not scored: a funds block with neither 分值 nor 得分 (nor a
+        weight in its label) while the indicators carry all the points."""
+        if funds is None or self.form.funds.points is not None:
+            return
+        if {"points", "score"} & _columns(self.s.keys[funds[0]], vocab.FUNDS_COLUMNS).keys():
+            return  # a 分值 or 得分 column left blank is a missing figure, not a shape
+        points = [r.points for r in self.form.indicators]
+        if self.form.points_by_category:
+            points = list(self.form.category_weights.values())
+        numbers = [p for p in points if isinstance(p, float)]
+        if numbers and len(numbers) == len(points) and abs(sum(numbers) - FULL_MARKS) < 1e-9:
+            self.form.funds.scored = False
 
     def _unreadable(self, why: str) -> Unreadable:
         project = self.form.header.project
@@ -243,7 +277,7 @@ class _FormReader:
         )
         if appraisal:
             return "appraisal"
-        if table.split or "权重" in table.words.get("points", ""):
+        if table.split or table.words.get("points") in vocab.WEIGHT_POINTS:
             return "sichuan"
         if "自评表" in self.title and "财政项目支出绩效自评表" not in self.title:
             return "national"
@@ -263,11 +297,15 @@ class _FormReader:
         funds = self.form.funds
         keys = self.s.keys[heading]
         columns = _columns(keys, vocab.FUNDS_COLUMNS)
+        share = _share_column(keys, columns)
         around = range(max(self.start, heading - 1), heading + 1)
         funds.unit = "万元" if any(self.s.has(r, ("万元",)) for r in around) else "元"
         if "points" not in columns:  # 预算执行情况（10分）: the points in the block's label
-            weights = [cv.split_weight(k)[1] for k in keys if k and "分" in k]
-            funds.points = next((w for w in weights if w is not None), None)
+            weights = [(c, cv.split_weight(k)[1]) for c, k in enumerate(keys) if k and "分" in k]
+            label = next(((c, w) for c, w in weights if w is not None), None)
+            if label is not None:
+                funds.points = label[1]
+                self.put("funds.points", heading, label[0])
         for r in range(heading + 1, min(self.stop, heading + 8)):
             name = self._funds_row_name(r)
             if name is None:
@@ -282,8 +320,10 @@ class _FormReader:
             if name == "total":
                 for attr, path in (("points", "points"), ("score", "stated_score")):
                     if attr in columns:
-                        setattr(funds, path, cv.amount(self.s.value(r, columns[attr])))
-                        self.put(f"funds.{path}", r, columns[attr])
+                        c = columns[attr]
+                        read = _share if attr == "points" and share else cv.amount
+                        setattr(funds, path, read(self.s.value(r, c)))
+                        self.put(f"funds.{path}", r, c)
 
     def _funds_row_name(self, r: int) -> str | None:
         if not self.s.has(r, _FUNDS_ROW_WORDS):
@@ -364,6 +404,8 @@ class _FormReader:
         self.end = end if total else end - 1
         if total is not None:
             self._total(total[0], total[1], columns)
+            if table.share and self.form.stated_points_total is not None:  # 合计 | 100%
+                self.form.stated_points_total = _share(self.form.stated_points_total)
 
     def _closing(self, first: int) -> int:
         """Where a table without a total row ends: its first closing line, else the form's end."""
@@ -384,6 +426,8 @@ class _FormReader:
         l1 = l2 = None
         names: list[tuple[str, int]] = []
         for c in range(min(first_data, width)):
+            if c in table.extra:
+                continue  # 指标值设置依据 …: read past (vocab.EXTRA_COLUMNS)
             key = keys[c]
             if not key:
                 if not cv.is_blank(values[c]):
@@ -434,7 +478,7 @@ class _FormReader:
             name=name,
             target=self._target(r, slots, table.split),
             actual=self.s.shown(r, slots["actual"]) if "actual" in slots else "",
-            points=cv.amount(cv.strip_points(data["points"])),
+            points=table.read_points(data.get("points")),
             score=cv.amount(cv.strip_points(data["score"])),
             reason=cv.text(data["reason"]) if "reason" in slots else "",
         )
@@ -494,7 +538,8 @@ class _FormReader:
         elif numbers:
             c, figure = numbers[0]
             # 合计 | 100 | (得分 blank): the one figure sits under 分值, not 得分
-            under_points = c - columns["points"] in (0, 1, -1) and c - columns["score"] not in (
+            cp = columns.get("points", columns["score"])
+            under_points = c - cp in (0, 1, -1) and c - columns["score"] not in (
                 0,
                 1,
             )
@@ -518,6 +563,14 @@ class _TableHeader:
         )
         data = [c for _, c in self.data_columns]
         self.first_data = min(data) if data else columns.get("name", 0) + 1
+        self.extra: frozenset[int] = frozenset()  # columns read past (vocab.EXTRA_COLUMNS)
+        self.share = words.get("points") in vocab.SHARE_POINTS  # 权重占比: 20% is 20 points
+
+    def read_points(self, value: object) -> Number:
+        """A row's 分值 (None where the table has no 分值 column)."""
+        if value is None:
+            return None
+        return _share(value) if self.share else cv.amount(cv.strip_points(value))
 
     @classmethod
     def read(cls, sheet: _Sheet, head: int) -> _TableHeader:
@@ -547,14 +600,35 @@ class _TableHeader:
         words: dict[str, str] = {}
         for c, k in enumerate(keys):
             f = _column_field(k) if k else None
-            if f and f not in columns:
+            if f and (f not in columns or k in vocab.CONVERTED_SCORE):
                 columns[f], words[f] = c, k
-        return cls(columns, words, first_row)
+        table = cls(columns, words, first_row)
+        table.extra = frozenset(c for c, k in enumerate(keys) if k in _EXTRA)
+        return table
 
 
 # -- helpers ------------------------------------------------------------------------
 
 _CLOSING_WORDS = vocab.CLOSING_LABELS
+_EXTRA = frozenset(vocab.EXTRA_COLUMNS)
+
+
+def _share_column(keys: list[str], columns: dict[str, int]) -> bool:
+    """Whether the funds block's 分值 column is a 权重占比 (and 折算得分 its score)."""
+    for c, k in enumerate(keys):
+        if k in vocab.CONVERTED_SCORE:
+            columns["score"] = c
+    return "points" in columns and keys[columns["points"]] in vocab.SHARE_POINTS
+
+
+def _share(value: object) -> Number:
+    """A weight as a share of 100 points: ``20%`` (or 0.2, a cell formatted as a percent)
+    -> 20.0; a bare ``20`` is 20 already."""
+    percent = isinstance(value, str) and value.strip().endswith(("%", "％"))
+    figure = cv.rate(value) if percent else cv.amount(cv.strip_points(value))
+    if isinstance(figure, float) and (percent or figure <= 1):
+        return round(figure * 100, 10)
+    return figure
 
 
 def _is_closing(keys: list[str]) -> bool:
@@ -718,10 +792,11 @@ def _fits(values: list, keys: list[str], columns: dict[str, int]) -> bool:
     name and the target plain text (not level labels) in their columns, and nothing
     but level labels left of the name. Whatever the other cells hold (a stray 0 as
     reason, 社会效益 as 二级), such a row is not moved."""
-    cp, cs, cn, ct = columns["points"], columns["score"], columns["name"], columns["target"]
-    if max(cp, cs, cn, ct) >= len(values):
+    figures = [columns[f] for f in ("points", "score") if f in columns]
+    cn, ct = columns["name"], columns["target"]
+    if max(*figures, cn, ct) >= len(values):
         return False
-    for c in (cp, cs):
+    for c in figures:
         v = values[c]
         if not (v is None or v == "" or _is_figure(v) or cv.is_blank(v)):
             return False
@@ -751,7 +826,7 @@ def _plausibility(values: list, keys: list[str], columns: dict[str, int], s: int
     width = len(values)
     total = 0
     numbers = 0
-    for c in (columns["points"] + s, columns["score"] + s):
+    for c in (columns[f] + s for f in ("points", "score") if f in columns):
         v = values[c] if 0 <= c < width else None
         if _is_figure(v):
             total, numbers = total + 2, numbers + 1

@@ -99,11 +99,16 @@ def analyse(form: Form, profile: Profile) -> Analysis:
         points_sum += row_points
         scores += info.score or 0.0
         categories[row.level1] = categories.get(row.level1, 0.0) + row_points
+    if form.points_by_category:  # no 分值 column: the 一级 cells' weights are the points
+        categories = dict(form.category_weights)
+        points_sum = sum(categories.values())
     points_total = (points or 0.0) + points_sum
+    counted = funds_score if form.funds.scored else 0.0  # 执行率 shown, not scored
     total = None
-    if funds_score is not None:
-        total = excel_round(funds_score + scores, 2)
-    by_rules = rules_total(form.funds.stated_score, funds_score, rows, profile)
+    if counted is not None:
+        total = excel_round(counted + scores, 2)
+    stated = form.funds.stated_score if form.funds.scored else 0.0
+    by_rules = rules_total(stated, counted, rows, profile)
     return Analysis(
         execution_rate=raw,
         rate=rate,

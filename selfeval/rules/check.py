@@ -218,7 +218,7 @@ def funds_missing(c: Check) -> Iterator[Finding]:
                 found=getattr(total, attr),
                 params={"label": f"{vocab.FUNDS_TOTAL}的{label}"},
             )
-    if number(c.form.funds.points) is None:
+    if c.form.funds.scored and number(c.form.funds.points) is None:
         yield c.finding(
             Code.FUNDS_MISSING,
             "funds.points",
@@ -322,6 +322,8 @@ def points_category(c: Check) -> Iterator[Finding]:
         found = c.analysis.category_points.get(name, 0.0)
         printed = c.form.category_weights.get(name)
         expected = printed if printed is not None else c.profile.category_weights.get(name)
+        if printed is None and not c.form.funds.scored:
+            continue  # the default split includes the funds points this form does not give
         if expected is None or abs(found - expected) <= EPS:
             continue
         yield c.finding(
@@ -337,9 +339,43 @@ def points_category(c: Check) -> Iterator[Finding]:
         )
 
 
+_UNCHECKED_BY_CATEGORY = (
+    Code.SCORE_RANGE,
+    Code.UNMET_FULL,
+    Code.MET_PARTIAL,
+    Code.SCORE_POLICY,
+    Code.WEIGHT_CONCENTRATION,
+)
+"""The row checks that need an indicator's own 分值."""
+
+
+@form_rule
+def points_by_category(c: Check) -> Iterator[Finding]:
+    """Weights only in the 一级 cells: each category's scores against its weight, and a
+    note of the row checks that cannot run."""
+    if not c.form.points_by_category:
+        return
+    checks = "、".join(f"{code.label}（{code.value}）" for code in _UNCHECKED_BY_CATEGORY)
+    first = next(iter(c.form.category_weights), "")
+    yield c.finding(Code.POINTS_BY_CATEGORY, f"category_weights.{first}", params={"checks": checks})
+    scores: dict[str, float] = {}
+    for row, info in zip(c.form.indicators, c.analysis.indicators, strict=True):
+        scores[row.level1] = scores.get(row.level1, 0.0) + (info.score or 0.0)
+    for name, weight in c.form.category_weights.items():
+        found = excel_round(scores.get(name, 0.0), 2)
+        if found > weight + EPS:
+            yield c.finding(
+                Code.CATEGORY_SCORE_OVER,
+                f"category_weights.{name}",
+                expected=weight,
+                found=found,
+                params={"category": name},
+            )
+
+
 @row_rule
 def points_missing(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
-    if info.points is None:
+    if info.points is None and not c.form.points_by_category:
         return c.row_finding(Code.POINTS_MISSING, i, row, "points", found=row.points)
 
 
@@ -724,8 +760,8 @@ def placeholder(c: Check, review: Review) -> Iterator[Finding]:
 
 @review_rule(Code.WEIGHT_CONCENTRATION)
 def weight_concentration(c: Check, review: Review) -> Iterator[Finding]:
-    if not c.form.indicators:
-        return
+    if not c.form.indicators or c.form.points_by_category:
+        return  # without an indicator's own 分值 there is no weight to judge
     points = [info.points or 0.0 for info in c.analysis.indicators]
     total, count = sum(points), len(points) - points.count(0.0)
     if count >= review.weight_min_indicators and max(points) < review.weight_share * total - EPS:
