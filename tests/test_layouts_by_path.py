@@ -15,7 +15,7 @@ from selfeval import api
 from selfeval.cli.main import main as cli
 from selfeval.form.codes import Code
 from selfeval.layouts.check import check_file
-from selfeval.layouts.layout import LAYOUTS_VARIABLE, SHEET, build_layout, layout_spec
+from selfeval.layouts.layout import LAYOUTS_VARIABLE, SHEET, LayoutError, build_layout, layout_spec
 from selfeval.profiles.policy import load_profile
 from selfeval.readers.formfile import read_form_file
 from selfeval.readers.projects import read_projects
@@ -204,3 +204,12 @@ def test_the_docs_worked_example_prints_the_engines_figures(tmp_path):
     docs = (Path(__file__).parent.parent / "docs" / "layouts.md").read_text(encoding="utf-8")
     assert f"{result.rate:.2%}" in docs and f"预算执行得分 {result.funds_score:g}" in docs
     assert f"总分 {result.total:g}，等级“{result.grade}”" in docs
+
+
+def test_a_carried_description_that_would_print_a_formula_is_not_used(office, tmp_path):
+    text = (office / "anhui.toml").read_text(encoding="utf-8")
+    (office / "evil.toml").write_text(text.replace('"年度总体目标"', '"=HYPERLINK(1)"'), "utf-8")
+    problems = check_file(office / "evil.toml")
+    assert [p.key for p in problems] == ["middle.rows[0][0]"]
+    with pytest.raises(LayoutError):
+        layout_spec(str(office / "evil.toml"))

@@ -21,6 +21,7 @@ from typing import Any
 
 from selfeval.errors import LayoutError
 from selfeval.form import vocabulary
+from selfeval.form.safe_text import is_formula_like
 from selfeval.layouts.layout import (
     _FIELDS,
     _REQUIRED,
@@ -282,6 +283,8 @@ class _Checker:
                 known = [*self.texts, "title", "profile"]
                 self.add(where, f"[texts] 中没有 {key}{_suggest(key, known)}", text, line_key)
         else:
+            if is_formula_like(text):
+                self.add(where, f"“{text[:20]}”以 = + - 开头，会被当作公式", text, line_key)
             self._words(where, text, line_key)
 
     def _words(self, where: str, text: str, line_key: str) -> None:

@@ -60,6 +60,7 @@ from selfeval.form import vocabulary
 from selfeval.form.a1 import column_letter as letter
 from selfeval.form.a1 import column_number as _column_number
 from selfeval.form.model import LEVEL1_NAMES
+from selfeval.form.safe_text import is_formula_like
 from selfeval.grammar.targets import join_target
 from selfeval.profiles.policy import Profile, load_profile, profile_from_settings
 
@@ -422,7 +423,7 @@ def _spec(name: str, data: dict[str, Any], origin: str = "") -> LayoutSpec:
         raise LayoutError(f"合计行“{total}”不在 vocabulary.TOTAL_LABELS 中")
     spec = LayoutSpec(
         name=name,
-        title=data["title"],
+        title=_printable(data["title"]),
         description=data.get("description", data["title"]),
         unit=data.get("unit", "元"),
         widths=tuple(float(w) for w in data["widths"]),
@@ -519,7 +520,7 @@ def _funds_rows_of(funds: dict[str, Any]) -> tuple[list[list[Cell]], tuple[str, 
         cells = [(f"其中：{label}" if i == 1 else label, label_cols, 1)]
         for col in columns:
             content = _funds_cell(row, col, bool(funds.get("sub_rates", False)))
-            cells.append((content or marks.get(col, ""), int(spans.get(col, 1)), 1))
+            cells.append((content or _printable(marks.get(col, "")), int(spans.get(col, 1)), 1))
         block.append(cells)
     return block, rows
 
@@ -539,7 +540,17 @@ _WORD_REF = re.compile(r"<(\w+)\.(\w+)(?:=([^<>]+))?>")
 
 def _words_in(text: str) -> str:
     """``<table.key>`` / ``<table.key=word>`` replaced by the vocabulary's word."""
-    return _WORD_REF.sub(lambda m: _word(m[1], m[2], m[3]), text)
+    return _WORD_REF.sub(lambda m: _word(m[1], m[2], m[3]), _printable(text))
+
+
+def _printable(text: str) -> str:
+    """A text the writer prints as it is: never one a spreadsheet would run as a formula
+    (a description a workbook carries is not trusted)."""
+    if not isinstance(text, str):
+        raise LayoutError(f"应为文字，而不是 {text!r}")
+    if is_formula_like(text) and not text.startswith(("@", "#")):  # not fields and text keys
+        raise LayoutError(f"“{text[:20]}”以 = + - 开头，会被当作公式；请在前面加文字或改写")
+    return text
 
 
 def _word(table: str, key: str, word: str | None) -> str:
