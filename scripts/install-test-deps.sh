@@ -62,3 +62,13 @@ if ! cmp -s "$fontconf_src" "$fontconf_dst"; then
     echo "install-test-deps: installing $fontconf_dst"
     as_root install -m 0644 "$fontconf_src" "$fontconf_dst"
 fi
+
+# The service's tests (tests/test_service*.py) need the serve extra, httpx and Playwright
+# from PyPI; the desk's browser test drives Debian's Chromium through Playwright's
+# executable_path, so no browser is downloaded. pip runs only when one is missing.
+python_bin="${PYTHON:-python}"
+if ! "$python_bin" -c "import starlette, uvicorn, multipart, httpx, playwright" 2>/dev/null; then
+    echo "install-test-deps: installing the serve extra, httpx and playwright with pip"
+    "$python_bin" -m pip install --quiet --disable-pip-version-check \
+        starlette uvicorn python-multipart httptools httpx playwright
+fi

@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING
 
 from selfeval.errors import InputError, OutputError
 from selfeval.form.model import Form
-from selfeval.pipeline.results import FormResult, check_file, profile_notes
+from selfeval.pipeline.results import FormResult, check_file, judging_profile, profile_notes
 from selfeval.pipeline.results import read as read_forms
 from selfeval.profiles.policy import Profile, load_profile
 from selfeval.readers import FORM_FILE_SUFFIXES, OwnOutput, Unreadable
@@ -52,10 +52,13 @@ def check(
     """Every form in one file, checked: one :class:`FormResult` per form (findings with
     ``.code``, ``.severity``, ``.cell``, ``.message``; ``.analysis`` the computed figures;
     ``.form`` the form read). An unreadable file gives one result whose READ_ERROR or
-    LAYOUT_UNRECOGNISED finding says why."""
+    LAYOUT_UNRECOGNISED finding says why.
+
+    ``profile``: a profile (评分口径) or its name or path, which judges every form; by
+    default a template is judged by the profile it records, any other form by national."""
     chosen = _profile(profile)
     with _as_file(source, name) as (path, shown):
-        results = check_file(path, chosen)
+        results = check_file(path, chosen, override=profile is not None)
     return [_renamed(r, path, shown) for r in results]
 
 
@@ -100,15 +103,17 @@ def rescore(
     workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file.
     :class:`~selfeval.errors.InputError` when ``source`` holds no form,
     :class:`~selfeval.errors.OutputError` when ``output`` is the input or cannot be
-    written; nothing is written then."""
+    written; nothing is written then. ``profile`` as for :func:`check`."""
 
     chosen = _profile(profile)
     with _as_file(source, name) as (path, shown):
         if output is not None and Path(output).resolve() == path.resolve():
             raise OutputError(f"输出文件 {output} 与输入文件相同，为保护原文件，请换一个文件名")
         forms = read(path, name=shown)
-        notes = profile_notes(forms, chosen, "重新评分")
-        rescored = [rescore_form(form, chosen) for form in forms]
+        override = profile is not None
+        notes = profile_notes(forms, chosen, "重新评分") if override else []
+        rescored = [rescore_form(f, judging_profile(f, chosen, override)) for f in forms]
+        chosen = judging_profile(forms[0], chosen, override)  # restores the first form's formulas
         workbook = path.suffix.lower() not in FORM_FILE_SUFFIXES
         suffix = ".xlsx" if workbook else ".yaml"
         with _output(output, suffix) as out:

@@ -65,3 +65,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# -- the checking service (tests/test_service*.py) ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """``selfeval serve`` on 127.0.0.1 (a free port), its temporary files in a folder of
+    ours (tests/service_harness.py), for the whole session; pages of the origin
+    :data:`tests.service_harness.ADDIN_ORIGIN` may call it (as the WPS add-in's do)."""
+    from tests.service_harness import ADDIN_ORIGIN, running_service
+
+    folder = tmp_path_factory.mktemp("service")
+    with running_service(folder, "--allow-origin", ADDIN_ORIGIN) as running:
+        yield running
+
+
+# -- end of the checking service ---------------------------------------------------------

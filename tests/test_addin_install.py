@@ -73,6 +73,22 @@ def test_a_windows_only_dependency_is_wanted_for_windows_only(tmp_path: Path) ->
     assert "winlib" not in [r.name for r in bundle.missing(tmp_path, root, bundle.Target())]
 
 
+def test_the_bundle_carries_the_serve_extra_with_the_targets_markers(tmp_path: Path) -> None:
+    root = fake_wheel(
+        tmp_path,
+        "selfeval",
+        "1.0",
+        [
+            "starlette; extra == 'serve'",
+            "uvloop; sys_platform != 'win32' and extra == 'serve'",
+            "pytest; extra == 'dev'",
+        ],
+        "py3-none-any",
+    )
+    windows = bundle.Target("win_amd64", "3.11")
+    assert [r.name for r in bundle.missing(tmp_path, root, windows)] == ["starlette"]
+
+
 def test_bundle_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None:
     from selfeval.cli.main import main
 

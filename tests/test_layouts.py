@@ -209,7 +209,9 @@ def test_a_template_built_with_a_profile_file_reads_back_untouched(tmp_path, cap
     out, err = capsys.readouterr()
     [result] = json.loads(out)
     assert Code.FORMULA_OVERWRITTEN not in {f["code"] for f in result["findings"]}
-    assert "按评分口径“my”生成，本次按“national”校验" in err  # --profile still decides
+    assert "评分口径" not in err  # judged by the profile it records, nothing to say
+    cli(["validate", str(filled), "--profile", "national"])
+    assert "按评分口径“my”生成，本次按“national”校验" in capsys.readouterr().err
 
 
 def test_a_template_checked_under_its_own_profile_says_nothing(tmp_path, capsys):

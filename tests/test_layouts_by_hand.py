@@ -13,8 +13,8 @@ import yaml
 
 from selfeval.form.model import Form
 from selfeval.layouts.layout import LAYOUT_NAMES
+from selfeval.pipeline.results import read
 from selfeval.profiles.policy import load_profile
-from selfeval.readers import read_file
 from selfeval.rules.check import run_rules
 from selfeval.writers.template import write_form
 from tests import libreoffice as lo
@@ -70,8 +70,8 @@ def pairs(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
 @pytest.mark.parametrize("layout", LAYOUT_NAMES)
 def test_a_layout_copied_by_hand_reads_like_its_template(pairs: dict, layout: str, n: int) -> None:
     template_path, hand_path = pairs[f"{layout}_{n:02d}"]
-    [template] = read_file(template_path)
-    [hand] = read_file(hand_path)
+    [template] = read(template_path)
+    [hand] = read(hand_path)
     assert isinstance(hand, Form) and hand.source.origin == "handmade"
     assert (hand.layout, hand.header.project) == (layout, template.header.project)
     want, want_analysis = run_rules(template, PROFILE)

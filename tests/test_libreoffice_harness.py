@@ -53,7 +53,7 @@ def insert_cached_value(path: Path, sheet_xml: str, cell: str) -> Path:
         for name in z.namelist():
             parts[name] = z.read(name)
     xml, count = re.subn(
-        rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v\s*/>',
+        rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
         rf"\g<1><v>{STALE}</v>",
         parts[sheet_xml].decode(),
     )

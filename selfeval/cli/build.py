@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from selfeval.cli.common import add_profile_option
+from selfeval.cli.common import add_profile_option, profile_from
 from selfeval.cli.console import tolerant_output
 from selfeval.errors import InputError, SelfevalError
 from selfeval.form import vocabulary as vocab
@@ -37,7 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="all",
         help=f"表样：{shapes}，或 all（默认，全部）",
     )
-    add_profile_option(p)
+    add_profile_option(p, reads_forms=False)
     p.add_argument(
         "--projects",
         type=Path,
@@ -58,7 +58,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from selfeval.profiles.policy import load_profile
     from selfeval.writers.template import current_year
     from selfeval.writers.template.build import (
         blank_files,
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     year = args.year or current_year()
     if not 1990 <= year <= 2100:
         raise InputError(f"年度 {year} 不合理")
-    profile = load_profile(args.profile)
+    profile = profile_from(args)
     layouts = layouts_of(args.layout)
     if args.projects:
         files = project_files(args.projects, year, layouts, profile)

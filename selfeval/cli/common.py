@@ -11,16 +11,26 @@ from selfeval.files import write_atomically
 from selfeval.profiles.policy import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 
 
-def add_profile_option(parser: argparse.ArgumentParser, default: str = DEFAULT_PROFILE) -> None:
-    parser.add_argument(
-        "--profile",
-        default=default,
-        help=f"评分口径：{'、'.join(available_profiles())}，或 .toml 文件路径（默认 {default}）",
-    )
+def add_profile_option(
+    parser: argparse.ArgumentParser, default: str = DEFAULT_PROFILE, *, reads_forms: bool = True
+) -> None:
+    names = f"评分口径：{'、'.join(available_profiles())}，或 .toml 文件路径"
+    if reads_forms:
+        shown = f"{names}；本工具生成的模板默认按模板记录的口径，其他表默认 {default}"
+    else:
+        shown = f"{names}（默认 {default}）"
+    parser.add_argument("--profile", default=None, help=shown)
+    parser.set_defaults(profile_default=default)
 
 
 def profile_from(args: argparse.Namespace) -> Profile:
-    return load_profile(args.profile)
+    """The profile named with --profile, else the command's default."""
+    return load_profile(args.profile or args.profile_default)
+
+
+def profile_named(args: argparse.Namespace) -> bool:
+    """Did the user name a profile? Then it overrides the one a template records."""
+    return args.profile is not None
 
 
 def write_output(text: str, out: Path | None) -> None:

@@ -10,7 +10,7 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
-from selfeval.cli.common import add_profile_option
+from selfeval.cli.common import add_profile_option, profile_from
 from selfeval.files import make_folder, write_atomically
 
 SAMPLE = "sample.yaml"
@@ -37,13 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval.pipeline.results import check_paths
-    from selfeval.profiles.policy import load_profile
     from selfeval.readers.formfile import read_form_file
     from selfeval.reports.html import render_html
     from selfeval.reports.text import render_text
     from selfeval.writers.template import current_year, write_blank, write_form
 
-    profile = load_profile(args.profile)
+    profile = profile_from(args)
     year = args.year or current_year()
     out: Path = args.out
     make_folder(out / "templates")

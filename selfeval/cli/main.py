@@ -24,6 +24,7 @@ COMMANDS = {
     "demo": "selfeval.cli.demo",
     "sample": "selfeval.cli.sample",
     "review": "selfeval.cli.review",
+    "serve": "selfeval.cli.serve",
     "addin": "selfeval.excel.addin_cli",
     "bundle": "selfeval.excel.bundle",
 }

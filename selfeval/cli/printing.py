@@ -29,9 +29,12 @@ def printed(
     fmt: str,
     min_severity: Severity,
     link_base: Path | None = None,
+    override: bool = True,
 ) -> Printed:
-    """One file checked (the pipeline) and rendered in ``fmt`` (the report)."""
-    results = check_file(path, profile)
-    notes = profile_notes((r.form for r in results if r.form is not None), profile)
+    """One file checked (the pipeline) and rendered in ``fmt`` (the report); ``override``:
+    ``profile`` was named by the user and judges templates built under another one too."""
+    results = check_file(path, profile, override)
+    forms = (r.form for r in results if r.form is not None)
+    notes = profile_notes(forms, profile) if override else []
     pieces, skipped = rendered(results, fmt, min_severity, link_base)
     return Printed(pieces, Tally.of(results), notes + skipped)

@@ -11,6 +11,7 @@ from selfeval.cli.common import (
     Progress,
     add_profile_option,
     profile_from,
+    profile_named,
     refuse_overwrite,
     require_inputs,
 )
@@ -61,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
         raise OutputError(why)
 
     def rows():  # type: ignore[no-untyped-def]
-        for found in map_files(files, partial(file_rows, profile=profile), Progress()):
+        for found in map_files(
+            files, partial(file_rows, profile=profile, override=profile_named(args)), Progress()
+        ):
             for line in found.skipped:
                 print(line, file=sys.stderr)
             yield from found.items

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from selfeval.cli.common import (
     add_profile_option,
-    profile_from,
     refuse_overwrite,
 )
 from selfeval.errors import OutputError
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     workbook = args.path.suffix.lower() not in FORM_FILE_SUFFIXES
     if workbook and args.output.suffix.lower() not in WORKBOOK_OUTPUTS:
         raise OutputError(f"输出文件应为 .xlsx（{args.output.name}）")
-    done = api.rescore(args.path, args.output, profile=profile_from(args))
+    done = api.rescore(args.path, args.output, profile=args.profile)
     for note in done.notes:
         print(note, file=sys.stderr)
     for r, log in zip(done.forms, done.changes, strict=True):

@@ -10,6 +10,7 @@ from selfeval.cli.common import (
     Progress,
     add_profile_option,
     profile_from,
+    profile_named,
     refuse_overwrite,
     require_inputs,
 )
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     files = input_files(args.paths)
     if why := refuse_overwrite(args.output, files):
         raise OutputError(why)
-    results = list(check_paths(files, profile_from(args), Progress()))
+    results = list(check_paths(files, profile_from(args), Progress(), override=profile_named(args)))
     portfolio, units, drawn = draw_sample(args, results)
     chosen = sorted(u.row.index for u in drawn)
     forms = [Reviewed(i, results[i - 1]) for i in chosen]

@@ -10,6 +10,7 @@ from selfeval.cli.common import (
     Progress,
     add_profile_option,
     profile_from,
+    profile_named,
     refuse_overwrite,
     require_inputs,
 )
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             raise OutputError(f"抽查清单须为 .xlsx 文件：{args.output}")
         if why := refuse_overwrite(args.output, files):
             raise OutputError(why)
-    results = list(check_paths(files, profile_from(args), Progress()))
+    results = list(check_paths(files, profile_from(args), Progress(), override=profile_named(args)))
     portfolio, units, drawn = draw_sample(args, results)
     if not units:
         raise InputError("没有可抽取的自评表（文件均无法读取）")

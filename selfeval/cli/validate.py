@@ -12,6 +12,7 @@ from selfeval.cli.common import (
     Progress,
     add_profile_option,
     profile_from,
+    profile_named,
     refuse_overwrite,
     require_inputs,
 )
@@ -80,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         fmt=args.format,
         min_severity=Severity(args.min_severity),
         link_base=args.output.parent if args.output else None,  # links relative to the page
+        override=profile_named(args),
     )
     tally = Tally()
     # Findings printed to the terminal as they come need no progress bar between them.

@@ -8,7 +8,8 @@ themselves:
   CPython 3.11 and 3.12 (or, with ``--platform current``, for this machine);
 - ``selfeval.xlam``: the add-in;
 - ``install.bat`` / ``install.ps1`` (``install.sh`` for the current machine): find the
-  user's Python, ``pip install --no-index --find-links wheels selfeval``, then
+  user's Python, ``pip install --no-index --find-links wheels "selfeval[serve]"`` (the
+  checking service included), then
   ``python -m selfeval addin install`` (which copies the add-in into Excel's startup
   folder and records that Python in the add-in's conf);
 - ``使用说明.txt``: the steps in Chinese.
@@ -44,6 +45,8 @@ WINDOWS_PYTHONS = ("3.11", "3.12")
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 """The source checkout this module runs from (a wheel of selfeval is built from it)."""
 WHEELS = "wheels"
+EXTRAS = ("serve",)
+"""selfeval's extras the bundle carries and installs: ``serve`` (the checking service)."""
 GUIDE = "使用说明.txt"
 
 
@@ -259,7 +262,10 @@ def missing(wheelhouse: Path, root: Path, target: Target) -> list:
         seen.add(wheel)
         for line in requirements(wheel):
             req = Requirement(line)
-            if req.marker is not None and not req.marker.evaluate({**env, "extra": ""}):
+            extras = ("", *EXTRAS) if wheel == root else ("",)
+            if req.marker is not None and not any(
+                req.marker.evaluate({**env, "extra": extra}) for extra in extras
+            ):
                 continue
             found = [
                 (v, p)
@@ -339,7 +345,7 @@ if (-not $python) {
 }
 Write-Host "使用 Python：$python"
 
-& $python -m pip install --no-index --find-links "$wheels" --upgrade selfeval
+& $python -m pip install --no-index --find-links "$wheels" --upgrade "selfeval[serve]"
 if ($LASTEXITCODE -ne 0) {
     Write-Host "安装 selfeval 失败：请确认 Python 是 3.11 或 3.12 的 64 位版本，并把上面的信息发给维护人员。" -ForegroundColor Red
     exit 1
@@ -360,7 +366,7 @@ _SH = """#!/bin/sh
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 python=${1:-python3}
-"$python" -m pip install --no-index --find-links "$here/wheels" --upgrade selfeval
+"$python" -m pip install --no-index --find-links "$here/wheels" --upgrade "selfeval[serve]"
 "$python" -m selfeval --version
 """
 

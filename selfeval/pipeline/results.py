@@ -224,8 +224,19 @@ def summary_line(results: Iterable[FormResult]) -> str:
     return Tally.of(results).line()
 
 
-def check_form(form: Form, profile: Profile, file: str | None = None) -> FormResult:
-    findings, analysis = rules.run_rules(form, profile)
+def judging_profile(form: Form, profile: Profile, override: bool = True) -> Profile:
+    """The profile ``form`` is judged by: the one a template records, unless the user
+    named one (``override``, ``--profile``); ``profile`` for a form that records none."""
+    if override or not form.profile_settings:
+        return profile
+    return profile_from_settings(form.profile_settings)
+
+
+def check_form(
+    form: Form, profile: Profile, file: str | None = None, override: bool = True
+) -> FormResult:
+    """One form checked under :func:`judging_profile`."""
+    findings, analysis = rules.run_rules(form, judging_profile(form, profile, override))
     return FormResult(file or form.source.file or "", form, findings, analysis)
 
 
@@ -256,14 +267,16 @@ def check_paths(
     profile: Profile,
     progress: Callable[[int, int, Path], None] | None = None,
     workers: int | None = None,
+    override: bool = True,
 ) -> Iterator[FormResult]:
     """Check every form in every file (folders searched recursively), in file order.
 
     ``workers`` > 1 reads files in that many processes (default: one per core for
-    large folders); results still come back in file order.
+    large folders); results still come back in file order. ``override``: see
+    :func:`judging_profile`.
     """
     files = list(expand_inputs(paths))
-    work = partial(check_file, profile=profile)
+    work = partial(check_file, profile=profile, override=override)
     for found in map_files(files, work, progress, workers):
         yield from found
 
@@ -294,9 +307,9 @@ def map_files(
         pool.shutdown(cancel_futures=True)
 
 
-def check_file(path: Path, profile: Profile) -> list[FormResult]:
+def check_file(path: Path, profile: Profile, override: bool = True) -> list[FormResult]:
     """Every form in one file, checked (an unreadable file gives one result saying why)."""
-    return [_result(item, path, profile) for item in read(path)]
+    return [_result(item, path, profile, override) for item in read(path)]
 
 
 def read(path: Path) -> list[ReadResult]:
@@ -318,7 +331,7 @@ def calculated(form: Form) -> Form:
 
 
 def _result(
-    item: Form | Unreadable | Workpaper | OwnOutput, path: Path, profile: Profile
+    item: Form | Unreadable | Workpaper | OwnOutput, path: Path, profile: Profile, override: bool
 ) -> FormResult:
     if isinstance(item, Unreadable):
         return unreadable_result(item)
@@ -326,7 +339,7 @@ def _result(
         return FormResult(item.file, None, skipped=item.why)
     if isinstance(item, Workpaper):
         return workpaper_result(item)
-    return check_form(item, profile, str(path))
+    return check_form(item, profile, str(path), override)
 
 
 def workpaper_result(paper: Workpaper) -> FormResult:

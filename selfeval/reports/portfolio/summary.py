@@ -306,9 +306,10 @@ class FileRows:
     skipped: list[str]
 
 
-def file_rows(path: Path, profile: Profile) -> FileRows:
-    """Check one file and summarise it: what a worker sends back for a report."""
-    results = check_file(path, profile)
+def file_rows(path: Path, profile: Profile, override: bool = True) -> FileRows:
+    """Check one file and summarise it: what a worker sends back for a report (``override``:
+    :func:`~selfeval.pipeline.results.judging_profile`)."""
+    results = check_file(path, profile, override)
     skipped = [f"跳过 {r.file}：{r.skipped}" for r in results if r.skipped is not None]
     return FileRows([made(r, profile) for r in kept(results)], skipped)
 
