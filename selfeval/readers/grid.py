@@ -88,6 +88,7 @@ def _get(rows: list[list[Any]], r: int, c: int) -> Any:
 
 
 _CONSTANT = re.compile(r"=\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*(%?)\s*")
+_CONSTANT_START = frozenset("0123456789+-. \t")
 
 
 def typed_formula(formula: str, cached: Any) -> tuple[str, float | None] | None:
@@ -100,8 +101,9 @@ def typed_formula(formula: str, cached: Any) -> tuple[str, float | None] | None:
     blank. Returns (text, value), value the constant's number where the formula is a
     constant (None otherwise), or None where the cached value with its shown format
     stands (a computed 执行率 or 得分)."""
-    constant = _CONSTANT.fullmatch(formula)
     blank = cached is None or cached == ""
+    # a constant starts with a digit, a sign or a point: most formulas are told at once
+    constant = _CONSTANT.fullmatch(formula) if formula[1:2] in _CONSTANT_START else None
     if constant is None and not blank:
         return None
     if constant is None:

@@ -16,7 +16,7 @@ address in ``cells``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from selfeval.form import vocabulary as vocab
@@ -690,10 +690,11 @@ def _is_placeholder(name: str, blank: bool) -> bool:
     return blank and (_NUMBERED_NAME.sub("", key) == "" or set(key) <= set("…. "))
 
 
-def _not_applicable(name: str, data: object) -> bool:
+def _not_applicable(name: str, data: Iterable[object]) -> bool:
     """``指标1:/ | / | /``: a row marked not applicable across its name and every figure."""
-    key = _NUMBERED_NAME.sub("", "".join(name.split()))
-    return cv.is_not_applicable(key) and all(cv.is_not_applicable(v) for v in data)  # type: ignore[attr-defined]
+    if not all(cv.is_not_applicable(v) for v in data):
+        return False  # the common case, answered by the row's first figure
+    return cv.is_not_applicable(_NUMBERED_NAME.sub("", "".join(name.split())))
 
 
 def _lone_zero(values: list) -> bool:

@@ -77,13 +77,16 @@ def load(path: Path) -> list[Grid]:
             if part is None or part not in sizes:
                 continue
             template = has_template_names(grid)
-            styled = bool(formats) and _holds_numbers(grid)  # else no number reads otherwise
+            # else no number reads otherwise (a template's are scanned anyway)
+            styled = bool(formats) and (template or _holds_numbers(grid))
             xml = _read(zf, part)
-            typed = template or _FORMULA.search(xml) is not None
+            # formulas are looked for while scanning (a few % of a scan), else only where
+            # the part holds a formula element at all
+            typed = template or styled or _FORMULA.search(xml) is not None
             if styled or typed:
                 scan = scan_sheet(xml, formats if styled else {}, formulas=typed, name=part)
                 _fill_shown(grid, scan.styled, formats)
-                if typed:
+                if template or scan.formulas:
                     _fill_formulas(grid, scan.formulas)
                 if template:
                     grid.properties = properties
