@@ -25,27 +25,13 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.protection import SheetProtection
 
-from selfeval.excel.book_file import fill_color, theme_colors
+from selfeval.excel.book_file import PROTECTION_ALLOWS, fill_color, theme_colors
 
 ROOT = Path(__file__).resolve().parents[1]
 WPS_DIR = ROOT / "addin" / "wps"
 RUNNER = ROOT / "tests" / "wps" / "run.js"
 NODE = "/usr/bin/node"
 
-# Allow* of Worksheet.Protection -> openpyxl's SheetProtection attribute (True: protected).
-ALLOWS = {
-    "AllowFormattingCells": "formatCells",
-    "AllowFormattingColumns": "formatColumns",
-    "AllowFormattingRows": "formatRows",
-    "AllowInsertingColumns": "insertColumns",
-    "AllowInsertingRows": "insertRows",
-    "AllowInsertingHyperlinks": "insertHyperlinks",
-    "AllowDeletingColumns": "deleteColumns",
-    "AllowDeletingRows": "deleteRows",
-    "AllowSorting": "sort",
-    "AllowFiltering": "autoFilter",
-    "AllowUsingPivotTables": "pivotTables",
-}
 PASSWORDS_KEY = "_passwords"  # the plain passwords the test set (openpyxl keeps hashes only)
 
 
@@ -113,7 +99,7 @@ def workbook_state(
 def _sheet_protection(p: SheetProtection, password: str) -> dict[str, Any] | None:
     if not p.sheet:
         return None
-    options = {name: not getattr(p, attr) for name, attr in ALLOWS.items()}
+    options = {name: not getattr(p, attr) for name, attr in PROTECTION_ALLOWS.items()}
     return options | {
         "DrawingObjects": bool(p.objects),
         "Contents": True,
@@ -174,7 +160,7 @@ def _write_protection(ws: Any, p: dict[str, Any] | None) -> None:
     if p is None:
         ws.protection = SheetProtection(sheet=False)
         return
-    options = {attr: not p[name] for name, attr in ALLOWS.items()}
+    options = {attr: not p[name] for name, attr in PROTECTION_ALLOWS.items()}
     protection = SheetProtection(
         sheet=True, objects=bool(p["DrawingObjects"]), scenarios=bool(p["Scenarios"]), **options
     )

@@ -32,6 +32,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.protection import SheetProtection
 
+from selfeval.excel.book_file import PROTECTION_ALLOWS
+
 
 def enable_remote_engine(monkeypatch: Any) -> None:
     """Register xlwings' remote engine for one test: it wants a licence key in the
@@ -535,27 +537,12 @@ def _formula_text(cell: Any) -> str:
 
 # -- Excel's object model for protection (what ``.api`` reaches on the desktop) ----------
 
-# Allow* property of Worksheet.Protection -> openpyxl's SheetProtection attribute, which
-# says the opposite (True: the action is protected).
-_ALLOWS = {
-    "AllowFormattingCells": "formatCells",
-    "AllowFormattingColumns": "formatColumns",
-    "AllowFormattingRows": "formatRows",
-    "AllowInsertingColumns": "insertColumns",
-    "AllowInsertingRows": "insertRows",
-    "AllowInsertingHyperlinks": "insertHyperlinks",
-    "AllowDeletingColumns": "deleteColumns",
-    "AllowDeletingRows": "deleteRows",
-    "AllowSorting": "sort",
-    "AllowFiltering": "autoFilter",
-    "AllowUsingPivotTables": "pivotTables",
-}
 _SELECTION = {0: (False, False), 1: (True, False), -4142: (True, True)}  # xlNoRestrictions …
 
 
 class _Protection:
     def __init__(self, protection: SheetProtection) -> None:
-        for name, attr in _ALLOWS.items():
+        for name, attr in PROTECTION_ALLOWS.items():
             setattr(self, name, not getattr(protection, attr))
 
 
@@ -646,7 +633,7 @@ class SheetApi:
         assert not Password and not UserInterfaceOnly
         p = self._ws.protection
         p.sheet, p.objects, p.scenarios = Contents, DrawingObjects, Scenarios
-        for name, attr in _ALLOWS.items():
+        for name, attr in PROTECTION_ALLOWS.items():
             setattr(p, attr, not allows.pop(name, False))
         assert not allows, allows
 
@@ -682,7 +669,7 @@ _PROTECTION = (
     "sheet",
     "objects",
     "scenarios",
-    *_ALLOWS.values(),
+    *PROTECTION_ALLOWS.values(),
     "selectLockedCells",
     "selectUnlockedCells",
     "password",

@@ -70,7 +70,7 @@ def view_of_file(data: bytes, name: str, profile: Profile | str | None = None) -
 
 # Worksheet.Protect's Allow* arguments -> openpyxl's SheetProtection attribute (which says
 # the opposite: True when the action is protected).
-_ALLOWS = {
+PROTECTION_ALLOWS = {
     "AllowFormattingCells": "formatCells",
     "AllowFormattingColumns": "formatColumns",
     "AllowFormattingRows": "formatRows",
@@ -92,7 +92,7 @@ def _protections(book: Any) -> dict[str, dict[str, Any]]:
     for ws in book.worksheets:
         p = ws.protection
         if p.sheet:
-            options = {name: not getattr(p, attr) for name, attr in _ALLOWS.items()}
+            options = {name: not getattr(p, attr) for name, attr in PROTECTION_ALLOWS.items()}
             found[ws.title] = options | {
                 "DrawingObjects": bool(p.objects),
                 "Contents": True,
