@@ -133,7 +133,7 @@ def parse_target(
 
 def is_duration_name(name: str) -> bool:
     """The indicator's name says its target is a duration (项目周期, 建设工期, 完成时限)."""
-    return any(word in name for word in DURATION_WORDS)
+    return _DURATION.search(name) is not None
 
 
 def parse_actual(text: str | float | None, target: Target | None = None) -> Actual:
@@ -392,7 +392,8 @@ def _numeric_target(text: str, s: str, lower_better: bool, ceiling: bool = False
     return Target(text, "numeric", op=op, value=value, unit=unit, implied_op=True, assumed=assumed)
 
 
-_DURATION_PREFIX = re.compile(rf"(?:{_alternatives(DURATION_WORDS)})[:：为]?")
+_DURATION = re.compile(_alternatives(DURATION_WORDS))  # one search: it runs on every row
+_DURATION_PREFIX = re.compile(rf"(?:{_DURATION.pattern})[:：为]?")
 # A change against a base: 提高2个百分点, 较上年增长5%, 同比下降3%.
 _CHANGE_UP = ("提高", "提升", "增长", "增加", "上升")
 _CHANGE_DOWN = ("下降", "降低", "减少", "缩短", "压缩")
