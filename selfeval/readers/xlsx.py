@@ -78,10 +78,10 @@ def load(path: Path) -> list[Grid]:
             if part is None or part not in sizes:
                 continue
             template = has_template_names(grid)
-            # else no number reads otherwise (a template's are scanned anyway)
-            styled = bool(formats) and (template or _holds_numbers(grid))
+            if not template and not _holds_numbers(grid):
+                continue  # no number to show otherwise, and no 分值: no form to read
             # formulas are looked for while scanning: a few % of a scan
-            scan = scan_sheet(_read(zf, part), formats if styled else {}, formulas=True, name=part)
+            scan = scan_sheet(_read(zf, part), formats, formulas=True, name=part)
             _fill_shown(grid, scan.styled, formats)
             if template or scan.formulas:
                 _fill_formulas(grid, scan.formulas)
