@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests import libreoffice as lo
-from tests.seed_workbooks import write_seed_workbooks
+# -- bytecode ----------------------------------------------------------------------------
+# Python runs the tests as it runs once selfeval is installed: with bytecode caches (pip
+# writes them at install time), even where the environment says PYTHONDONTWRITEBYTECODE.
+# They go to a folder of the temporary directory, never into the tree, and the child
+# processes of the tests (the command, the service) share it. Before any of our imports.
+sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"] = str(
+    Path(tempfile.gettempdir()) / "selfeval-tests-pycache"
+)
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+from tests import libreoffice as lo  # noqa: E402
+from tests.seed_workbooks import write_seed_workbooks  # noqa: E402
 
 # -- LibreOffice harness (tests/libreoffice.py) -----------------------------------------
 
@@ -55,10 +68,10 @@ if os.environ.get("CI"):
 
 
 # -- tiers ------------------------------------------------------------------------------
-# Tests that start LibreOffice or Chromium are the slow tier: `pytest -m "not slow"`
-# runs the rest in seconds. A test is slow when it asks for either program's fixture
-# (or is marked by hand).
-_SLOW_FIXTURES = frozenset({"libreoffice", "chromium"})
+# Tests that start LibreOffice, Chromium or the checking service are the slow tier:
+# `pytest -m "not slow"` runs the rest in seconds. A test is slow when it asks for one of
+# their fixtures, or is marked by hand (it starts another program: a child Python, node).
+_SLOW_FIXTURES = frozenset({"libreoffice", "chromium", "service"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -341,6 +341,7 @@ def test_pythonw_is_preferred_on_windows(tmp_path: Path) -> None:
     assert addin_cli.interpreter("/usr/bin/python3", "darwin") == "/usr/bin/python3"
 
 
+@pytest.mark.slow  # a child Python
 def test_python_dash_m_selfeval_runs_the_command() -> None:
     import subprocess
 

@@ -144,6 +144,7 @@ def test_json_matches_the_documented_schema(
     assert data[-1]["findings"][0]["code"] == Code.READ_ERROR
 
 
+@pytest.mark.slow  # worker processes
 def test_a_folder_checked_in_worker_processes_gives_the_same_results(tmp_path):
     from selfeval.pipeline.results import check_paths
     from selfeval.profiles.policy import load_profile

@@ -13,6 +13,8 @@ from selfeval.profiles.policy import load_profile
 from selfeval.writers.template import write_form
 from tests.forms import GOOD_ROWS, make_form
 
+pytestmark = pytest.mark.slow  # each test runs the command in a child Python
+
 UNMET = [
     *GOOD_ROWS[:-1],
     ("满意度指标", "服务对象满意度指标", "工作人员满意度", ">=90%", "86%", 10, 10),

@@ -158,6 +158,7 @@ def test_bad_conversions_are_refused(tmp_path: Path) -> None:
         lo.recalculate(tmp_path / "missing.xlsx", tmp_path / "out")
 
 
+@pytest.mark.slow  # a child process that hangs until killed
 def test_a_hanging_tool_is_killed_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lo, "TIMEOUT_S", 0.2)
     with pytest.raises(lo.LibreOfficeError, match=r"timed out after 0.2 s"):

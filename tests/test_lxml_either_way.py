@@ -46,6 +46,8 @@ def test_template_tests_pass_without_lxml(tmp_path: Path) -> None:
         "-m",
         "not slow",
         "-q",
+        "-n",
+        "0",
         "-p",
         "no:cacheprovider",
     ]

@@ -33,6 +33,7 @@ def test_json_of_the_corpus_equals_the_golden_file_byte_for_byte(corpus, capsys)
     assert relative_json(out, corpus) == GOLDEN.read_text("utf-8")
 
 
+@pytest.mark.slow  # worker processes
 def test_worker_processes_print_the_same_bytes(corpus, capsys, monkeypatch):
     monkeypatch.setattr(results, "PARALLEL_FROM", 1)  # a pool even for a small folder
     status, out, _ = _validate(capsys, str(corpus), "--profile", PROFILE, "--format", "json")

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test imports in a fresh child Python
+
 _IMPORTED = """
 import sys
 {code}

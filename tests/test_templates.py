@@ -264,6 +264,7 @@ def test_check_passes_on_the_committed_templates_and_names_stale_ones(tmp_path, 
     assert "已过期" in err and stale.name in err and "财政项目支出绩效自评表_2021" not in err
 
 
+@pytest.mark.slow  # a child Python
 def test_openpyxl_never_switches_to_lxml_under_selfeval():
     # openpyxl writes different XML with lxml installed; templates must not depend on it
     code = "import selfeval, openpyxl; print(openpyxl.LXML)"
