@@ -3,6 +3,7 @@ shared formulas, ``<v>`` before ``<f>``; and hostile XML is refused in every par
 
 from __future__ import annotations
 
+import ast
 import io
 import zipfile
 from pathlib import Path
@@ -206,3 +207,38 @@ def test_a_part_that_is_not_xml_is_a_read_error(template_built: list[Path]) -> N
 def read_file_bytes(data: bytes, path: Path) -> list[object]:
     path.write_bytes(data)
     return read_file(path)
+
+
+# -- the readers parse XML, they do not pattern-match it ---------------------------------
+
+_RE_CALLS = {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "split"}
+
+
+def _bytes_patterns(path: Path) -> list[str]:
+    """``re.<call>(b"…")`` in a module: a regular expression over bytes, which is how a
+    workbook's XML parts reach a reader."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _RE_CALLS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, bytes)
+        ):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_reader_runs_a_regular_expression_over_workbook_bytes():
+    readers = ROOT / "selfeval" / "readers"
+    assert [hit for module in sorted(readers.glob("*.py")) for hit in _bytes_patterns(module)] == []
+
+
+def test_the_bytes_pattern_check_finds_one(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text('import re\n_F = re.compile(rb"<(?:\\\\w+:)?f[ >]")\n', "utf-8")
+    assert _bytes_patterns(planted) == ["planted.py:2"]
