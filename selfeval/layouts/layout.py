@@ -839,6 +839,8 @@ _BLANK_KEY = tuple(BLANK_SIZES[level] for level in LEVEL1_NAMES)
 # -- the description a template carries -----------------------------------------------
 
 
+# Kept for speed: every template-built form's carried description is compared with the
+# installed file's (bench_validate_folder, 1,000 template-built forms: 0.06 ms of 2.6 ms a form).
 @lru_cache(maxsize=256)
 def description_json(spec: LayoutSpec) -> str:
     """The layout's whole description as the template carries it (JSON)."""

@@ -54,6 +54,8 @@ class Row:
     duplicate_of: int | None = None  # 序号 of the earlier row of the same project (重复提交)
     cross_findings: list[Finding] = field(default_factory=list)  # from the cross-form checks
 
+    # Cached, the counts below: compact() lets the findings go once they are counted (a
+    # report on 10,000 forms keeps the counts of each row, not its findings).
     @cached_property
     def errors(self) -> int:
         return self._count(Severity.ERROR)
