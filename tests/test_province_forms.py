@@ -17,6 +17,11 @@ Shapes, as published:
   their cells, names numbered 指标1…, empty 指标2 and …… rows, 0 typed as a reason.
 - hubei_no_points: 湖北 黄石市 项目自评表 (2022): 预算数(A) / 执行数(B) / 执行率(B/A)
   and an indicator table with 得分 but no 分值 column.
+- sichuan_pension: 四川 county 部门预算项目支出绩效自评表 as published for a pension
+  contribution project (德阳): four indicators weighted 22.5, a 结余率 named with its
+  formula in brackets, 评价结论 / 存在问题 / 改进措施 and the two signature lines left blank.
+- county_category_line: a 2021 county form (``2021年XX单位XX项目绩效自评表``) whose header
+  has 单位名称 / 填报日期 and a 项目类别 line of check boxes, then the national table.
 - national_reordered, two_row_split: the two shapes issue #9 reports from published
   forms (分值 before 年度指标值 with 全年实际值 and a …… row; 年度指标值 over 指标性质 |
   指标值 | 度量单位 on a two-row header); not transcribed from a page found here.
@@ -80,6 +85,19 @@ EXPECTED: dict[str, Expected] = {
     # issue 19 (tests/test_reading_real_forms.py): rows marked /, a lone 0, 一级 cells
     # holding only (50分), 满意度指标 as its own 二级, a blank 执行率 and a blank 主管部门
     "anhui_not_applicable": Expected((15, 15, 10, 10, 20, 10, 10), 99.5, frozenset()),
+    # searched for this stop: a Sichuan county's pension contributions (four 22.5 weights,
+    # a 结余率 named with its formula) and a 2021 county form whose title carries the year
+    # and whose header has a 项目类别 line of check boxes and a 填报日期
+    "sichuan_pension": Expected(
+        (22.5,) * 4,
+        99.81,  # 118.2 of 120.5 万元: 9.81; the 结余率 of 7 % misses ≤ 5 % yet scores in full
+        frozenset({Code.UNMET_FULL, Code.REASON_MISSING}),
+    ),
+    "county_category_line": Expected(
+        (15, 10, 10, 5, 10, 15, 15, 10),
+        101.5,  # 9.5 + the scores as given, 12 of them for a 10-point row
+        frozenset({Code.UNMET_FULL, Code.REASON_MISSING, Code.SCORE_RANGE}),
+    ),
     "anhui_lost_names": Expected(
         (10, 10, 10, 10, 10, 15, 15, 10),
         100.0,
@@ -189,3 +207,20 @@ def test_layouts_are_the_closest_official_shape(forms: dict) -> None:
     layouts = {name: one_form(forms, name).layout for name in EXPECTED}
     assert layouts["sichuan_equipment"] == layouts["two_row_split"] == "sichuan"
     assert layouts["anhui_commission"] == layouts["national_reordered"] == "national"
+
+
+def test_a_title_year_is_the_forms_year_not_the_filing_date(forms: dict) -> None:
+    county = one_form(forms, "county_category_line")
+    assert county.header.year == 2021  # 2021年某单位某项目绩效自评表, filed 2022年1月20日
+    assert (county.header.department, county.header.implementer) == (
+        "某县农业农村局",
+        "某县农村能源站",
+    )
+
+
+def test_a_ratio_named_with_its_formula_is_a_ceiling(forms: dict) -> None:
+    pension = one_form(forms, "sichuan_pension")
+    [ratio] = [r for r in pension.indicators if r.name.startswith("结余率")]
+    assert ratio.name == "结余率(计算方法为:结余数/预算数)" and ratio.target == "≤5%"
+    unmet = [f for f in run_rules(pension, PROFILE)[0] if f.code == Code.UNMET_FULL]
+    assert [f.expected for f in unmet] == [13.5]  # 22.5 × (1 − (7 − 5) ÷ 5)

@@ -40,6 +40,8 @@ from selfeval.readers.found import Unreadable
 from selfeval.readers.grid import Grid
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度")
+# 2021年某单位某项目绩效自评表: a year in the title, not a date (2022年1月20日)
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 _STANDARD_OWNER = {l2: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for l2 in names}
 # 满意度指标 written again as the 二级 (Anhui's template): the category's only 二级
 _REPEATED_LEVEL2 = {l1: names[0] for l1, names in LEVEL2_BY_LEVEL1.items() if len(names) == 1}
@@ -268,7 +270,8 @@ class _FormReader:
         window = range(max(self.previous_end + 1, self.start - 6), self.start)
         title_rows = [r for r in window if "自评" in self.s.texts[r]]
         texts = " ".join(cv.text(v) for r in window for v in self.s.grid.values[r])
-        if match := _YEAR.search(texts):
+        titles = " ".join(cv.text(v) for r in title_rows for v in self.s.grid.values[r])
+        if match := _YEAR.search(texts) or _TITLE_YEAR.search(titles):
             self.form.header.year = int(match[1])
         self.title = texts
         return title_rows[0] if title_rows else self.start
