@@ -270,8 +270,9 @@ class _FormReader:
         window = range(max(self.previous_end + 1, self.start - 6), self.start)
         title_rows = [r for r in window if "自评" in self.s.texts[r]]
         texts = " ".join(cv.text(v) for r in window for v in self.s.grid.values[r])
-        titles = " ".join(cv.text(v) for r in title_rows for v in self.s.grid.values[r])
-        if match := _YEAR.search(texts) or _TITLE_YEAR.search(titles):
+        if match := _YEAR.search(texts) or _TITLE_YEAR.search(
+            " ".join(self.s.texts[r] for r in title_rows)
+        ):
             self.form.header.year = int(match[1])
         self.title = texts
         return title_rows[0] if title_rows else self.start
