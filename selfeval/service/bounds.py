@@ -125,6 +125,10 @@ class Service:
     ) -> None:
         self.limits = limits or Limits()
         self.profile = load_profile(profile) if profile else None
+        # Loaded once per process (the CLI loads its profile once per command, too): the
+        # default for forms that record none, and each shipped profile a request names.
+        self.fallback = load_profile()
+        self._named: dict[str, Profile] = {}
         self.origins = origins or []
         self.gate = Gate(self.limits.slots + self.limits.waiting)
         self.limiter = anyio.CapacityLimiter(self.limits.slots)
@@ -135,9 +139,12 @@ class Service:
         given, and then a template is judged by the profile it records, as in the CLI."""
         if not name:
             return self.profile
-        if name not in available_profiles():
-            raise UploadError(400, f"没有评分口径“{name}”，可选：{'、'.join(available_profiles())}")
-        return load_profile(name)
+        if name not in self._named:
+            if name not in available_profiles():
+                shipped = "、".join(available_profiles())
+                raise UploadError(400, f"没有评分口径“{name}”，可选：{shipped}")
+            self._named[name] = load_profile(name)
+        return self._named[name]
 
     async def work(self, request: Request, job: Callable[..., T], *args: Any) -> T:
         """``job(*args, deadline)`` in a worker thread, at most ``Limits.slots`` at once;
