@@ -1,7 +1,7 @@
 """The checking service: a Starlette application (``selfeval serve`` runs it with uvicorn).
 
 It keeps no state between requests: every request brings its files, gets its answer,
-and leaves nothing behind (its temporary folder is removed when it ends, also on errors
+and leaves nothing behind (its temporary files are removed when it ends, also on errors
 and timeouts). Work runs in worker threads, at most ``Limits.slots`` at once per process
 with at most ``Limits.waiting`` more admitted to wait; a request beyond that is answered
 503 at once rather than queued without bound. Nothing of an upload (names, cells,
