@@ -10,8 +10,9 @@ rounds so both meet the same load.
 
 Printed: uploads per second and the ratio to the CLI's files per second, p50 and p95
 latency, every answer's status (all must be 200: a broken file is a result whose
-READ_ERROR says why, not an error), the forms found against the CLI's, and the service's
-memory (resident set of all its processes) before the load and after each round.
+READ_ERROR says why, not an error), the forms found against the CLI's, the service's
+memory (resident set of all its processes) before the load and after each round, and
+the CPU per file of the CLI, of the service and of the client.
 
 The client runs on the same machine, so it takes CPU from the service: the goal
 (issue 20) is ≥ 0.5 × the CLI with the client on the same 2-core machine, and memory
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,7 +68,8 @@ def build_folder(folder: Path, n: int) -> int:
 
 
 def cli_run(folder: Path, workers: int) -> tuple[float, int]:
-    """Wall seconds of ``selfeval validate --format json --jobs N`` and the forms it found."""
+    """Wall seconds of ``selfeval validate --format json --jobs N`` and the forms it found
+    (its CPU is in this process's ``RUSAGE_CHILDREN``)."""
     out = folder.parent / "cli.json"
     start = time.perf_counter()
     subprocess.run(
@@ -79,8 +82,8 @@ def cli_run(folder: Path, workers: int) -> tuple[float, int]:
     return seconds, len(json.loads(out.read_text("utf-8")))
 
 
-def service_rss(pid: int) -> int:
-    """Resident bytes of the process ``pid`` and all its descendants."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -88,10 +91,18 @@ def service_rss(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
+        found.append(p)
+    return found
+
+
+def service_rss(pid: int) -> int:
+    """Resident bytes of the process ``pid`` and all its descendants."""
+    total = 0
+    for p in _tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -101,9 +112,23 @@ def service_rss(pid: int) -> int:
     return total
 
 
-async def load(url: str, files: list[Path], clients: int) -> tuple[float, list[float], dict, int]:
-    """Every file uploaded once, ``clients`` at a time: wall seconds, latencies, statuses,
-    forms found."""
+def service_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and all its descendants."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def load(
+    url: str, files: list[Path], clients: int
+) -> tuple[float, float, list[float], dict, int]:
+    """Every file uploaded once, ``clients`` at a time: wall seconds, the client's CPU
+    seconds (this process) in that time, latencies, statuses, forms found."""
     queue: asyncio.Queue[Path] = asyncio.Queue()
     for f in files:
         queue.put_nowait(f)
@@ -111,9 +136,9 @@ async def load(url: str, files: list[Path], clients: int) -> tuple[float, list[f
     statuses: dict[int, int] = {}
     forms = 0
 
-    async def client() -> None:
+    async def client(http: httpx.AsyncClient) -> None:
         nonlocal forms
-        async with httpx.AsyncClient(timeout=120) as http:
+        async with http:
             while not queue.empty():
                 path = queue.get_nowait()
                 body = path.read_bytes()
@@ -124,9 +149,19 @@ async def load(url: str, files: list[Path], clients: int) -> tuple[float, list[f
                 if answer.status_code == 200:
                     forms += len(answer.json())
 
-    start = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return time.perf_counter() - start, latencies, statuses, forms
+    # Made before the clock starts: an httpx client loads the CA bundle into a TLS context
+    # (about 35 ms of CPU each, 0.6 s for 16, none of it the service's work on http://),
+    # and its first connection is still opened, and timed, by its first upload.
+    https = [httpx.AsyncClient(timeout=120) for _ in range(clients)]
+    start, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(client(http) for http in https))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return seconds, cpu, latencies, statuses, forms
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def main() -> None:
@@ -154,10 +189,14 @@ def main() -> None:
             for n in range(1, args.rounds + 1):
                 # Turns: the CLI, then the service, so a change in the machine's load
                 # falls on both figures of a round alike.
+                cli_cpu = _children_cpu()
                 cli_seconds, cli_forms = cli_run(folder, args.workers)
-                seconds, latencies, statuses, forms = asyncio.run(
+                cli_cpu = _children_cpu() - cli_cpu
+                served = service_cpu(service.pid)
+                seconds, client, latencies, statuses, forms = asyncio.run(
                     load(service.url, files, args.clients)
                 )
+                served = service_cpu(service.pid) - served
                 after = service_rss(service.pid)
                 cli_rate, rate = args.files / cli_seconds, len(files) / seconds
                 ratios.append(rate / cli_rate)
@@ -169,6 +208,11 @@ def main() -> None:
                     f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms; "
                     f"statuses {statuses}; forms {forms} (CLI {cli_forms}); "
                     f"memory after {after / mib:.1f} MiB ({(after - before) / mib:+.1f})"
+                )
+                print(
+                    f"  CPU per file: CLI {cli_cpu * 1000 / args.files:.2f} ms (all its "
+                    f"processes, start-up included); service {served * 1000 / len(files):.2f} ms, "
+                    f"the client (this process) {client * 1000 / len(files):.2f} ms"
                 )
             leftovers = service.leftovers()
         q = statistics.quantiles(everything, n=20)

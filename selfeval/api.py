@@ -47,7 +47,11 @@ Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
 
 
 def check(
-    source: Source, *, profile: Profile | str | None = None, name: str | None = None
+    source: Source,
+    *,
+    profile: Profile | str | None = None,
+    name: str | None = None,
+    fallback: Profile | None = None,
 ) -> list[FormResult]:
     """Every form in one file, checked: one :class:`FormResult` per form (findings with
     ``.code``, ``.severity``, ``.cell``, ``.message``; ``.analysis`` the computed figures;
@@ -55,8 +59,12 @@ def check(
     LAYOUT_UNRECOGNISED finding says why.
 
     ``profile``: a profile (评分口径) or its name or path, which judges every form; by
-    default a template is judged by the profile it records, any other form by national."""
-    chosen = _profile(profile)
+    default a template is judged by the profile it records, any other form by national.
+
+    ``fallback``: that default for a form that records none, when no ``profile`` is
+    given (national, read afresh, when not given): a caller that checks many files (the
+    checking service) loads it once."""
+    chosen = _profile(profile, fallback)
     with _as_file(source, name) as (path, shown):
         results = check_file(path, chosen, override=profile is not None)
     return [_renamed(r, path, shown) for r in results]
@@ -97,15 +105,16 @@ def rescore(
     *,
     profile: Profile | str | None = None,
     name: str | None = None,
+    fallback: Profile | None = None,
 ) -> Rescoring:
     """The rules' scores written into a copy of ``source``: into ``output`` when given
     (never the input itself), else returned as ``Rescoring.data``. A workbook gives a
     workbook (changed cells marked, a 重新评分记录 sheet), a YAML/JSON form a YAML file.
     :class:`~selfeval.errors.InputError` when ``source`` holds no form,
     :class:`~selfeval.errors.OutputError` when ``output`` is the input or cannot be
-    written; nothing is written then. ``profile`` as for :func:`check`."""
+    written; nothing is written then. ``profile`` and ``fallback`` as for :func:`check`."""
 
-    chosen = _profile(profile)
+    chosen = _profile(profile, fallback)
     with _as_file(source, name) as (path, shown):
         if output is not None and Path(output).resolve() == path.resolve():
             raise OutputError(f"输出文件 {output} 与输入文件相同，为保护原文件，请换一个文件名")
@@ -126,10 +135,12 @@ def rescore(
     return Rescoring(rescored, logs, data, suffix, notes)
 
 
-def _profile(profile: Profile | str | None) -> Profile:
+def _profile(profile: Profile | str | None, fallback: Profile | None = None) -> Profile:
     if isinstance(profile, Profile):
         return profile
-    return load_profile() if profile is None else load_profile(profile)
+    if profile is None:
+        return fallback or load_profile()
+    return load_profile(profile)
 
 
 @contextmanager

@@ -50,6 +50,23 @@ def test_the_library_follows_the_same_rule(shanghai_template):
     assert national.analysis.funds_score == NATIONAL_SCORE
 
 
+def test_a_fallback_judges_forms_that_record_none_and_never_overrides_a_template(
+    shanghai_template, tmp_path
+):
+    # The checking service loads its default once and hands it in as ``fallback``: it
+    # must stand for the default only, not for a named profile.
+    form = make_form(budget=1000000.0, executed=774470.0, rate=0.7745, funds_score=7.75)
+    hand_made = tmp_path / "表.yaml"
+    dump_form_file([form], hand_made)
+    shanghai = load_profile("shanghai")
+    [template] = selfeval.check(shanghai_template, fallback=load_profile("national"))
+    [plain] = selfeval.check(hand_made, fallback=shanghai)
+    [default] = selfeval.check(hand_made)
+    assert template.analysis.funds_score == SHANGHAI_SCORE
+    assert plain.analysis.funds_score == SHANGHAI_SCORE
+    assert default.analysis.funds_score == NATIONAL_SCORE
+
+
 def test_a_hand_made_form_without_profile_is_judged_as_national(tmp_path, capsys):
     form = make_form(budget=1000000.0, executed=774470.0, rate=0.7745, funds_score=7.75)
     path = tmp_path / "表.yaml"

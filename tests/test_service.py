@@ -432,6 +432,45 @@ def test_concurrent_uploads_each_get_their_own_forms_back(service, forms) -> Non
     assert [a.content for a in answers] == [expected[n] for n in names]
 
 
+def test_each_upload_is_a_private_file_of_its_own_removed_also_on_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from selfeval.service.work import workspace
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    uploads = [("表.xlsx", b"one"), ("表.xlsx", b"two"), ("单位/表.XLSX", b"three")]
+    with pytest.raises(RuntimeError), workspace(uploads) as placed:
+        assert [shown for _, shown in placed] == ["表.xlsx", "表 (2).xlsx", "单位/表.XLSX"]
+        assert [path.read_bytes() for path, _ in placed] == [b"one", b"two", b"three"]
+        assert [path.suffix for path, _ in placed] == [".xlsx", ".xlsx", ".XLSX"]
+        assert all(path.parent == tmp_path for path, _ in placed)
+        assert all(path.stat().st_mode & 0o777 == 0o600 for path, _ in placed)
+        raise RuntimeError
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crowded_worker_asks_one_client_in_eight_to_reconnect_and_a_lone_one_never() -> None:
+    from selfeval.service.bounds import RECONNECT_EVERY, Service
+    from selfeval.service.uploads import Limits
+
+    service = Service(limits=Limits(slots=2, waiting=16))
+    service.gate.busy = 2  # both slots working, nobody waiting
+    assert not any(service.reconnect() for _ in range(100))
+    service.gate.busy = 3  # one request waits for a slot
+    asked = [service.reconnect() for _ in range(8 * RECONNECT_EVERY)]
+    assert sum(asked) == 8 and asked[RECONNECT_EVERY - 1]
+
+
+def test_a_lone_users_connection_is_kept_alive(service, forms) -> None:
+    with httpx.Client(base_url=service.url) as client:
+        for _ in range(3):
+            answer = client.post("/api/validate", files=upload(forms / "form01.xlsx"))
+            assert answer.status_code == 200
+            assert answer.headers.get("connection", "keep-alive").lower() != "close"
+
+
 def test_the_serve_command_is_light_until_it_runs() -> None:
     import subprocess
     import sys

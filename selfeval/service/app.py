@@ -1,7 +1,7 @@
 """The checking service: a Starlette application (``selfeval serve`` runs it with uvicorn).
 
 It keeps no state between requests: every request brings its files, gets its answer,
-and leaves nothing behind (its temporary folder is removed when it ends, also on errors
+and leaves nothing behind (its temporary files are removed when it ends, also on errors
 and timeouts). Work runs in worker threads, at most ``Limits.slots`` at once per process
 with at most ``Limits.waiting`` more admitted to wait; a request beyond that is answered
 503 at once rather than queued without bound. Nothing of an upload (names, cells,
@@ -47,7 +47,7 @@ async def _uploads(service: Service, request: Request):  # type: ignore[no-untyp
 
 async def validate(service: Service, request: Request) -> Response:
     files, _, profile = await _uploads(service, request)
-    body = await service.work(request, work.validate_json, files, profile)
+    body = await service.work(request, work.validate_json, files, profile, service.fallback)
     return Response(body, media_type="application/json; charset=utf-8")
 
 
@@ -62,7 +62,7 @@ async def rescore(service: Service, request: Request) -> Response:
         raise UploadError(400, f"重新评分一次只能上传一份文件（收到 {len(files)} 份）")
 
     def job(deadline: work.Deadline) -> work.Download:
-        return work.rescored(files[0], profile)
+        return work.rescored(files[0], profile, service.fallback)
 
     return download(await service.work(request, job))
 
@@ -72,7 +72,7 @@ async def report(service: Service, request: Request) -> Response:
     fmt = fields.get("format") or request.query_params.get("format") or "html"
     if fmt not in work.REPORT_NAMES:
         raise UploadError(400, f"不支持的报告格式“{fmt}”，可选：html、xlsx、csv")
-    return download(await service.work(request, work.report, files, profile, fmt))
+    return download(await service.work(request, work.report, files, profile, service.fallback, fmt))
 
 
 def _int(value: str | None, what: str, required: bool) -> int | None:
@@ -104,13 +104,17 @@ def _sampling(
 async def sample(service: Service, request: Request) -> Response:
     files, fields, profile = await _uploads(service, request)
     n, seed = _sampling(request, fields, required=True)
-    return download(await service.work(request, work.sample, files, profile, n, seed))
+    return download(
+        await service.work(request, work.sample, files, profile, service.fallback, n, seed)
+    )
 
 
 async def review(service: Service, request: Request) -> Response:
     files, fields, profile = await _uploads(service, request)
     n, seed = _sampling(request, fields, required=False)
-    return download(await service.work(request, work.review, files, profile, n, seed))
+    return download(
+        await service.work(request, work.review, files, profile, service.fallback, n, seed)
+    )
 
 
 async def template(service: Service, request: Request) -> Response:
@@ -123,7 +127,7 @@ async def template(service: Service, request: Request) -> Response:
     profile = service.profile_for(request.query_params.get("profile"))
 
     def job(deadline: work.Deadline) -> work.Download:
-        return work.template(layout, year, profile)
+        return work.template(layout, year, profile, service.fallback)
 
     return download(await service.work(request, job))
 

@@ -3,15 +3,21 @@
 They run in a worker thread, one request at a time per slot, and go through what the
 CLI commands use: :mod:`selfeval.api` to check and rescore, the JSON items of
 ``selfeval validate --format json``, the portfolio report, the sample and the
-workpaper writers. The uploads are written into a private temporary folder for the
-length of the call (the readers take paths) and removed afterwards, whatever happens.
-A :class:`Deadline` is checked between files, so a request past its time limit stops.
+workpaper writers. Each upload is written as a file of its own (mode 0600) in the
+process's private temporary folder for the length of the call (the readers take paths)
+and removed afterwards, whatever happens. A :class:`Deadline` is checked between files,
+so a request past its time limit stops.
+
+``profile`` is the profile a request names (or the service's ``--profile``), which
+overrides the one a template records; ``fallback`` the default for a form that records
+none when no profile is named (as the CLI's), loaded once per process by the service.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import shutil
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,7 +28,7 @@ from pathlib import Path
 from selfeval import api
 from selfeval.errors import InputError, SelfevalError
 from selfeval.pipeline.results import FormResult, Tally
-from selfeval.profiles.policy import Profile, load_profile
+from selfeval.profiles.policy import Profile
 from selfeval.readers import WORKBOOK_SUFFIXES
 from selfeval.readers.cells import text
 from selfeval.readers.workbook import load_grids
@@ -68,20 +74,25 @@ class Download:
 
 @contextmanager
 def workspace(uploads: list[Upload]) -> Iterator[list[tuple[Path, str]]]:
-    """Each upload as a file in a new private folder, with the name it is shown by
-    (the same name twice gets `` (2)``); the folder is removed on the way out."""
-    folder = Path(tempfile.mkdtemp(prefix="selfeval-"))
+    """Each upload as a new private file (``mkstemp``: a name of its own, mode 0600) with
+    the name it is shown by (the same name twice gets `` (2)``); the files are removed on
+    the way out. Only the suffix of the file on disk matters to the readers (the results
+    are renamed to the shown name), so no folder is made per request: on a journalled
+    file system making and removing a folder costs more than the file itself."""
+    placed: list[tuple[Path, str]] = []
+    taken: set[str] = set()
     try:
-        placed, taken = [], set()
         for name, data in uploads:
             shown = _unique(name, taken)
-            path = folder.joinpath(*shown.split("/"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            placed.append((path, shown))
+            fd, path = tempfile.mkstemp(suffix=Path(shown).suffix, prefix="selfeval-")
+            placed.append((Path(path), shown))
+            with open(fd, "wb") as f:
+                f.write(data)
         yield placed
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        for path, _ in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -96,22 +107,24 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def checked(
-    uploads: list[Upload], profile: Profile | None, deadline: Deadline
+    uploads: list[Upload], profile: Profile | None, fallback: Profile, deadline: Deadline
 ) -> Iterator[FormResult]:
     """Every form of every upload, checked, named as uploaded; with no ``profile`` a
     template is judged by the profile it records (as the CLI without --profile)."""
     with workspace(uploads) as placed:
         for path, shown in placed:
             deadline.check()
-            yield from api.check(path, profile=profile, name=shown)
+            yield from api.check(path, profile=profile, name=shown, fallback=fallback)
 
 
-def validate_json(uploads: list[Upload], profile: Profile | None, deadline: Deadline) -> bytes:
+def validate_json(
+    uploads: list[Upload], profile: Profile | None, fallback: Profile, deadline: Deadline
+) -> bytes:
     """What ``selfeval validate FILES --format json`` prints, byte for byte."""
     tally = Tally()
 
     def items() -> Iterator[str]:
-        for result in checked(uploads, profile, deadline):
+        for result in checked(uploads, profile, fallback, deadline):
             tally.add(result)
             if result.skipped is None:
                 yield json_item(result)
@@ -128,10 +141,10 @@ def _none_found(uploads: list[Upload]) -> str:
     return f"在 {names}{' 等' if len(uploads) > 5 else ''} 中没有找到自评表（selfeval 生成的文件会被跳过）"
 
 
-def rescored(upload: Upload, profile: Profile | None) -> Download:
+def rescored(upload: Upload, profile: Profile | None, fallback: Profile) -> Download:
     """``selfeval rescore``'s file: ``原名_重新评分.xlsx`` (``.yaml`` for a form file)."""
     with workspace([upload]) as [(path, shown)]:
-        done = api.rescore(path, profile=profile, name=shown)
+        done = api.rescore(path, profile=profile, name=shown, fallback=fallback)
     stem = Path(shown).stem
     assert done.data is not None
     return Download(f"{stem}_重新评分{done.suffix}", done.data, MEDIA[done.suffix])
@@ -141,11 +154,15 @@ REPORT_NAMES = {"html": "汇总报告.html", "csv": "汇总报告.csv", "xlsx": 
 
 
 def report(
-    uploads: list[Upload], profile: Profile | None, fmt: str, deadline: Deadline
+    uploads: list[Upload],
+    profile: Profile | None,
+    fallback: Profile,
+    fmt: str,
+    deadline: Deadline,
 ) -> Download:
     """``selfeval report``'s file (HTML, CSV or xlsx) for the uploaded forms."""
-    summary = profile or load_profile()  # the report's own, as the CLI's default
-    rows = (made(r, summary) for r in kept(checked(uploads, profile, deadline)))
+    summary = profile or fallback  # the report's own, as the CLI's default
+    rows = (made(r, summary) for r in kept(checked(uploads, profile, fallback, deadline)))
     portfolio, written = build_rows(rows, summary, [fmt])
     if not portfolio.rows:
         raise InputError(_none_found(uploads))
@@ -154,12 +171,17 @@ def report(
 
 
 def _drawn(
-    uploads: list[Upload], profile: Profile | None, n: int | None, seed: int | None, deadline
+    uploads: list[Upload],
+    profile: Profile | None,
+    fallback: Profile,
+    n: int | None,
+    seed: int | None,
+    deadline: Deadline,
 ):  # type: ignore[no-untyped-def]
     """The kept results, their portfolio, frame and the units drawn, as ``selfeval sample``
     draws them from a folder holding the uploaded files."""
-    results = [r for r in checked(uploads, profile, deadline) if r.skipped is None]
-    portfolio = summarise(results, profile or load_profile())
+    results = [r for r in checked(uploads, profile, fallback, deadline) if r.skipped is None]
+    portfolio = summarise(results, profile or fallback)
     # Names are relative, so the ids are the files' paths as in a folder of them.
     units = frame(portfolio, Path.cwd(), seed or 0)
     if not units:
@@ -168,10 +190,15 @@ def _drawn(
 
 
 def sample(
-    uploads: list[Upload], profile: Profile | None, n: int, seed: int, deadline: Deadline
+    uploads: list[Upload],
+    profile: Profile | None,
+    fallback: Profile,
+    n: int,
+    seed: int,
+    deadline: Deadline,
 ) -> Download:
     """``selfeval sample -n N --seed S``'s 抽查清单.xlsx for the uploaded forms."""
-    _, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
+    _, portfolio, units, drawn = _drawn(uploads, profile, fallback, n, seed, deadline)
     about = [
         (
             "抽样框",
@@ -191,12 +218,13 @@ def sample(
 def review(
     uploads: list[Upload],
     profile: Profile | None,
+    fallback: Profile,
     n: int | None,
     seed: int | None,
     deadline: Deadline,
 ) -> Download:
     """``selfeval review``'s 复核底稿.xlsx (with ``n`` and ``seed``: the sample only)."""
-    results, portfolio, units, drawn = _drawn(uploads, profile, n, seed, deadline)
+    results, portfolio, units, drawn = _drawn(uploads, profile, fallback, n, seed, deadline)
     forms = [Reviewed(i, results[i - 1]) for i in sorted(u.row.index for u in drawn)]
     notes = [
         *NOTES,
@@ -209,9 +237,9 @@ def review(
     return Download("复核底稿.xlsx", workpaper_workbook(forms, year, notes), XLSX)
 
 
-def template(layout: str, year: int, profile: Profile | None) -> Download:
+def template(layout: str, year: int, profile: Profile | None, fallback: Profile) -> Download:
     """``selfeval build --layout L --year Y``'s blank template."""
-    profile = profile or load_profile()
+    profile = profile or fallback
     return Download(blank_name(layout, year, profile), blank_workbook(layout, year, profile), XLSX)
 
 
