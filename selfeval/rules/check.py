@@ -398,22 +398,19 @@ def score_range(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
         )
 
 
-def _targets(row: Indicator) -> dict[str, str]:
-    return {"target": row.target, "actual": row.actual}
+def _score_finding(
+    c: Check, code: Code, i: int, row: Indicator, info: IndicatorAnalysis, expected: object
+) -> Finding:
+    """A finding at the row's 得分: the score it should be against the one given, with
+    the row's target and actual."""
+    params = {"target": row.target, "actual": row.actual}
+    return c.row_finding(code, i, row, "score", expected=expected, found=info.score, params=params)
 
 
 @row_rule
 def unmet_full(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Finding | None:
     if info.evaluation.status in ("unmet", "partial") and info.full:
-        return c.row_finding(
-            Code.UNMET_FULL,
-            i,
-            row,
-            "score",
-            expected=info.suggested,
-            found=info.score,
-            params=_targets(row),
-        )
+        return _score_finding(c, Code.UNMET_FULL, i, row, info, info.suggested)
 
 
 @row_rule
@@ -425,15 +422,7 @@ def met_partial(c: Check, i: int, row: Indicator, info: IndicatorAnalysis) -> Fi
     if info.score is None or info.points is None or info.full:
         return None
     if info.suggested is None or abs(info.score - info.suggested) > EPS:
-        return c.row_finding(
-            Code.MET_PARTIAL,
-            i,
-            row,
-            "score",
-            expected=info.points,
-            found=info.score,
-            params=_targets(row),
-        )
+        return _score_finding(c, Code.MET_PARTIAL, i, row, info, info.points)
 
 
 @row_rule
