@@ -188,6 +188,10 @@ TOTAL_LABELS: tuple[str, ...] = ("总分", "总计", "合计", "自评总分")
 PLACEHOLDER_ROWS: tuple[str, ...] = ("……", "…", "...", "其他需要说明事项", "其他说明事项")
 """Row labels that stand for no indicator."""
 
+BREAKDOWN_PREFIX: tuple[str, ...] = ("其中",)
+"""How a row that breaks down the indicator above starts (★补助种植面积 29.5亩, then
+其中桃树种植面积 1.5亩 …): with no 分值 and no 得分 of its own it is no indicator."""
+
 CLOSING_LABELS: tuple[str, ...] = (
     "评价结论",
     "存在问题",
@@ -201,6 +205,10 @@ CLOSING_LABELS: tuple[str, ...] = (
     "偏差大或目标未完成原因分析",
 )
 """Labels of the lines after the indicator table (not part of it), as they start a cell."""
+
+TABLE_REASON_LABELS: tuple[str, ...] = ("偏差大或目标未完成原因分析",)
+"""The line after a table that has no 偏差原因 column where the form says, once, why its
+targets were missed (湖北's and 云南's 项目自评表)."""
 
 DURATION_WORDS: tuple[str, ...] = (
     "项目周期", "建设周期", "实施周期", "周期", "建设工期", "工期", "完成时限", "办理时限",
@@ -297,6 +305,7 @@ __all__ = [
     "TARGET",
     "UNNAMED_PROJECT",
     "CLOSING_LABELS",
+    "TABLE_REASON_LABELS",
     "CONVERTED_SCORE",
     "EXTRA_COLUMNS",
     "FUNDS_COLUMNS",
@@ -305,6 +314,7 @@ __all__ = [
     "HEADER_FIELDS",
     "INDICATOR_COLUMNS",
     "PLACEHOLDER_ROWS",
+    "BREAKDOWN_PREFIX",
     "PROJECT_LIST_KEYS",
     "SHARE_POINTS",
     "WEIGHT_POINTS",

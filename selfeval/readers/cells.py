@@ -76,7 +76,9 @@ def amount(value: Any) -> Number:
 
 
 def rate(value: Any) -> Number:
-    """A rate as a fraction: ``99.07%`` -> 0.9907; a bare number is taken as it is."""
+    """A rate as a fraction: ``99.07%`` -> 0.9907; a bare number is taken as it is, but
+    one above :data:`PERCENT_POINTS_ABOVE` is written in percent points (``20`` for 20 %,
+    ``100`` for 100 %, typed into a General cell): no rate is typed as a fraction of 2 or more."""
     if isinstance(value, str):
         s = unicodedata.normalize("NFKC", text(value)).replace(" ", "")
         if s.endswith("%"):
@@ -84,7 +86,15 @@ def rate(value: Any) -> Number:
             if isinstance(figure, float):
                 return round(figure / 100, 12)
             return text(value)
-    return amount(value)
+    figure = amount(value)
+    if isinstance(figure, float) and figure > PERCENT_POINTS_ABOVE:
+        return round(figure / 100, 12)
+    return figure
+
+
+PERCENT_POINTS_ABOVE = 2.0
+"""A bare stated 执行率 above this is in percent points (20 -> 20 %); up to it, a fraction
+(0.95, or 1.05 for a budget overrun)."""
 
 
 def is_number(value: Any) -> bool:

@@ -191,6 +191,8 @@ class _FormReader:
         # a 一级 cell holding only its weight, (50分): (weight, row, column) until a 二级
         # label says whose weight it is
         self.lost: tuple[float, int, int] | None = None
+        # indicators whose 一级 came from their 二级 label's owner, not from a 一级 cell
+        self.by_owner: set[int] = set()
 
     def put(self, path: str, r: int, c: int) -> None:
         self.form.cells[path] = self.s.address(r, c)
@@ -401,6 +403,8 @@ class _FormReader:
                 continue
             if _lone_zero(values[r]):
                 continue  # a nameless placeholder row holding a lone 0
+            if _repeats_header(keys[r], columns):
+                continue  # the header printed again (a page break): no indicator
             before = level1
             level1, level2 = self._row(r, table, level1, level2)
             if level1 != before:
@@ -408,11 +412,50 @@ class _FormReader:
         for row_index, row in enumerate(self.form.indicators):
             if not row.level1:  # 6.4 step 4: the first 一级 named below it
                 row.level1 = next((l1 for n, l1 in later_level1 if n > row_index), "")
+        self._misplaced_inside_block()
         self.end = end if total else end - 1
+        if "reason" not in columns:
+            self._table_reason(end)
         if total is not None:
             self._total(total[0], total[1], columns)
             if table.share and self.form.stated_points_total is not None:  # 合计 | 100%
                 self.form.stated_points_total = _share(self.form.stated_points_total)
+
+    def _table_reason(self, first: int) -> None:
+        """偏差大或目标未完成原因分析 | … below a table with no 偏差原因 column: the form's one
+        reason, given to each indicator (it has no other place to write one)."""
+        words = vocab.TABLE_REASON_LABELS
+        hit = self.s.find(lambda k: k.startswith(words), range(first, self.stop), words)
+        if hit is None:
+            return
+        reason, c = self.s.next_value(*hit)
+        if not reason:
+            return
+        address = self.s.address(hit[0], c)
+        for row in self.form.indicators:
+            if not row.reason:
+                row.reason = reason
+                row.cells["reason"] = address
+
+    def _misplaced_inside_block(self) -> None:
+        """A row whose 二级 belongs elsewhere, between rows of one 一级 block, stays in it.
+
+        A standard 二级 label moves a row to its owner where the merged 一级 label was
+        pasted mid-block (docs/legacy-reading.md 6.4). When the very next row's 二级 moves
+        it back to the 一级 of the row before, no 一级 label was crossed: the row sits
+        inside that block under a 二级 of another 一级 (经济效益指标 under 产出指标(50分)),
+        and the rules say so (CATEGORY_MISPLACED) instead of moving its 分值.
+        """
+        rows = self.form.indicators
+        for i in range(1, len(rows) - 1):
+            before, row, after = rows[i - 1], rows[i], rows[i + 1]
+            if (
+                i in self.by_owner
+                and i + 1 in self.by_owner
+                and before.level1 == after.level1 != row.level1
+                and before.level1
+            ):
+                row.level1 = before.level1
 
     def _closing(self, first: int) -> int:
         """Where a table without a total row ends: its first closing line, else the form's end."""
@@ -473,9 +516,15 @@ class _FormReader:
         ) or (names and _not_applicable(names[0][0], data.values())):
             names = []
             blank = True  # ……, 指标2, 其他需要说明事项 | 无, 指标1:/ | / | /: no indicator
+        elif names and _is_breakdown(names[0][0], data):
+            names = []
+            blank = True  # 其中桃树种植面积 | 1.5亩 | 1.5亩: a part of the row above
         if not names and blank:
             return _levels(level1, level2, l1, l2)  # a row holding only level labels
+        before = level1
         level1, level2 = _levels(level1, level2, l1, l2)
+        if l1 is None and l2 is not None and level1 != before:
+            self.by_owner.add(len(self.form.indicators))
         name = names[0][0] if names else ""
         if name.startswith("指标"):
             name = _NUMBERED_NAME.sub("", name) or name
@@ -695,6 +744,22 @@ def _is_placeholder(name: str, blank: bool) -> bool:
     if key.startswith(vocab.PLACEHOLDER_ROWS):
         return True
     return blank and (_NUMBERED_NAME.sub("", key) == "" or set(key) <= set("…. "))
+
+
+def _is_breakdown(name: str, data: dict[str, object]) -> bool:
+    """``其中桃树种植面积 | 1.5亩 | 1.5亩``: a part of the indicator above, no 分值, no 得分."""
+    return "".join(name.split()).startswith(vocab.BREAKDOWN_PREFIX) and all(
+        cv.is_blank(data.get(f)) for f in ("points", "score")
+    )
+
+
+def _repeats_header(keys: list[str], columns: dict[str, int]) -> bool:
+    """A row that names the table's columns again (its header printed after a page break):
+    the name and the target columns both hold their headings."""
+    return all(
+        0 <= columns[f] < len(keys) and _column_field(keys[columns[f]]) == f
+        for f in ("name", "target")
+    )
 
 
 def _not_applicable(name: str, data: Iterable[object]) -> bool:
