@@ -38,9 +38,9 @@ from selfeval.form.codes import Code
 from selfeval.form.findings import Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
-from selfeval.readers import Unreadable, read_file
+from selfeval.readers import Unreadable
 from selfeval.rules.check import run_rules
-from tests.relaid_forms import write_rows
+from tests.transcribed import one_form, read_all
 
 PROVINCES = Path(__file__).parent / "fixtures" / "provinces"
 PROFILE = load_profile("national")
@@ -106,23 +106,9 @@ EXPECTED: dict[str, Expected] = {
 }
 
 
-def workbook(name: str, folder: Path) -> Path:
-    lines = (PROVINCES / f"{name}.txt").read_text("utf-8").rstrip("\n").split("\n")
-    rows = [[cell.replace("\\n", "\n") for cell in line.split("\t")] for line in lines]
-    return write_rows(rows, folder / f"{name}.xlsx", sheet="Sheet1")
-
-
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Form | Unreadable]]:
-    folder = tmp_path_factory.mktemp("provinces")
-    names = [p.stem for p in sorted(PROVINCES.glob("*.txt"))]
-    return {name: read_file(workbook(name, folder)) for name in names}
-
-
-def one_form(forms: dict[str, list[Form | Unreadable]], name: str) -> Form:
-    [form] = forms[name]
-    assert isinstance(form, Form), form
-    return form
+    return read_all(PROVINCES, tmp_path_factory.mktemp("provinces"))
 
 
 def errors(form: Form) -> set[str]:

@@ -43,9 +43,9 @@ from selfeval.form.codes import Code
 from selfeval.form.findings import Finding, Severity
 from selfeval.form.model import Form
 from selfeval.profiles.policy import load_profile
-from selfeval.readers import Unreadable, read_file
+from selfeval.readers import Unreadable
 from selfeval.rules.check import run_rules
-from tests.relaid_forms import write_rows
+from tests.transcribed import one_form, read_all
 
 PUBLISHED = Path(__file__).parent / "fixtures" / "published"
 PROFILE = load_profile("national")
@@ -95,23 +95,9 @@ NOT_READ = {  # the form, and the column its LAYOUT_UNRECOGNISED names
 UNSOLVED = {"ningxia_framework"}
 
 
-def workbook(name: str, folder: Path) -> Path:
-    lines = (PUBLISHED / f"{name}.txt").read_text("utf-8").rstrip("\n").split("\n")
-    rows = [[cell.replace("\\n", "\n") for cell in line.split("\t")] for line in lines]
-    return write_rows(rows, folder / f"{name}.xlsx", sheet="Sheet1")
-
-
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Form | Unreadable]]:
-    folder = tmp_path_factory.mktemp("published")
-    names = [p.stem for p in sorted(PUBLISHED.glob("*.txt"))]
-    return {name: read_file(workbook(name, folder)) for name in names}
-
-
-def one_form(forms: dict[str, list[Form | Unreadable]], name: str) -> Form:
-    [form] = forms[name]
-    assert isinstance(form, Form), form
-    return form
+    return read_all(PUBLISHED, tmp_path_factory.mktemp("published"))
 
 
 def findings(form: Form) -> list[Finding]:

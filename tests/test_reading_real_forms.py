@@ -21,7 +21,8 @@ from selfeval.form.model import Form
 from selfeval.readers import Unreadable, read_file
 from selfeval.rules.check import run_rules
 from tests.relaid_forms import write_rows
-from tests.test_province_forms import PROFILE, PROVINCES, workbook
+from tests.test_province_forms import PROFILE, PROVINCES
+from tests.transcribed import workbook
 
 NAMES = ("anhui_not_applicable", "anhui_lost_names")
 
@@ -31,7 +32,7 @@ def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Form]:
     folder = tmp_path_factory.mktemp("real_forms")
     found = {}
     for name in NAMES:
-        [form] = read_file(workbook(name, folder))
+        [form] = read_file(workbook(PROVINCES / f"{name}.txt", folder))
         assert isinstance(form, Form), form
         found[name] = form
     return found
