@@ -13,8 +13,10 @@ from selfeval.grammar.targets import (
     Target,
     evaluate,
     join_target,
+    name_unit,
     parse_actual,
     parse_target,
+    with_unit,
 )
 
 
@@ -493,3 +495,35 @@ def test_actuals_carrying_an_operator_or_an_estimate(text, value, unit):
 @pytest.mark.parametrize(("actual", "status"), [("否", "met"), ("无", "met"), ("是", "unmet")])
 def test_a_no_target_is_met_by_no_or_nothing(actual, status):
     assert check("否", actual).status == status
+
+
+# -- a unit stated in the indicator's name ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("任务完成时限(月)", "个月"),  # a count of months, not October
+        ("培训人次（人次）", "人次"),
+        ("资金到位率(%)", "%"),
+        ("投资（万元）", "万元"),
+        ("结余率(计算方法为:结余数/预算数)", None),  # a remark, not a unit
+        ("道路改造(一期)", None),
+        ("设备采购数量", None),
+    ],
+)
+def test_a_name_states_its_unit_in_closing_brackets(name, unit):
+    assert name_unit(name) == unit
+
+
+def test_a_bare_figure_takes_the_unit_its_name_states_and_nothing_else_does():
+    assert [with_unit(t, "个月") for t in ("10", "≤10", "10个月", "及时", "")] == [
+        "10个月", "≤10个月", "10个月", "及时", ""
+    ]  # fmt: skip
+
+
+def test_a_time_limit_in_months_named_so_is_a_ceiling():
+    target = parse_target(with_unit("10", name_unit("任务完成时限(月)")), ceiling=True)
+    assert (target.op, target.value, target.unit) == ("<=", 10, "个月")
+    assert evaluate(target, parse_actual("9个月", target)).status == "met"
+    assert evaluate(target, parse_actual("11个月", target)).status == "unmet"

@@ -38,6 +38,8 @@ __all__ = [
     "evaluate",
     "is_duration_name",
     "join_target",
+    "name_unit",
+    "with_unit",
     "parse_actual",
     "parse_target",
 ]
@@ -134,6 +136,32 @@ def parse_target(
 def is_duration_name(name: str) -> bool:
     """The indicator's name says its target is a duration (项目周期, 建设工期, 完成时限)."""
     return _DURATION.search(name) is not None
+
+
+def name_unit(name: str) -> str | None:
+    """The unit an indicator's name states in brackets at its end: ``任务完成时限(月)``,
+    ``培训人次（人次）``, ``资金到位率(%)``. A month count (``(月)``) is 个月, never October;
+    brackets holding anything but a unit (``结余率(计算方法为:…)``) give None."""
+    m = _NAME_UNIT.search(name)
+    if m is None:
+        return None
+    unit = m[1].strip()
+    return _unit(_COUNTED.get(unit, unit))
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    """A bare figure (``10``, ``≤10``) given the unit its name states; other text as it is.
+
+    Assumed: a figure without a unit under a name that states one is in that unit, as the
+    form's author meant by writing it there."""
+    if unit and text[-1:].isdigit() and _BARE_FIGURE.fullmatch(text.strip()):
+        return text.strip() + unit
+    return text
+
+
+_NAME_UNIT = re.compile(r"[（(]([^()（）]{1,6})[)）]\s*$")
+_COUNTED = {"月": "个月", "季": "个季度", "季度": "个季度"}  # counts, not dates
+_BARE_FIGURE = re.compile(r"[<>=≥≤≧≦]{0,2}\s*[-+]?\d+(?:\.\d+)?")
 
 
 def parse_actual(text: str | float | None, target: Target | None = None) -> Actual:

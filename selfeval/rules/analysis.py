@@ -23,8 +23,10 @@ from selfeval.grammar.targets import (
     Target,
     evaluate,
     is_duration_name,
+    name_unit,
     parse_actual,
     parse_target,
+    with_unit,
 )
 from selfeval.profiles.policy import Profile
 
@@ -250,6 +252,8 @@ def _indicator(row: Indicator, profile: Profile) -> IndicatorAnalysis:
     target_text, actual_text = row.target, row.actual
     if type(target_text) is not str or type(actual_text) is not str:  # YAML numbers
         target_text, actual_text = text(target_text), text(actual_text)
+    if target_text[-1:].isdigit() and (unit := name_unit(row.name)):  # 任务完成时限(月) | 10
+        target_text, actual_text = with_unit(target_text, unit), with_unit(actual_text, unit)
     lower = profile.lower_is_better(row.name)
     ceiling = is_duration_name(row.name)
     target, actual, evaluation = _judge(target_text, actual_text, lower, ceiling)
